@@ -1,0 +1,8 @@
+"""Certificates: issuing, PDFs, expiry notices, renewal, revocation and public verification."""
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CertificatesConfig(AppConfig):
+    name = "certificates"
+    verbose_name = _("Certificates")

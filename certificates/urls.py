@@ -1,0 +1,4 @@
+"""URLs of the certificates app."""
+
+app_name = "certificates"
+urlpatterns: list = []

@@ -1,0 +1,8 @@
+"""Evaluation: criteria sheets, councils, scoring, star rating and recognition decisions."""
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class EvaluationConfig(AppConfig):
+    name = "evaluation"
+    verbose_name = _("Evaluation")

@@ -1,0 +1,4 @@
+"""URLs of the evaluation app."""
+
+app_name = "evaluation"
+urlpatterns: list = []

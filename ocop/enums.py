@@ -1,0 +1,78 @@
+"""Choices shared by every app: administrative unit kinds, roles and the steps of the annual cycle."""
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+
+class UnitLevel(models.TextChoices):
+    PROVINCE = "province", _("Province level")
+    DISTRICT = "district", _("District level")
+    COMMUNE = "commune", _("Commune level")
+
+
+class UnitKind(models.TextChoices):
+    PROVINCE = "province", pgettext_lazy("unit kind", "Province")
+    CENTRAL_CITY = "central_city", _("Centrally-run city")
+    DISTRICT = "district", pgettext_lazy("unit kind", "District")
+    URBAN_DISTRICT = "urban_district", _("Urban district")
+    TOWN = "town", _("Town")
+    PROVINCIAL_CITY = "provincial_city", _("Provincial city")
+    COMMUNE = "commune", pgettext_lazy("unit kind", "Commune")
+    WARD = "ward", _("Ward")
+    TOWNSHIP = "township", _("Township")
+    SPECIAL_ZONE = "special_zone", _("Special zone")
+
+    @classmethod
+    def level_of(cls, kind: str) -> str:
+        return KIND_LEVEL[kind]
+
+    @classmethod
+    def kinds_of_level(cls, level: str) -> list[str]:
+        return [kind for kind, kind_level in KIND_LEVEL.items() if kind_level == level]
+
+
+KIND_LEVEL = {
+    UnitKind.PROVINCE: UnitLevel.PROVINCE,
+    UnitKind.CENTRAL_CITY: UnitLevel.PROVINCE,
+    UnitKind.DISTRICT: UnitLevel.DISTRICT,
+    UnitKind.URBAN_DISTRICT: UnitLevel.DISTRICT,
+    UnitKind.TOWN: UnitLevel.DISTRICT,
+    UnitKind.PROVINCIAL_CITY: UnitLevel.DISTRICT,
+    UnitKind.COMMUNE: UnitLevel.COMMUNE,
+    UnitKind.WARD: UnitLevel.COMMUNE,
+    UnitKind.TOWNSHIP: UnitLevel.COMMUNE,
+    UnitKind.SPECIAL_ZONE: UnitLevel.COMMUNE,
+}
+
+# Which level a unit of each level may sit under. A commune may sit directly under a province
+# (two-tier local government since 01/07/2025).
+ALLOWED_PARENT_LEVELS = {
+    UnitLevel.PROVINCE: set(),
+    UnitLevel.DISTRICT: {UnitLevel.PROVINCE},
+    UnitLevel.COMMUNE: {UnitLevel.DISTRICT, UnitLevel.PROVINCE},
+}
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", _("System administrator")
+    PROVINCE_STAFF = "province_staff", _("Provincial OCOP office")
+    LOCAL_OFFICER = "local_officer", _("Local officer")
+    COUNCIL_MEMBER = "council_member", _("Council member")
+    SUBJECT_REP = "subject_rep", _("Subject representative")
+
+
+class CycleStep(models.IntegerChoices):
+    PROPAGANDA = 1, _("Propaganda and guidance")
+    IDEAS = 2, _("Receiving product ideas")
+    BUSINESS_PLANS = 3, _("Receiving business plans")
+    IMPLEMENTATION = 4, _("Implementing business plans")
+    EVALUATION = 5, _("Evaluation and star rating")
+    PROMOTION = 6, _("Trade promotion")
+
+
+class AuditAction(models.TextChoices):
+    CREATE = "create", _("Created")
+    UPDATE = "update", _("Changed")
+    DELETE = "delete", _("Deleted")
+    TRANSITION = "transition", _("Status changed")
+    IMPORT = "import", _("Imported")

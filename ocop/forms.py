@@ -1,0 +1,38 @@
+"""Forms for cycles and their steps."""
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .enums import CycleStep
+from .models import AdministrativeUnit, Cycle, CycleStepPlan
+from .selectors import units_in_scope
+
+DATE_WIDGET = forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"})
+
+
+class CycleForm(forms.ModelForm):
+    class Meta:
+        model = Cycle
+        fields = ["province", "year", "name", "plan_reference"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["province"].queryset = units_in_scope(user).provinces()
+        if self.instance.pk:
+            self.fields["province"].disabled = True
+            self.fields["year"].disabled = True
+
+
+class CurrentStepForm(forms.Form):
+    current_step = forms.TypedChoiceField(label=_("Current step"), choices=CycleStep.choices, coerce=int)
+
+
+class StepPlanForm(forms.ModelForm):
+    class Meta:
+        model = CycleStepPlan
+        fields = ["planned_start", "planned_end", "note"]
+        widgets = {"planned_start": DATE_WIDGET, "planned_end": DATE_WIDGET}
+
+
+class UnitSearchForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False)
+    parent = forms.ModelChoiceField(queryset=AdministrativeUnit.objects.none(), required=False, label=_("In"))

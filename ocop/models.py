@@ -1,0 +1,267 @@
+"""Administrative units, users with their role and scope, programme cycles and the audit trail."""
+from django.contrib.auth.models import AbstractUser
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .enums import ALLOWED_PARENT_LEVELS, AuditAction, CycleStep, Role, UnitKind, UnitLevel
+
+unit_code_validator = RegexValidator(r"^[0-9A-Za-z]+$", _("A unit code may only contain letters and digits."))
+
+
+class AdministrativeUnitQuerySet(models.QuerySet):
+    def of_level(self, level: str):
+        return self.filter(kind__in=UnitKind.kinds_of_level(level))
+
+    def provinces(self):
+        return self.of_level(UnitLevel.PROVINCE)
+
+    def districts(self):
+        return self.of_level(UnitLevel.DISTRICT)
+
+    def communes(self):
+        return self.of_level(UnitLevel.COMMUNE)
+
+    def within(self, unit: "AdministrativeUnit"):
+        """The unit itself and every unit below it."""
+        return self.filter(path__startswith=unit.path)
+
+    def valid_on(self, day):
+        return self.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day)).filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gte=day)
+        )
+
+
+class AdministrativeUnit(models.Model):
+    """A province, district or commune, with its official code and the dates it existed."""
+
+    code = models.CharField(_("code"), max_length=10, unique=True, validators=[unit_code_validator])
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=20, choices=UnitKind.choices)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("parent unit"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="children",
+    )
+    # Materialised path of codes ("06/063/01840/"): scope filters ("everything in this district") are
+    # one indexed prefix match instead of a recursive walk. Kept in step with parent by save().
+    path = models.CharField(max_length=64, db_index=True, editable=False)
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_to = models.DateField(_("valid until"), null=True, blank=True)
+    merged_into = models.ForeignKey(
+        "self", verbose_name=_("merged into"), on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="merged_from",
+    )
+
+    objects = AdministrativeUnitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("administrative unit")
+        verbose_name_plural = _("administrative units")
+        ordering = ["path"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_from__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                name="unit_valid_range",
+            ),
+            models.CheckConstraint(condition=~Q(parent=models.F("id")), name="unit_not_own_parent"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.name}"
+
+    def save(self, *args, **kwargs):
+        old_path = self.path
+        self.path = self.compute_path()
+        super().save(*args, **kwargs)
+        if old_path and old_path != self.path:
+            for child in self.children.all():
+                child.save()
+
+    def get_absolute_url(self):
+        return reverse("unit-detail", args=[self.code])
+
+    def compute_path(self) -> str:
+        return (self.parent.path if self.parent_id else "") + self.code + "/"
+
+    @property
+    def level(self) -> str:
+        return UnitKind.level_of(self.kind)
+
+    def clean(self):
+        errors = {}
+        if self.parent_id:
+            allowed = ALLOWED_PARENT_LEVELS[self.level]
+            if self.parent.level not in allowed:
+                errors["parent"] = _("A %(kind)s cannot be placed under a %(parent_kind)s.") % {
+                    "kind": self.get_kind_display().lower(),
+                    "parent_kind": self.parent.get_kind_display().lower(),
+                }
+            elif self.pk and self.parent.path.startswith(self.path or self.compute_path()):
+                errors["parent"] = _("A unit cannot be placed under itself or one of its own units.")
+        elif self.level != UnitLevel.PROVINCE:
+            errors["parent"] = _("Only a province can stand without a parent unit.")
+        if self.merged_into_id and self.merged_into_id == self.pk:
+            errors["merged_into"] = _("A unit cannot be merged into itself.")
+        if self.valid_from and self.valid_to and self.valid_to < self.valid_from:
+            errors["valid_to"] = _("The end of validity cannot come before its start.")
+        if errors:
+            raise ValidationError(errors)
+
+    def is_valid_on(self, day) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (self.valid_to is None or day <= self.valid_to)
+
+
+class User(AbstractUser):
+    """A person who logs in. The role says what he does, the unit where he may do it."""
+
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.COUNCIL_MEMBER)
+    unit = models.ForeignKey(
+        AdministrativeUnit, verbose_name=_("unit"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="users", help_text=_("Province for provincial staff; district or commune for local officers."),
+    )
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    agency = models.CharField(_("agency"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["username"]
+
+    def __str__(self):
+        return self.get_full_name() or self.username
+
+    def clean(self):
+        super().clean()
+        if self.role == Role.PROVINCE_STAFF:
+            if not self.unit_id or self.unit.level != UnitLevel.PROVINCE:
+                raise ValidationError({"unit": _("Provincial staff must be assigned to a province.")})
+        elif self.role == Role.LOCAL_OFFICER:
+            if not self.unit_id or self.unit.level not in (UnitLevel.DISTRICT, UnitLevel.COMMUNE):
+                raise ValidationError({"unit": _("A local officer must be assigned to a district or a commune.")})
+
+    @property
+    def is_system_admin(self) -> bool:
+        return self.is_superuser or self.role == Role.ADMIN
+
+
+class Cycle(models.Model):
+    """A province's annual OCOP cycle (chu trình OCOP thường niên) for one year."""
+
+    province = models.ForeignKey(
+        AdministrativeUnit, verbose_name=_("province"), on_delete=models.PROTECT, related_name="cycles",
+    )
+    year = models.PositiveSmallIntegerField(
+        _("year"), validators=[MinValueValidator(2018), MaxValueValidator(2100)],
+    )
+    name = models.CharField(_("name"), max_length=255)
+    plan_reference = models.CharField(
+        _("plan document"), max_length=255, blank=True, help_text=_("For example: 180/KH-UBND ngày 22/3/2024"),
+    )
+    current_step = models.PositiveSmallIntegerField(
+        _("current step"), choices=CycleStep.choices, default=CycleStep.PROPAGANDA,
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("programme cycle")
+        verbose_name_plural = _("programme cycles")
+        ordering = ["-year", "province__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["province", "year"], name="cycle_unique_province_year"),
+        ]
+
+    def __str__(self):
+        return _("OCOP %(year)s – %(province)s") % {"year": self.year, "province": self.province.name}
+
+    def get_absolute_url(self):
+        return reverse("cycle-detail", args=[self.pk])
+
+    def clean(self):
+        if self.province_id and self.province.level != UnitLevel.PROVINCE:
+            raise ValidationError({"province": _("A cycle belongs to a province.")})
+
+
+class CycleStepPlan(models.Model):
+    """The planned dates of one of the six steps in a cycle."""
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="steps", verbose_name=_("cycle"))
+    step = models.PositiveSmallIntegerField(_("step"), choices=CycleStep.choices)
+    planned_start = models.DateField(_("planned start"), null=True, blank=True)
+    planned_end = models.DateField(_("planned end"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("cycle step")
+        verbose_name_plural = _("cycle steps")
+        ordering = ["cycle", "step"]
+        constraints = [
+            models.UniqueConstraint(fields=["cycle", "step"], name="cycle_step_unique"),
+            models.CheckConstraint(
+                condition=Q(planned_end__isnull=True) | Q(planned_start__isnull=True)
+                | Q(planned_end__gte=models.F("planned_start")),
+                name="cycle_step_dates",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.step}. {self.get_step_display()}"
+
+    def clean(self):
+        if self.planned_start and self.planned_end and self.planned_end < self.planned_start:
+            raise ValidationError({"planned_end": _("The end cannot come before the start.")})
+
+
+class Round(models.Model):
+    """An evaluation round within a cycle (provinces hold at least two a year since 2025)."""
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="rounds", verbose_name=_("cycle"))
+    number = models.PositiveSmallIntegerField(_("number"), validators=[MinValueValidator(1)])
+    name = models.CharField(_("name"), max_length=200)
+    starts_on = models.DateField(_("starts on"), null=True, blank=True)
+    ends_on = models.DateField(_("ends on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("round")
+        verbose_name_plural = _("rounds")
+        ordering = ["cycle", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["cycle", "number"], name="round_unique_number"),
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(starts_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+                name="round_dates",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class AuditEntry(models.Model):
+    """One thing a person did to a record: who, what, when, and the values that changed."""
+
+    at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        User, verbose_name=_("by"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+    )
+    action = models.CharField(_("action"), max_length=20, choices=AuditAction.choices)
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    target = GenericForeignKey("content_type", "object_id")
+    object_repr = models.CharField(_("record"), max_length=255)
+    message = models.CharField(_("message"), max_length=500, blank=True)
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit trail")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["content_type", "object_id", "at"], name="audit_target_idx")]
+
+    def __str__(self):
+        return f"{self.at:%d/%m/%Y %H:%M} {self.actor} {self.get_action_display()} {self.object_repr}"

@@ -1,0 +1,72 @@
+"""Where apps plug into the shared interface: navigation entries and home-page panels.
+
+Later apps register here in their AppConfig.ready(), so that `ocop` never imports them.
+"""
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.urls import reverse
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    icon: str
+    permission: str
+    order: int = 100
+
+    @property
+    def url(self) -> str:
+        return reverse(self.url_name)
+
+
+@dataclass(frozen=True)
+class HomePanel:
+    """A block of the home page: `build(user)` returns its template context, or None to hide it."""
+
+    template: str
+    build: Callable
+    order: int = 100
+
+
+_nav: dict[str, NavItem] = {}
+_panels: dict[str, HomePanel] = {}
+
+
+def register_nav(item: NavItem) -> None:
+    _nav[item.url_name] = item
+
+
+def register_home_panel(key: str, panel: HomePanel) -> None:
+    _panels[key] = panel
+
+
+def nav_for(user) -> list[NavItem]:
+    if not user.is_authenticated:
+        return []
+    return [item for item in sorted(_nav.values(), key=lambda i: i.order) if user.has_perm(item.permission)]
+
+
+def panels_for(user) -> list[tuple[str, dict]]:
+    shown = []
+    for panel in sorted(_panels.values(), key=lambda p: p.order):
+        context = panel.build(user)
+        if context is not None:
+            shown.append((panel.template, context))
+    return shown
+
+
+# ---------------------------------------------------------------------------------------------
+# Demo data: each app adds its records to `seed_demo`, in the order of the programme.
+# ---------------------------------------------------------------------------------------------
+_demo_loaders: dict[str, tuple[int, Callable]] = {}
+
+
+def register_demo_loader(key: str, loader: Callable, order: int) -> None:
+    """`loader(log)` creates its demo records idempotently; `log(text)` reports progress."""
+    _demo_loaders[key] = (order, loader)
+
+
+def demo_loaders() -> list[Callable]:
+    return [loader for _order, loader in sorted(_demo_loaders.values(), key=lambda pair: pair[0])]

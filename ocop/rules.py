@@ -1,0 +1,77 @@
+"""Permission predicates for roles and administrative scope (django-rules)."""
+import rules
+
+from .enums import Role
+
+
+@rules.predicate
+def is_system_admin(user) -> bool:
+    return bool(user and user.is_authenticated and (user.is_superuser or user.role == Role.ADMIN))
+
+
+@rules.predicate
+def is_province_staff(user) -> bool:
+    return bool(user and user.is_authenticated and user.role == Role.PROVINCE_STAFF and user.unit_id)
+
+
+@rules.predicate
+def is_local_officer(user) -> bool:
+    return bool(user and user.is_authenticated and user.role == Role.LOCAL_OFFICER and user.unit_id)
+
+
+@rules.predicate
+def is_council_member(user) -> bool:
+    return bool(user and user.is_authenticated and user.role == Role.COUNCIL_MEMBER)
+
+
+@rules.predicate
+def is_subject_rep(user) -> bool:
+    return bool(user and user.is_authenticated and user.role == Role.SUBJECT_REP)
+
+
+is_official = is_system_admin | is_province_staff | is_local_officer
+
+
+def unit_within_scope(user, unit) -> bool:
+    """True when the unit lies inside the area the user is responsible for."""
+    if is_system_admin(user):
+        return True
+    if unit is None or not (is_province_staff(user) or is_local_officer(user)):
+        return False
+    return unit.path.startswith(user.unit.path)
+
+
+@rules.predicate
+def unit_in_scope(user, unit) -> bool:
+    return unit_within_scope(user, unit)
+
+
+@rules.predicate
+def cycle_in_scope(user, cycle) -> bool:
+    return cycle is not None and unit_within_scope(user, cycle.province)
+
+
+@rules.predicate
+def cycle_visible(user, cycle) -> bool:
+    """Officers see their province's cycles; a local officer sees the cycle of the province he sits in."""
+    if cycle is None:
+        return False
+    if is_system_admin(user):
+        return True
+    if is_province_staff(user) or is_local_officer(user):
+        return user.unit.path.startswith(cycle.province.path)
+    return False
+
+
+@rules.predicate
+def manages_cycle(user, cycle) -> bool:
+    return is_system_admin(user) or (is_province_staff(user) and cycle is not None and cycle.province_id == user.unit_id)
+
+
+rules.add_perm("ocop.view_unit", is_official)
+rules.add_perm("ocop.view_cycle_list", is_official)
+rules.add_perm("ocop.view_cycle", cycle_visible)
+rules.add_perm("ocop.add_cycle", is_system_admin | is_province_staff)
+rules.add_perm("ocop.change_cycle", manages_cycle)
+rules.add_perm("ocop.view_audit", is_official)
+rules.add_perm("ocop.view_home", rules.is_authenticated)

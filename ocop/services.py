@@ -1,0 +1,297 @@
+"""Writes shared by every app: the audit trail, the administrative unit import and programme cycles."""
+import csv
+import datetime
+import io
+from dataclasses import dataclass, field
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from .enums import ALLOWED_PARENT_LEVELS, AuditAction, CycleStep, UnitKind, UnitLevel
+from .models import AdministrativeUnit, AuditEntry, Cycle, CycleStepPlan, User
+
+# ---------------------------------------------------------------------------------------------
+# Audit trail
+# ---------------------------------------------------------------------------------------------
+
+
+def audit_log(*, actor: User | None, obj, action: str, message: str = "", changes: dict | None = None) -> AuditEntry:
+    """Record that `actor` did `action` to `obj`. Call it inside the service's transaction."""
+    return AuditEntry.objects.create(
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        action=action,
+        content_type=ContentType.objects.get_for_model(type(obj)),
+        object_id=obj.pk,
+        object_repr=str(obj)[:255],
+        message=str(message)[:500],
+        changes=changes or {},
+    )
+
+
+def model_changes(before: dict, instance, fields: list[str]) -> dict:
+    """The fields whose value differs from `before`, as {field: [old, new]} in printable form."""
+    changed = {}
+    for name in fields:
+        new = getattr(instance, name)
+        old = before.get(name)
+        if old != new:
+            changed[name] = [_printable(old), _printable(new)]
+    return changed
+
+
+def model_snapshot(instance, fields: list[str]) -> dict:
+    return {name: getattr(instance, name) for name in fields}
+
+
+def _printable(value):
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return value.isoformat()
+    return str(value)
+
+
+# ---------------------------------------------------------------------------------------------
+# Administrative units: CSV import
+# ---------------------------------------------------------------------------------------------
+
+UNIT_CSV_COLUMNS = ["code", "name", "kind", "parent_code", "valid_from", "valid_to", "merged_into_code"]
+UNIT_FIELDS = ["name", "kind", "valid_from", "valid_to", "parent_id"]
+_KIND_ALIASES = {
+    "tỉnh": UnitKind.PROVINCE, "thành phố trực thuộc trung ương": UnitKind.CENTRAL_CITY,
+    "huyện": UnitKind.DISTRICT, "quận": UnitKind.URBAN_DISTRICT, "thị xã": UnitKind.TOWN,
+    "thành phố": UnitKind.PROVINCIAL_CITY, "thành phố thuộc tỉnh": UnitKind.PROVINCIAL_CITY,
+    "xã": UnitKind.COMMUNE, "phường": UnitKind.WARD, "thị trấn": UnitKind.TOWNSHIP, "đặc khu": UnitKind.SPECIAL_ZONE,
+}
+
+
+class RowError(str):
+    """An error message that remembers the line it belongs to."""
+
+    line: int = 0
+
+    @classmethod
+    def at(cls, line: int, problems: list[str]) -> "RowError":
+        error = cls(_("Line %(line)s: %(problems)s") % {"line": line, "problems": "; ".join(problems)})
+        error.line = line
+        return error
+
+
+@dataclass
+class UnitImportResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def _parse_date(text: str) -> datetime.date | None:
+    text = (text or "").strip()
+    if not text:
+        return None
+    for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
+        try:
+            return datetime.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(text)
+
+
+def units_import_csv(*, text: str, by: User | None = None) -> UnitImportResult:
+    """Import administrative units from CSV text, all or nothing.
+
+    Columns: code, name, kind, parent_code, valid_from, valid_to, merged_into_code. A kind is an
+    English key (province, district, commune, ward, ...) or its Vietnamese name (Tỉnh, Huyện, Xã, ...);
+    dates are dd/mm/yyyy or yyyy-mm-dd. A code already in the database is updated (and left alone when
+    nothing differs, so a second import of the same file writes nothing). Every bad row is reported
+    with its line number and nothing is written when any row is bad.
+    Side effects: creates or updates units and writes one audit entry per unit created or changed.
+    """
+    result = UnitImportResult()
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    header = [h.strip() for h in (reader.fieldnames or [])]
+    missing = [c for c in UNIT_CSV_COLUMNS[:3] if c not in header]
+    if missing:
+        result.errors.append(RowError.at(1, [_("missing columns: %(cols)s") % {"cols": ", ".join(missing)}]))
+        return result
+
+    rows: dict[str, dict] = {}
+    for line_no, raw in enumerate(reader, start=2):
+        row = {k.strip(): (v or "").strip() for k, v in raw.items() if k}
+        code, name, kind_text = row.get("code", ""), row.get("name", ""), row.get("kind", "")
+        problems = []
+        if not code:
+            problems.append(_("the code is empty"))
+        elif not code.isalnum():
+            problems.append(_("the code %(code)s may only contain letters and digits") % {"code": code})
+        if not name:
+            problems.append(_("the name is empty"))
+        kind = kind_text if kind_text in UnitKind.values else _KIND_ALIASES.get(kind_text.lower())
+        if not kind:
+            problems.append(_("unknown kind “%(kind)s”") % {"kind": kind_text})
+        dates = {}
+        for col in ("valid_from", "valid_to"):
+            try:
+                dates[col] = _parse_date(row.get(col, ""))
+            except ValueError:
+                problems.append(_("%(col)s “%(value)s” is not a date (dd/mm/yyyy)") % {"col": col, "value": row[col]})
+        if dates.get("valid_from") and dates.get("valid_to") and dates["valid_to"] < dates["valid_from"]:
+            problems.append(_("valid_to is before valid_from"))
+        if code and code in rows:
+            problems.append(_("the code %(code)s is repeated (first on line %(line)s)") % {
+                "code": code, "line": rows[code]["line"]})
+        if problems:
+            result.errors.append(RowError.at(line_no, problems))
+            continue
+        rows[code] = {
+            "line": line_no, "code": code, "name": name, "kind": kind,
+            "parent_code": row.get("parent_code", ""), "merged_into_code": row.get("merged_into_code", ""),
+            **dates,
+        }
+
+    existing = {u.code: u for u in AdministrativeUnit.objects.filter(
+        code__in={c for r in rows.values() for c in (r["code"], r["parent_code"], r["merged_into_code"]) if c})}
+
+    def level_of(code):
+        if code in rows:
+            return UnitKind.level_of(rows[code]["kind"])
+        return existing[code].level if code in existing else None
+
+    for row in rows.values():
+        problems = []
+        level = UnitKind.level_of(row["kind"])
+        parent_code = row["parent_code"]
+        if parent_code:
+            parent_level = level_of(parent_code)
+            if parent_level is None:
+                problems.append(_("unknown parent unit %(code)s") % {"code": parent_code})
+            elif parent_level not in ALLOWED_PARENT_LEVELS[level]:
+                problems.append(_("a %(kind)s cannot be placed under %(parent)s") % {
+                    "kind": UnitKind(row["kind"]).label.lower(), "parent": parent_code})
+            elif parent_code == row["code"]:
+                problems.append(_("a unit cannot be its own parent"))
+        elif level != UnitLevel.PROVINCE:
+            problems.append(_("only a province can stand without a parent unit"))
+        merged = row["merged_into_code"]
+        if merged and level_of(merged) is None:
+            problems.append(_("unknown unit %(code)s in merged_into_code") % {"code": merged})
+        if problems:
+            result.errors.append(RowError.at(row["line"], problems))
+
+    if result.errors:
+        result.errors.sort(key=lambda error: error.line)
+        return result
+
+    # Parents before children: provinces, then districts, then communes.
+    order = {UnitLevel.PROVINCE: 0, UnitLevel.DISTRICT: 1, UnitLevel.COMMUNE: 2}
+    with transaction.atomic():
+        units = dict(existing)
+        touched: dict[str, dict] = {}
+        for row in sorted(rows.values(), key=lambda r: order[UnitKind.level_of(r["kind"])]):
+            unit = units.get(row["code"]) or AdministrativeUnit(code=row["code"])
+            is_new = unit.pk is None
+            before = model_snapshot(unit, UNIT_FIELDS)
+            unit.name, unit.kind = row["name"], row["kind"]
+            unit.valid_from, unit.valid_to = row["valid_from"], row["valid_to"]
+            unit.parent = units[row["parent_code"]] if row["parent_code"] else None
+            changes = model_changes(before, unit, UNIT_FIELDS)
+            units[unit.code] = unit
+            if is_new or changes:
+                unit.save()
+                touched[unit.code] = changes
+        for row in rows.values():
+            unit = units[row["code"]]
+            merged_into = units.get(row["merged_into_code"]) if row["merged_into_code"] else None
+            if unit.merged_into_id != (merged_into.pk if merged_into else None):
+                touched.setdefault(unit.code, {})["merged_into"] = [unit.merged_into_id, merged_into and merged_into.pk]
+                unit.merged_into = merged_into
+                unit.save(update_fields=["merged_into"])
+        for code, changes in touched.items():
+            if code in existing:
+                result.updated += 1
+                audit_log(actor=by, obj=units[code], action=AuditAction.UPDATE, message=_("Imported from CSV"),
+                          changes=changes)
+            else:
+                result.created += 1
+                audit_log(actor=by, obj=units[code], action=AuditAction.IMPORT, message=_("Imported from CSV"))
+        result.unchanged = len(rows) - len(touched)
+    return result
+
+
+# ---------------------------------------------------------------------------------------------
+# Programme cycles
+# ---------------------------------------------------------------------------------------------
+
+
+def cycle_create(*, province: AdministrativeUnit, year: int, name: str, plan_reference: str = "",
+                 step_dates: dict[int, tuple] | None = None, by: User | None) -> Cycle:
+    """Open a province's cycle for a year with its six steps.
+
+    Side effects: creates the cycle and six step plans; writes an audit entry.
+    """
+    with transaction.atomic():
+        cycle = Cycle(province=province, year=year, name=name, plan_reference=plan_reference)
+        cycle.full_clean()
+        cycle.save()
+        step_dates = step_dates or {}
+        CycleStepPlan.objects.bulk_create([
+            CycleStepPlan(cycle=cycle, step=step, planned_start=step_dates.get(step, (None, None))[0],
+                          planned_end=step_dates.get(step, (None, None))[1])
+            for step in CycleStep.values
+        ])
+        audit_log(actor=by, obj=cycle, action=AuditAction.CREATE)
+    return cycle
+
+
+def cycle_set_current_step(*, cycle: Cycle, step: int, by: User | None) -> Cycle:
+    """Move the cycle to another step. Side effects: saves the cycle; writes an audit entry."""
+    if step not in CycleStep.values:
+        raise ValidationError({"current_step": _("Unknown step.")})
+    with transaction.atomic():
+        old = cycle.current_step
+        if old == step:
+            return cycle
+        cycle.current_step = step
+        cycle.save(update_fields=["current_step"])
+        audit_log(actor=by, obj=cycle, action=AuditAction.TRANSITION,
+                  message=_("Current step: %(old)s → %(new)s") % {"old": old, "new": step},
+                  changes={"current_step": [old, step]})
+    return cycle
+
+
+CYCLE_FIELDS = ["name", "plan_reference"]
+
+
+def cycle_update(*, cycle: Cycle, data: dict, by: User | None) -> Cycle:
+    """Change a cycle's name or plan document. Side effects: saves; writes an audit entry."""
+    with transaction.atomic():
+        before = model_snapshot(cycle, CYCLE_FIELDS)
+        for name in CYCLE_FIELDS:
+            if name in data:
+                setattr(cycle, name, data[name])
+        cycle.full_clean()
+        cycle.save()
+        changes = model_changes(before, cycle, CYCLE_FIELDS)
+        if changes:
+            audit_log(actor=by, obj=cycle, action=AuditAction.UPDATE, changes=changes)
+    return cycle
+
+
+def step_plan_update(*, plan: CycleStepPlan, planned_start, planned_end, note: str, by: User | None) -> CycleStepPlan:
+    """Set a step's planned dates. Side effects: saves; writes an audit entry on the cycle."""
+    with transaction.atomic():
+        before = model_snapshot(plan, ["planned_start", "planned_end", "note"])
+        plan.planned_start, plan.planned_end, plan.note = planned_start, planned_end, note
+        plan.full_clean()
+        plan.save()
+        changes = model_changes(before, plan, ["planned_start", "planned_end", "note"])
+        if changes:
+            audit_log(actor=by, obj=plan.cycle, action=AuditAction.UPDATE,
+                      message=str(plan), changes=changes)
+    return plan

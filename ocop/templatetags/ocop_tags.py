@@ -1,0 +1,41 @@
+"""Template helpers shared by every list and detail page."""
+from django import template
+from django.utils.html import format_html
+from django.utils.http import urlencode
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def sort_header(context, key: str, label: str):
+    """A column header that sorts by `key` and shows the direction in effect."""
+    current = context.get("sort", "")
+    base = context.get("qs_nosort", "")
+    if current == key:
+        new, icon = "-" + key, "bi-sort-up"
+    elif current == "-" + key:
+        new, icon = key, "bi-sort-down"
+    else:
+        new, icon = key, ""
+    query = (base + "&" if base else "") + urlencode({"sort": new})
+    return format_html(
+        '<a class="sort-link" href="?{}">{}{}</a>', query, label,
+        format_html(' <i class="bi {}"></i>', icon) if icon else "",
+    )
+
+
+@register.simple_tag(takes_context=True)
+def page_url(context, number: int) -> str:
+    params = context["request"].GET.copy()
+    params["page"] = number
+    return "?" + params.urlencode()
+
+
+@register.filter
+def stars(count):
+    """★ repeated `count` times, for a star rating."""
+    try:
+        count = int(count)
+    except (TypeError, ValueError):
+        return ""
+    return format_html('<span class="stars" title="{0}★">{1}</span>', count, "★" * count)

@@ -1,0 +1,37 @@
+"""seed_demo loads the seeds' units, logins and cycle, and a second run changes nothing."""
+from django.apps import apps
+from django.core.management import call_command
+
+from ocop.models import Cycle, User
+
+
+def row_counts():
+    return {model._meta.label: model.objects.count() for model in apps.get_models()}
+
+
+def test_seed_demo_twice_leaves_every_table_unchanged(db):
+    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    first = row_counts()
+    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    assert row_counts() == first
+    assert first["ocop.AdministrativeUnit"] == 44
+
+
+def test_seed_demo_creates_a_login_for_each_role(db):
+    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    roles = dict(User.objects.values_list("username", "role"))
+    assert roles == {
+        "admin": "admin", "tinh.backan": "province_staff", "huyen.bachthong": "local_officer",
+        "huyen.nari": "local_officer", "hoidong.1": "council_member", "hoidong.2": "council_member",
+        "hoidong.3": "council_member", "htx.thienan": "subject_rep",
+    }
+    assert all(u.check_password("ocop-demo") for u in User.objects.all())
+    assert User.objects.get(username="huyen.bachthong").unit.name == "Bạch Thông"
+
+
+def test_seed_demo_loads_backan_2024_cycle_from_seed_003(db):
+    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    cycle = Cycle.objects.get(province__code="06", year=2024)
+    assert cycle.plan_reference == "180/KH-UBND ngày 22/3/2024"
+    ideas = cycle.steps.get(step=2)
+    assert (ideas.planned_start.isoformat(), ideas.planned_end.isoformat()) == ("2024-03-01", "2024-04-30")

@@ -1,0 +1,33 @@
+"""Root URLs: the shared pages here, each app under its own prefix."""
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
+
+from . import views
+from .forms_auth import LoginForm
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("accounts/login/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("admin/", admin.site.urls),
+    path("health/", views.health, name="health"),
+    path("cycles/", views.cycle_list_view, name="cycle-list"),
+    path("cycles/new/", views.cycle_create, name="cycle-create"),
+    path("cycles/<int:pk>/", views.cycle_detail, name="cycle-detail"),
+    path("cycles/<int:pk>/edit/", views.cycle_edit, name="cycle-edit"),
+    path("cycles/<int:pk>/step/", views.cycle_set_step, name="cycle-set-step"),
+    path("cycles/<int:pk>/steps/<int:step>/", views.step_plan_edit, name="cycle-step-edit"),
+    path("units/", views.unit_list, name="unit-list"),
+    path("units/<str:code>/", views.unit_detail, name="unit-detail"),
+    path("subjects/", include("subjects.urls")),
+    path("products/", include("products.urls")),
+    path("evaluation/", include("evaluation.urls")),
+    path("certificates/", include("certificates.urls")),
+    path("promotion/", include("promotion.urls")),
+]
+
+admin.site.site_header = admin.site.site_title = "OCOP"

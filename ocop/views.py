@@ -1,0 +1,183 @@
+"""Home page, programme cycles, administrative units and the health check."""
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.db.models import Count, Q
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+
+from . import services
+from .enums import UnitKind
+from .forms import CurrentStepForm, CycleForm, StepPlanForm
+from .listing import paginate, querystring_without, sort_queryset
+from .models import AdministrativeUnit, Cycle, CycleStepPlan
+from .permissions import permission_required
+from .registry import panels_for
+from .selectors import audit_trail_for, cycle_list, units_in_scope
+
+
+@login_required
+def home(request):
+    return render(request, "ocop/home.html", {"panels": panels_for(request.user)})
+
+
+# ---------------------------------------------------------------------------------------------
+# Cycles
+# ---------------------------------------------------------------------------------------------
+
+
+def _visible_cycle(request, pk) -> Cycle:
+    cycle = get_object_or_404(Cycle.objects.select_related("province"), pk=pk)
+    if not request.user.has_perm("ocop.view_cycle", cycle):
+        raise Http404
+    return cycle
+
+
+@permission_required("ocop.view_cycle_list")
+def cycle_list_view(request):
+    qs = cycle_list(user=request.user).annotate(round_count=Count("rounds"))
+    qs, sort = sort_queryset(request, qs, {"year": "year", "province": "province__name", "step": "current_step"}, "-year")
+    return render(request, "ocop/cycle_list.html", {
+        "page": paginate(request, qs), "sort": sort, "qs_nosort": querystring_without(request, "sort", "page"),
+        "can_add": request.user.has_perm("ocop.add_cycle"),
+    })
+
+
+@permission_required("ocop.view_cycle_list")
+def cycle_detail(request, pk):
+    cycle = _visible_cycle(request, pk)
+    return render(request, "ocop/cycle_detail.html", {
+        "cycle": cycle,
+        "steps": cycle.steps.all(),
+        "rounds": cycle.rounds.all(),
+        "audit": audit_trail_for(cycle)[:50],
+        "can_change": request.user.has_perm("ocop.change_cycle", cycle),
+        "step_form": CurrentStepForm(initial={"current_step": cycle.current_step}),
+    })
+
+
+@permission_required("ocop.add_cycle")
+def cycle_create(request):
+    form = CycleForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            cycle = services.cycle_create(by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The cycle was created."))
+            return redirect(cycle)
+    return render(request, "ocop/cycle_form.html", {"form": form})
+
+
+@permission_required("ocop.view_cycle_list")
+def cycle_edit(request, pk):
+    cycle = _visible_cycle(request, pk)
+    if not request.user.has_perm("ocop.change_cycle", cycle):
+        raise PermissionDenied
+    form = CycleForm(request.POST or None, instance=cycle, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        services.cycle_update(cycle=cycle, data=form.cleaned_data, by=request.user)
+        messages.success(request, _("The cycle was saved."))
+        return redirect(cycle)
+    return render(request, "ocop/cycle_form.html", {"form": form, "cycle": cycle})
+
+
+@require_POST
+@permission_required("ocop.view_cycle_list")
+def cycle_set_step(request, pk):
+    cycle = _visible_cycle(request, pk)
+    if not request.user.has_perm("ocop.change_cycle", cycle):
+        raise PermissionDenied
+    form = CurrentStepForm(request.POST)
+    if form.is_valid():
+        services.cycle_set_current_step(cycle=cycle, step=form.cleaned_data["current_step"], by=request.user)
+        messages.success(request, _("The current step was changed."))
+    else:
+        messages.error(request, _("Choose one of the six steps."))
+    return redirect(cycle)
+
+
+@permission_required("ocop.view_cycle_list")
+def step_plan_edit(request, pk, step):
+    cycle = _visible_cycle(request, pk)
+    if not request.user.has_perm("ocop.change_cycle", cycle):
+        raise PermissionDenied
+    plan = get_object_or_404(CycleStepPlan, cycle=cycle, step=step)
+    form = StepPlanForm(request.POST or None, instance=plan)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.step_plan_update(plan=plan, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The step's dates were saved."))
+            return redirect(cycle)
+    return render(request, "ocop/step_plan_form.html", {"form": form, "cycle": cycle, "plan": plan})
+
+
+# ---------------------------------------------------------------------------------------------
+# Administrative units
+# ---------------------------------------------------------------------------------------------
+
+
+@permission_required("ocop.view_unit")
+def unit_list(request):
+    qs = units_in_scope(request.user).select_related("parent", "merged_into")
+    q = request.GET.get("q", "").strip()
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(code__startswith=q))
+    kind = request.GET.get("kind", "")
+    if kind:
+        qs = qs.filter(kind=kind)
+    qs, sort = sort_queryset(request, qs, {"path": "path", "name": "name", "code": "code"}, "path")
+    return render(request, "ocop/unit_list.html", {
+        "page": paginate(request, qs, per_page=50), "q": q, "kind": kind, "kinds": UnitKind.choices,
+        "sort": sort, "qs_nosort": querystring_without(request, "sort", "page"),
+        "qs_nopage": querystring_without(request, "page"),
+    })
+
+
+@permission_required("ocop.view_unit")
+def unit_detail(request, code):
+    unit = get_object_or_404(units_in_scope(request.user).select_related("parent", "merged_into"), code=code)
+    return render(request, "ocop/unit_detail.html", {
+        "unit": unit,
+        "children": unit.children.order_by("name"),
+        "merged_from": unit.merged_from.all(),
+    })
+
+
+# ---------------------------------------------------------------------------------------------
+# Operations
+# ---------------------------------------------------------------------------------------------
+
+
+@never_cache
+def health(request):
+    """For the load balancer: 200 when the database (and the broker, if one is set) answer."""
+    from django.conf import settings
+
+    checks = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        checks["database"] = "ok"
+    except Exception as exc:  # noqa: BLE001 - any failure means unhealthy
+        checks["database"] = f"error: {exc.__class__.__name__}"
+    if settings.CELERY_BROKER_URL:
+        from ocop.celery import app
+
+        try:
+            with app.connection_for_write() as conn:
+                conn.ensure_connection(max_retries=1, timeout=2)
+            checks["broker"] = "ok"
+        except Exception as exc:  # noqa: BLE001
+            checks["broker"] = f"error: {exc.__class__.__name__}"
+    healthy = all(v == "ok" for v in checks.values())
+    return JsonResponse({"status": "ok" if healthy else "error", "checks": checks}, status=200 if healthy else 503)

@@ -1,0 +1,1 @@
+"""Models of the products app (filled in by its issue)."""

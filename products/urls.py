@@ -1,0 +1,4 @@
+"""URLs of the products app."""
+
+app_name = "products"
+urlpatterns: list = []

@@ -1,0 +1,1 @@
+"""Models of the promotion app (filled in by its issue)."""

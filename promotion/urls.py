@@ -1,0 +1,4 @@
+"""URLs of the promotion app."""
+
+app_name = "promotion"
+urlpatterns: list = []

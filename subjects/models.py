@@ -1,0 +1,1 @@
+"""Models of the subjects app (filled in by its issue)."""

@@ -1,0 +1,4 @@
+"""URLs of the subjects app."""
+
+app_name = "subjects"
+urlpatterns: list = []
