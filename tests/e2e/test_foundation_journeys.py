@@ -1,0 +1,28 @@
+"""Each demo login lands on its own Vietnamese home page; the language switch works."""
+import pytest
+
+
+@pytest.mark.parametrize(("username", "role", "nav"), [
+    ("tinh.backan", "Văn phòng OCOP tỉnh", ["Trang chủ", "Chu trình OCOP", "Đơn vị hành chính"]),
+    ("huyen.bachthong", "Cán bộ huyện/xã", ["Trang chủ", "Chu trình OCOP", "Đơn vị hành chính"]),
+    ("hoidong.1", "Thành viên hội đồng", ["Trang chủ"]),
+    ("htx.thienan", "Đại diện chủ thể", ["Trang chủ"]),
+])
+def test_demo_user_logs_in_to_a_vietnamese_home(demo, login, username, role, nav):
+    page = login(username)
+    assert page.locator("[data-testid=role]").inner_text() == role
+    links = [t.strip() for t in page.locator("#mainnav .navbar-nav.me-auto .nav-link").all_inner_texts()]
+    assert links == nav
+
+
+def test_province_officer_moves_the_cycle_and_switches_to_english(demo, login):
+    page = login("tinh.backan")
+    page.click("[data-testid=panel-cycle] a")
+    page.select_option("select[name=current_step]", "5")
+    page.click("text=Chuyển bước hiện tại")
+    assert page.locator(".alert-success").inner_text().strip().startswith("Đã chuyển bước hiện tại")
+    assert "Đánh giá, phân hạng sản phẩm" in page.locator(".step-current").inner_text()
+    page.click("a.dropdown-toggle:has(.bi-translate)")
+    page.click("button[value=en]")
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert "Evaluation and star rating" in page.locator(".step-current").inner_text()
