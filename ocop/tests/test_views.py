@@ -152,3 +152,8 @@ def test_unknown_page_is_a_vietnamese_404(client_for):
     response = client_for("huyen.nari").get("/khong-co-trang-nay/")
     assert response.status_code == 404
     assert "Không tìm thấy trang" in response.content.decode()
+
+
+def test_browser_language_does_not_override_vietnamese(client, db):
+    page = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="vi">' in page and "Đăng nhập" in page
