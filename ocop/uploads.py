@@ -1,0 +1,63 @@
+"""Upload checks every app uses: the file's content decides its type, not its name."""
+import zipfile
+
+from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext_lazy as _
+
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+DOCUMENT_TYPES = ("pdf", "jpeg", "png", "docx", "xlsx")
+IMAGE_TYPES = ("jpeg", "png")
+CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "jpeg": "image/jpeg",
+    "png": "image/png",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+EXTENSIONS = {"pdf": "pdf", "jpeg": "jpg", "png": "png", "docx": "docx", "xlsx": "xlsx"}
+
+
+def sniff_type(uploaded) -> str | None:
+    """The real type of an uploaded file from its first bytes (and, for Office files, its zip members)."""
+    uploaded.seek(0)
+    head = uploaded.read(8)
+    uploaded.seek(0)
+    if head.startswith(b"%PDF-"):
+        return "pdf"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "jpeg"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if head.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(uploaded) as archive:
+                names = set(archive.namelist())
+        except (zipfile.BadZipFile, OSError):
+            return None
+        finally:
+            uploaded.seek(0)
+        if "[Content_Types].xml" in names:
+            if any(n.startswith("word/") for n in names):
+                return "docx"
+            if any(n.startswith("xl/") for n in names):
+                return "xlsx"
+    return None
+
+
+def validate_upload(uploaded, allowed=DOCUMENT_TYPES, max_bytes: int = MAX_UPLOAD_BYTES) -> str:
+    """Return the file's real type, or raise a ValidationError a user can act on."""
+    if uploaded.size > max_bytes:
+        raise ValidationError(
+            _("“%(name)s” is %(size)s; the limit is %(limit)s."),
+            code="too_large",
+            params={"name": uploaded.name, "size": filesizeformat(uploaded.size), "limit": filesizeformat(max_bytes)},
+        )
+    kind = sniff_type(uploaded)
+    if kind not in allowed:
+        raise ValidationError(
+            _("“%(name)s” is not an accepted file. Accepted: %(types)s."),
+            code="bad_type",
+            params={"name": uploaded.name, "types": ", ".join(t.upper() for t in allowed)},
+        )
+    return kind

@@ -1,0 +1,54 @@
+"""Choices of the products app: idea statuses, markets, evidence kinds, support kinds."""
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class IdeaStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    RETURNED = "returned", _("Returned for more information")
+    SELECTED = "selected", _("Selected")
+    REJECTED = "rejected", _("Rejected")
+    SENT = "sent", _("Sent to the province")
+
+
+class MarketScope(models.TextChoices):
+    LOCAL = "local", _("Local")
+    PROVINCIAL = "provincial", _("Within the province")
+    NATIONAL = "national", _("National")
+    EXPORT = "export", _("Export")
+
+
+class StarChoice(models.IntegerChoices):
+    THREE = 3, "3★"
+    FOUR = 4, "4★"
+    FIVE = 5, "5★"
+
+
+class EvidenceKind(models.TextChoices):
+    REGISTRATION_FORM = "registration_form", _("Registration form")
+    SELF_ASSESSMENT = "self_assessment", _("Self-assessment against the score sheet")
+    BUSINESS_PLAN = "business_plan", _("Business plan")
+    ORGANISATION = "organisation", _("Description of the organisation")
+    BUSINESS_REGISTRATION = "business_registration", _("Business registration")
+    FOOD_SAFETY_LICENCE = "food_safety_licence", _("Food-safety licence")
+    QUALITY_DECLARATION = "quality_declaration", _("Quality declaration")
+    TEST_RESULTS = "test_results", _("Test results")
+    TRACEABILITY = "traceability", _("Traceability")
+    RAW_MATERIAL_ORIGIN = "raw_material_origin", _("Raw-material origin")
+    PRODUCT_STORY = "product_story", _("Product story")
+    AWARDS = "awards", _("Awards")
+    OTHER = "other", _("Other evidence")
+
+
+class DossierStatus(models.TextChoices):
+    DRAFT = "draft", _("Being prepared")
+    SUBMITTED = "submitted", _("Submitted for evaluation")
+
+
+class SupportKind(models.TextChoices):
+    TRAINING = "training", _("Training")
+    CONSULTING = "consulting", _("Consulting")
+    PACKAGING = "packaging", _("Packaging and labels")
+    STANDARDS = "standards", _("Standards and certification")
+    OTHER = "other", _("Other support")

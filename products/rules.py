@@ -1,0 +1,87 @@
+"""Who may see, register, screen and send product ideas, products and dossiers."""
+import rules
+
+from ocop.enums import UnitLevel
+from ocop.rules import (
+    is_local_officer, is_official, is_province_staff, is_subject_rep, is_system_admin, unit_within_scope,
+)
+
+from .enums import DossierStatus, IdeaStatus
+
+
+def _represents(user, subject) -> bool:
+    return is_subject_rep(user) and subject.representative_links.filter(user=user).exists()
+
+
+@rules.predicate
+def idea_visible(user, idea) -> bool:
+    return idea is not None and (unit_within_scope(user, idea.commune) or _represents(user, idea.subject))
+
+
+@rules.predicate
+def idea_editable(user, idea) -> bool:
+    """Drafts and returned ideas can be edited by the area's officers or the subject's representative."""
+    return (
+        idea is not None
+        and idea.status in (IdeaStatus.DRAFT, IdeaStatus.RETURNED)
+        and (unit_within_scope(user, idea.commune) or _represents(user, idea.subject))
+    )
+
+
+def screens_commune(user, commune) -> bool:
+    """The screener of a commune's ideas: the district officer above it, or under the two-tier rules
+    (a commune directly under its province) the provincial office."""
+    if is_system_admin(user):
+        return True
+    if commune is None or commune.parent is None:
+        return False
+    parent = commune.parent
+    if parent.level == UnitLevel.DISTRICT:
+        return is_local_officer(user) and user.unit_id == parent.pk
+    return is_province_staff(user) and user.unit_id == parent.pk
+
+
+@rules.predicate
+def idea_screenable(user, idea) -> bool:
+    return idea is not None and idea.status == IdeaStatus.SUBMITTED and screens_commune(user, idea.commune)
+
+
+@rules.predicate
+def is_screener(user) -> bool:
+    """Whoever may screen and send lists: district officers, provincial staff and administrators."""
+    return is_system_admin(user) or is_province_staff(user) or (
+        is_local_officer(user) and user.unit.level == UnitLevel.DISTRICT)
+
+
+@rules.predicate
+def product_visible(user, product) -> bool:
+    return product is not None and (unit_within_scope(user, product.commune) or _represents(user, product.subject))
+
+
+@rules.predicate
+def product_in_area(user, product) -> bool:
+    return product is not None and unit_within_scope(user, product.commune)
+
+
+@rules.predicate
+def dossier_visible(user, dossier) -> bool:
+    return dossier is not None and product_visible(user, dossier.product)
+
+
+@rules.predicate
+def dossier_editable(user, dossier) -> bool:
+    return dossier is not None and dossier.status == DossierStatus.DRAFT and product_visible(user, dossier.product)
+
+
+rules.add_perm("products.view_idea_list", is_official | is_subject_rep)
+rules.add_perm("products.view_idea", idea_visible)
+rules.add_perm("products.add_idea", is_official | is_subject_rep)
+rules.add_perm("products.change_idea", idea_editable)
+rules.add_perm("products.screen_idea", idea_screenable)
+rules.add_perm("products.send_ideas", is_screener)
+rules.add_perm("products.view_province_lists", is_system_admin | is_province_staff)
+rules.add_perm("products.view_product_list", is_official | is_subject_rep)
+rules.add_perm("products.view_product", product_visible)
+rules.add_perm("products.change_product", product_in_area)
+rules.add_perm("products.view_dossier", dossier_visible)
+rules.add_perm("products.change_dossier", dossier_editable)
