@@ -1,0 +1,2 @@
+"""URLs of products, business plans and dossiers."""
+urlpatterns: list = []

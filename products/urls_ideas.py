@@ -1,0 +1,2 @@
+"""URLs of product ideas, screening and the lists sent to the province."""
+urlpatterns: list = []

@@ -1,4 +1,0 @@
-"""URLs of the products app."""
-
-app_name = "products"
-urlpatterns: list = []

@@ -1,0 +1,1 @@
+"""Views of the products app, one module per part of the work."""
