@@ -1,1 +1,131 @@
-"""Models of the certificates app (filled in by its issue)."""
+"""Certificates (giấy chứng nhận) of recognised products, their notices and their numbering."""
+import datetime
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Case, CharField, Q, Value, When
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from evaluation.enums import EvaluationLevel
+from evaluation.models import Decision, RecognisedProduct
+from ocop.models import AdministrativeUnit
+from products.models import Product
+from subjects.models import Subject
+
+from .enums import CertificateStatus
+
+
+def expiring_window_days() -> int:
+    return max(getattr(settings, "OCOP_CERTIFICATE_NOTICE_DAYS", [180, 90, 30]))
+
+
+class CertificateQuerySet(models.QuerySet):
+    def with_status(self, today: datetime.date | None = None, expiring_days: int | None = None):
+        """Annotate `status` in the database (revoked, superseded, expired, expiring soon, valid)."""
+        today = today or timezone.localdate()
+        horizon = today + datetime.timedelta(days=expiring_days if expiring_days is not None else expiring_window_days())
+        return self.annotate(status=Case(
+            When(revoked_on__isnull=False, then=Value(CertificateStatus.REVOKED)),
+            When(superseded_by__isnull=False, then=Value(CertificateStatus.SUPERSEDED)),
+            When(valid_until__lt=today, then=Value(CertificateStatus.EXPIRED)),
+            When(valid_until__lte=horizon, then=Value(CertificateStatus.EXPIRING)),
+            default=Value(CertificateStatus.VALID),
+            output_field=CharField(),
+        ))
+
+    def in_force(self, today: datetime.date | None = None):
+        today = today or timezone.localdate()
+        return self.filter(revoked_on__isnull=True, superseded_by__isnull=True, valid_until__gte=today)
+
+
+class Certificate(models.Model):
+    """The certificate of a product recognised at 3★ or more, valid 36 months from issue."""
+
+    number = models.CharField(_("certificate number"), max_length=60)
+    issuing_unit = models.ForeignKey(AdministrativeUnit, verbose_name=_("issuing authority"),
+                                     on_delete=models.PROTECT, related_name="certificates")
+    recognition = models.OneToOneField(RecognisedProduct, on_delete=models.PROTECT, null=True, blank=True,
+                                       related_name="certificate")
+    decision = models.ForeignKey(Decision, on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="certificates")
+    product = models.ForeignKey(Product, verbose_name=_("product"), on_delete=models.PROTECT,
+                                related_name="certificates")
+    subject = models.ForeignKey(Subject, verbose_name=_("subject"), on_delete=models.PROTECT,
+                                related_name="certificates")
+    star = models.PositiveSmallIntegerField(_("star"), validators=[MinValueValidator(3), MaxValueValidator(5)])
+    # The decision as printed on the certificate (kept as issued; imported registers have no Decision row).
+    decision_number = models.CharField(_("decision number"), max_length=100)
+    decision_date = models.DateField(_("decision date"))
+    signer = models.CharField(_("signed by"), max_length=255)
+    level = models.CharField(_("level"), max_length=20, choices=EvaluationLevel.choices)
+    issued_on = models.DateField(_("issued on"))
+    valid_until = models.DateField(_("valid until"), db_index=True)
+    revoked_on = models.DateField(_("revoked on"), null=True, blank=True)
+    revoke_reason = models.TextField(_("reason for revocation"), blank=True)
+    revoke_decision_number = models.CharField(_("revocation decision"), max_length=100, blank=True)
+    revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+")
+    superseded_by = models.ForeignKey("self", verbose_name=_("superseded by"), on_delete=models.PROTECT, null=True,
+                                      blank=True, related_name="supersedes")
+    pdf = models.FileField(_("PDF"), upload_to="private/certificates/", blank=True)
+    pdf_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CertificateQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("certificate")
+        verbose_name_plural = _("certificates")
+        ordering = ["-issued_on", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["issuing_unit", "number"], name="certificate_unique_number",
+                                    violation_error_message=_("This certificate number is already used.")),
+            models.CheckConstraint(condition=Q(star__gte=3) & Q(star__lte=5), name="certificate_star_3_to_5"),
+            models.CheckConstraint(condition=Q(valid_until__gt=models.F("issued_on")), name="certificate_dates"),
+            models.CheckConstraint(condition=Q(revoked_on__isnull=True) | ~Q(revoke_reason=""),
+                                   name="certificate_revocation_has_reason"),
+        ]
+        indexes = [models.Index(fields=["product", "issued_on"], name="certificate_product_idx")]
+
+    def __str__(self):
+        return self.number
+
+    def get_absolute_url(self):
+        return reverse("certificates:detail", args=[self.pk])
+
+    def get_verify_url(self):
+        return reverse("verify", args=[self.number])
+
+
+class CertificateSequence(models.Model):
+    """The last sequence number an authority used in a year (locked row while numbering)."""
+
+    issuing_unit = models.ForeignKey(AdministrativeUnit, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["issuing_unit", "year"], name="certificate_sequence_unique")]
+
+
+class CertificateNotice(models.Model):
+    """That the holder was told a certificate enters a notice window (180, 90, 30 days, or expiry).
+
+    Unique per certificate and window: the daily job can run twice, or die half-way, and never sends twice.
+    """
+
+    certificate = models.ForeignKey(Certificate, on_delete=models.CASCADE, related_name="notices")
+    window_days = models.PositiveSmallIntegerField(_("days before expiry"))
+    created_at = models.DateTimeField(auto_now_add=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("expiry notice")
+        verbose_name_plural = _("expiry notices")
+        constraints = [models.UniqueConstraint(fields=["certificate", "window_days"], name="notice_unique_window")]
+
+    def __str__(self):
+        return f"{self.certificate} · {self.window_days}"

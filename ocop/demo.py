@@ -34,6 +34,14 @@ BACKAN_2024_STEPS = {
 }
 
 
+# Seed 004: Đà Bắc's 2023 plan under Hòa Bình's cycle; Thái Nguyên's 2026 cycle under the two-tier rules.
+OTHER_CYCLES = [
+    ("17", 2023, "Kế hoạch thực hiện Chương trình OCOP tỉnh Hòa Bình năm 2023", "", CycleStep.EVALUATION),
+    ("06", 2023, "Kế hoạch thực hiện Chương trình OCOP tỉnh Bắc Kạn năm 2023", "", CycleStep.PROMOTION),
+    ("19", 2026, "Kế hoạch thực hiện Chương trình OCOP tỉnh Thái Nguyên năm 2026", "", CycleStep.IDEAS),
+]
+
+
 def load(log) -> None:
     with transaction.atomic():
         result = units_import_csv(text=UNITS_CSV.read_text(encoding="utf-8"))
@@ -66,3 +74,9 @@ def load(log) -> None:
             "name": "Đánh giá, phân hạng sản phẩm OCOP năm 2024",
             "starts_on": datetime.date(2024, 9, 1), "ends_on": datetime.date(2024, 11, 30)})
         log(f"cycle: {cycle.name}")
+        for code, year, name, reference, step in OTHER_CYCLES:
+            if not Cycle.objects.filter(province=units[code], year=year).exists():
+                other = cycle_create(province=units[code], year=year, name=name, plan_reference=reference, by=None)
+                other.current_step = step
+                other.save(update_fields=["current_step"])
+        log(f"cycles: {Cycle.objects.count()} in all")
