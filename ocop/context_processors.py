@@ -6,5 +6,5 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None:
         return {}
-    current = getattr(getattr(request, "resolver_match", None), "url_name", None)
+    current = getattr(getattr(request, "resolver_match", None), "view_name", None)
     return {"nav_items": nav_for(user), "nav_current": current}

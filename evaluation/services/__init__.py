@@ -1,0 +1,1 @@
+"""Writes of the evaluation app, one module per part of the work."""

@@ -1,0 +1,2 @@
+"""URLs of the evaluation app (councils)."""
+urlpatterns: list = []

@@ -1,0 +1,266 @@
+"""Subjects: the list with its filters and Excel export, a subject's page, registering and changing
+subjects, the accounts that act for them, and the search-as-you-type fragment other pages use."""
+import copy
+import datetime
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import NoReverseMatch
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from ocop.downloads import xlsx_response
+from ocop.enums import UnitLevel
+from ocop.listing import paginate, querystring_without, sort_queryset
+from ocop.permissions import permission_required
+from ocop.selectors import audit_trail_for, units_in_scope
+from ocop.text import search_q
+
+from . import services
+from .enums import SubjectKind
+from .forms import RepresentativeAddForm, SubjectForm
+from .models import Subject
+from .selectors import subject_list, subjects_visible_to
+
+LIST_SORTS = {"name": "name", "kind": "kind", "commune": "commune__name", "products": "product_count"}
+# Above this many communes in scope the commune filter waits for a district to be chosen first.
+MAX_COMMUNE_CHOICES = 300
+SEARCH_LIMIT = 10
+
+
+# ---------------------------------------------------------------------------------------------
+# The list, its filters and its export
+# ---------------------------------------------------------------------------------------------
+
+
+def _filtered_subjects(request):
+    """The user's subjects narrowed by the list's search and filters, and what the filter form shows."""
+    user = request.user
+    qs = subject_list(user=user).select_related("commune__parent__parent")
+    q = request.GET.get("q", "").strip()
+    if q:
+        qs = qs.filter(search_q(q))
+    kind = request.GET.get("kind", "")
+    if kind in SubjectKind.values:
+        qs = qs.filter(kind=kind)
+    else:
+        kind = ""
+
+    scope = units_in_scope(user)
+    districts = list(scope.districts().select_related("parent").order_by("path"))
+    district = next((d for d in districts if d.code == request.GET.get("district")), None)
+    commune_scope = scope.communes()
+    if district is not None:
+        commune_scope = commune_scope.within(district)
+    communes = list(commune_scope.select_related("parent").order_by("path")[:MAX_COMMUNE_CHOICES + 1])
+    if len(communes) > MAX_COMMUNE_CHOICES:
+        communes = []
+    commune_code = request.GET.get("commune", "")
+    commune = next((c for c in communes if c.code == commune_code), None)
+    if commune is None and commune_code and not communes:
+        commune = commune_scope.filter(code=commune_code).first()
+
+    if commune is not None:
+        qs = qs.filter(commune=commune)
+    elif district is not None:
+        qs = qs.filter(commune__path__startswith=district.path)
+    several_provinces = len({d.parent_id for d in districts}) > 1
+    filters = {
+        "q": q, "kind": kind, "kinds": SubjectKind.choices,
+        "districts": [(d.code, f"{d} – {d.parent}" if several_provinces else str(d)) for d in districts]
+        if len(districts) > 1 else [],
+        "district": district.code if district else "",
+        # Within a chosen district a commune's name is enough; otherwise the unit above tells twins apart.
+        "communes": [(c.code, str(c) if district or not c.parent_id else f"{c} – {c.parent}") for c in communes],
+        "commune": commune.code if commune else "",
+    }
+    return qs, filters
+
+
+@permission_required("subjects.view_subject_list")
+def subject_list_view(request):
+    qs, filters = _filtered_subjects(request)
+    qs, sort = sort_queryset(request, qs, LIST_SORTS, "name")
+    return render(request, "subjects/list.html", {
+        **filters,
+        "page": paginate(request, qs), "sort": sort,
+        "qs_nosort": querystring_without(request, "sort", "page"),
+        "qs_nopage": querystring_without(request, "page"),
+        "can_add": request.user.has_perm("subjects.add_subject"),
+    })
+
+
+def district_and_province(commune) -> tuple[str, str]:
+    """The district and province a commune lies in ("" for the district under the two-tier rules)."""
+    parent = commune.parent
+    if parent is None:
+        return "", ""
+    if parent.level == UnitLevel.DISTRICT:
+        return str(parent), str(parent.parent) if parent.parent_id else ""
+    return "", str(parent)
+
+
+@permission_required("subjects.view_subject_list")
+def subject_export(request):
+    """The filtered list (every page of it, in the list's order) as an Excel workbook."""
+    qs, _filters = _filtered_subjects(request)
+    qs, _sort = sort_queryset(request, qs, LIST_SORTS, "name")
+    headers = [
+        _("Name"), _("Kind"), _("Tax code"), _("Legal representative"), _("Commune"), _("District"),
+        _("Province"), _("Phone"), _("Email"), _("Founding year"), _("Members or workers"), _("Products"),
+    ]
+
+    def rows():
+        for s in qs:
+            district, province = district_and_province(s.commune)
+            yield [s.name, s.get_kind_display(), s.tax_code, s.legal_representative, str(s.commune), district,
+                   province, s.phone, s.email, s.founded_year, s.members_count, s.product_count]
+
+    filename = f"chu-the-{datetime.date.today():%Y%m%d}.xlsx"
+    return xlsx_response(filename=filename, sheet_title=_("Subjects"), headers=headers, rows=rows())
+
+
+# ---------------------------------------------------------------------------------------------
+# Search as you type (an HTML fragment for htmx)
+# ---------------------------------------------------------------------------------------------
+
+
+@permission_required("subjects.view_subject_list")
+def subject_search(request):
+    """Up to ten of the user's subjects matching `q` without diacritics, as buttons to pick from."""
+    q = request.GET.get("q", "").strip()
+    results = []
+    if q:
+        results = list(
+            subjects_visible_to(request.user).filter(search_q(q)).select_related("commune").order_by("name", "pk")
+            [:SEARCH_LIMIT])
+    # Rendered without the request: a fragment needs none of the page's context (navigation, messages).
+    return HttpResponse(render_to_string("subjects/_search_results.html", {"q": q, "results": results}))
+
+
+# ---------------------------------------------------------------------------------------------
+# One subject
+# ---------------------------------------------------------------------------------------------
+
+
+def _visible_subject(request, pk) -> Subject:
+    """The subject if the user may see it; another area's subject is a 404, never its data."""
+    qs = subjects_visible_to(request.user).select_related("commune__parent__parent", "created_by")
+    return get_object_or_404(qs, pk=pk)
+
+
+def _changeable_subject(request, pk) -> Subject:
+    subject = _visible_subject(request, pk)
+    if not request.user.has_perm("subjects.change_subject", subject):
+        raise PermissionDenied
+    return subject
+
+
+def _url_or_empty(obj) -> str:
+    # Products link to their page once the products app routes it; until then their names show alone.
+    try:
+        return obj.get_absolute_url()
+    except NoReverseMatch:
+        return ""
+
+
+def _readable_audit(entries) -> list:
+    """Audit entries with field names as the form labels them and kinds by their label (display only)."""
+    labels = {f.name: capfirst(f.verbose_name) for f in Subject._meta.fields}
+    labels["commune_id"] = labels["commune"]
+    labels["representatives"] = capfirst(Subject._meta.get_field("representatives").verbose_name)
+    kinds = dict(SubjectKind.choices)
+    entries = list(entries)
+    for entry in entries:
+        entry.changes = {
+            str(labels.get(field, field)): [kinds.get(v, v) if field == "kind" and isinstance(v, str) else v
+                                             for v in values]
+            for field, values in entry.changes.items()
+        }
+    return entries
+
+
+@permission_required("subjects.view_subject_list")
+def subject_detail(request, pk):
+    subject = _visible_subject(request, pk)
+    products = list(subject.products.select_related("product_set").order_by("name", "pk"))
+    district, province = district_and_province(subject.commune)
+    return render(request, "subjects/detail.html", {
+        "subject": subject,
+        "district": district,
+        "province": province,
+        "products": [(product, _url_or_empty(product)) for product in products],
+        "representatives": subject.representative_links.select_related("user").order_by("user__username"),
+        "audit": _readable_audit(audit_trail_for(subject)[:50]),
+        "can_change": request.user.has_perm("subjects.change_subject", subject),
+    })
+
+
+@permission_required("subjects.add_subject")
+def subject_create(request):
+    form = SubjectForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            subject = services.subject_create(data=form.subject_data(), by=request.user)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The subject was registered."))
+            return redirect(subject)
+    return render(request, "subjects/form.html", {"form": form})
+
+
+@permission_required("subjects.view_subject_list")
+def subject_edit(request, pk):
+    subject = _changeable_subject(request, pk)
+    # The form fills its own copy: the service compares the saved values with the new ones for the audit.
+    form = SubjectForm(request.POST or None, instance=copy.copy(subject), user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.subject_update(subject=subject, data=form.subject_data(), by=request.user)
+        except ValidationError as exc:
+            subject.refresh_from_db()
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The subject was saved."))
+            return redirect(subject)
+    return render(request, "subjects/form.html", {"form": form, "subject": subject})
+
+
+# ---------------------------------------------------------------------------------------------
+# The accounts that act for a subject
+# ---------------------------------------------------------------------------------------------
+
+
+@permission_required("subjects.view_subject_list")
+def subject_representatives(request, pk):
+    subject = _changeable_subject(request, pk)
+    form = RepresentativeAddForm(request.POST or None, subject=subject)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.subject_representative_add(
+                subject=subject, user=form.user, position=form.cleaned_data["position"], by=request.user)
+        except ValidationError as exc:
+            form.add_error("account", exc.messages)
+        else:
+            messages.success(request, _("%(user)s can now act for this subject.") % {"user": form.user})
+            return redirect("subjects:representatives", pk=subject.pk)
+    return render(request, "subjects/representatives.html", {
+        "subject": subject,
+        "links": subject.representative_links.select_related("user").order_by("user__username"),
+        "form": form,
+    })
+
+
+@require_POST
+@permission_required("subjects.view_subject_list")
+def subject_representative_remove(request, pk, link_pk):
+    subject = _changeable_subject(request, pk)
+    link = get_object_or_404(subject.representative_links.select_related("user", "subject"), pk=link_pk)
+    services.subject_representative_remove(link=link, by=request.user)
+    messages.success(request, _("%(user)s no longer acts for this subject.") % {"user": link.user})
+    return redirect("subjects:representatives", pk=subject.pk)
