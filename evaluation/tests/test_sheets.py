@@ -100,8 +100,18 @@ def use_sheet(sheet) -> Evaluation:
     cycle = Cycle.objects.select_related("province").first()
     council = Council.objects.create(cycle=cycle, level="province", unit=cycle.province, name="Hội đồng thử")
     session = Session.objects.create(council=council, held_on=datetime.date(2030, 3, 1))
-    return Evaluation.objects.create(session=session, product=Product.objects.first(), regulation=sheet.regulation,
-                                     sheet=sheet)
+    product = Product.objects.first() or _product_for(sheet)
+    return Evaluation.objects.create(session=session, product=product, regulation=sheet.regulation, sheet=sheet)
+
+
+def _product_for(sheet) -> Product:
+    from ocop.models import AdministrativeUnit
+    from subjects.models import Subject
+
+    commune = AdministrativeUnit.objects.communes().first()
+    subject = Subject.objects.create(name="Hợp tác xã Thử", kind="cooperative", tax_code="4700999999",
+                                     legal_representative="Nguyễn Văn Thử", commune=commune)
+    return Product.objects.create(subject=subject, product_set=sheet.product_set, name="Sản phẩm thử", commune=commune)
 
 
 # ---------------------------------------------------------------------------------------------
