@@ -3,10 +3,10 @@ import pytest
 
 
 @pytest.mark.parametrize(("username", "role", "nav"), [
-    ("tinh.backan", "Văn phòng OCOP tỉnh", ["Trang chủ", "Chu trình OCOP", "Đơn vị hành chính"]),
-    ("huyen.bachthong", "Cán bộ huyện/xã", ["Trang chủ", "Chu trình OCOP", "Đơn vị hành chính"]),
+    ("tinh.backan", "Văn phòng OCOP tỉnh", ["Trang chủ", "Chu trình OCOP", "Chủ thể", "Đơn vị hành chính"]),
+    ("huyen.bachthong", "Cán bộ huyện/xã", ["Trang chủ", "Chu trình OCOP", "Chủ thể", "Đơn vị hành chính"]),
     ("hoidong.1", "Thành viên hội đồng", ["Trang chủ"]),
-    ("htx.thienan", "Đại diện chủ thể", ["Trang chủ"]),
+    ("htx.thienan", "Đại diện chủ thể", ["Trang chủ", "Chủ thể"]),
 ])
 def test_demo_user_logs_in_to_a_vietnamese_home(demo, login, username, role, nav):
     page = login(username)
