@@ -38,7 +38,7 @@ def browser():
 def page(browser, live_server, settings):
     settings.AXES_ENABLED = False
     context = browser.new_context(locale="vi-VN", viewport={"width": 1280, "height": 900}, accept_downloads=True)
-    context.set_default_timeout(15000)
+    context.set_default_timeout(60000)
     page = context.new_page()
     page.base_url = live_server.url
     yield page
