@@ -23,10 +23,19 @@ def demo_units(db):
 
 @pytest.fixture
 def demo(db):
-    """Everything `seed_demo` loads."""
+    """What `seed_demo` loads, without the heavy loaders (score sheets, scored sessions, certificates)."""
     from ocop.registry import demo_loaders
 
-    for loader in demo_loaders():
+    for loader in demo_loaders(heavy=False):
+        loader(lambda text: None)
+
+
+@pytest.fixture
+def demo_full(demo):
+    """Everything `seed_demo` loads, the heavy loaders too."""
+    from ocop.registry import demo_loaders
+
+    for loader in demo_loaders(heavy=True):
         loader(lambda text: None)
 
 

@@ -11,4 +11,7 @@ class OcopConfig(AppConfig):
         from . import demo, home  # noqa: F401  (home registers the shared navigation and panels)
         from .registry import register_demo_loader
 
+        from .reference import reference_data_ensure
+
+        register_demo_loader("reference", reference_data_ensure, order=-1)
         register_demo_loader("ocop", demo.load, order=0)

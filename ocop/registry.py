@@ -60,13 +60,17 @@ def panels_for(user) -> list[tuple[str, dict]]:
 # ---------------------------------------------------------------------------------------------
 # Demo data: each app adds its records to `seed_demo`, in the order of the programme.
 # ---------------------------------------------------------------------------------------------
-_demo_loaders: dict[str, tuple[int, Callable]] = {}
+_demo_loaders: dict[str, tuple[int, Callable, bool]] = {}
 
 
-def register_demo_loader(key: str, loader: Callable, order: int) -> None:
-    """`loader(log)` creates its demo records idempotently; `log(text)` reports progress."""
-    _demo_loaders[key] = (order, loader)
+def register_demo_loader(key: str, loader: Callable, order: int, *, heavy: bool = False) -> None:
+    """`loader(log)` creates its demo records idempotently; `log(text)` reports progress.
+
+    A heavy loader (score sheets, scored sessions, certificates) always runs in `seed_demo`; tests load it
+    only when they ask for the `demo_full` fixture, so that every other test stays quick."""
+    _demo_loaders[key] = (order, loader, heavy)
 
 
-def demo_loaders() -> list[Callable]:
-    return [loader for _order, loader in sorted(_demo_loaders.values(), key=lambda pair: pair[0])]
+def demo_loaders(*, heavy: bool = True) -> list[Callable]:
+    chosen = [(order, loader) for order, loader, is_heavy in _demo_loaders.values() if heavy or not is_heavy]
+    return [loader for _order, loader in sorted(chosen, key=lambda pair: pair[0])]

@@ -6,3 +6,10 @@ from django.utils.translation import gettext_lazy as _
 class ProductsConfig(AppConfig):
     name = "products"
     verbose_name = _("Products")
+
+    def ready(self):
+        from ocop.registry import register_demo_loader
+
+        from . import demo, home  # noqa: F401  (home: navigation and home panels)
+
+        register_demo_loader("products", demo.load, order=20)

@@ -22,6 +22,15 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.e2e)
 
 
+@pytest.fixture(autouse=True)
+def _reference_data(transactional_db):
+    """live_server's flush after each browser test empties the tables that migrations fill (product sets,
+    standards, regulations): put them back before the next test's own fixtures run."""
+    from ocop.reference import reference_data_ensure
+
+    reference_data_ensure()
+
+
 @pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import sync_playwright

@@ -1,0 +1,24 @@
+"""Reference data that migrations ship (product sets, standards, regulations) reloaded on demand.
+
+A live-server test flushes every table after it runs, migration data included; the demo loaders call
+`reference_data_ensure` first so that the next test (and `seed_demo` on a flushed database) finds it again.
+The migrations' own idempotent `load(apps, schema_editor)` functions do the work, so there is one source.
+"""
+import importlib
+
+from django.apps import apps
+
+# (app label, model that proves the data is there, migration module holding `load`)
+REFERENCE_MIGRATIONS = [
+    ("products", "ProductSet", "products.migrations.0003_product_sets_and_standards"),
+    ("evaluation", "Regulation", "evaluation.migrations.0002_regulations"),
+]
+
+
+def reference_data_ensure(log=None) -> None:
+    for app_label, model_name, module in REFERENCE_MIGRATIONS:
+        if apps.get_model(app_label, model_name).objects.exists():
+            continue
+        importlib.import_module(module).load(apps, None)
+        if log:
+            log(f"reference data of {app_label} reloaded")

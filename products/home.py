@@ -1,0 +1,66 @@
+"""Navigation entries and home-page panels of the products app."""
+from django.db.models import Count, Q
+from django.utils.translation import gettext_lazy as _
+
+from ocop.models import AdministrativeUnit
+from ocop.registry import HomePanel, NavItem, register_home_panel, register_nav
+from ocop.selectors import current_cycle_for, scope_q
+
+from .enums import IdeaStatus
+from .models import IdeaList
+from .selectors import ideas_visible_to
+from .services.ideas import ideas_screened_by
+
+register_nav(NavItem(_("Product ideas"), "products:idea-list", "lightbulb", "products.view_idea_list", order=20))
+register_nav(NavItem(_("Products"), "products:list", "box-seam", "products.view_product_list", order=30))
+
+PANEL_ROWS = 5
+
+
+def _idea_work_panel(user):
+    """Ideas waiting for the user: submitted ideas he screens, returned ideas and his own drafts to complete,
+    selected ideas still to send to the province."""
+    if not user.has_perm("products.view_idea_list"):
+        return None
+    to_screen = ideas_screened_by(user).filter(status=IdeaStatus.SUBMITTED).select_related(
+        "subject", "commune").order_by("submitted_at", "pk")
+    to_complete = ideas_visible_to(user).filter(
+        Q(status=IdeaStatus.RETURNED) | Q(status=IdeaStatus.DRAFT, created_by=user)).select_related(
+        "subject").order_by("-updated_at", "pk")
+    to_send = ideas_screened_by(user).filter(status=IdeaStatus.SELECTED).count()
+    screen_rows = list(to_screen[:PANEL_ROWS + 1]) if user.has_perm("products.send_ideas") else []
+    complete_rows = list(to_complete[:PANEL_ROWS + 1])
+    return {
+        "to_screen": screen_rows[:PANEL_ROWS],
+        "to_screen_count": to_screen.count() if len(screen_rows) > PANEL_ROWS else len(screen_rows),
+        "to_complete": complete_rows[:PANEL_ROWS],
+        "to_complete_count": to_complete.count() if len(complete_rows) > PANEL_ROWS else len(complete_rows),
+        "to_send": to_send,
+        "can_add": user.has_perm("products.add_idea"),
+    }
+
+
+def _idea_progress_panel(user):
+    """Step 2 of the current cycle for the province: ideas by status, lists received from how many districts."""
+    if not user.has_perm("products.view_province_lists"):
+        return None
+    cycle = current_cycle_for(user)
+    if cycle is None:
+        return None
+    counts = ideas_visible_to(user).filter(cycle=cycle).aggregate(
+        total=Count("pk"), **{status: Count("pk", filter=Q(status=status)) for status in IdeaStatus.values})
+    lists = IdeaList.objects.filter(scope_q(user, "unit"), cycle=cycle)
+    districts = AdministrativeUnit.objects.within(cycle.province).districts().count()
+    return {
+        "cycle": cycle,
+        "total": counts.pop("total"),
+        "by_status": [(label, counts[value], value) for value, label in IdeaStatus.choices],
+        "list_count": lists.count(),
+        "units_sent": lists.values("unit").distinct().count(),
+        "districts": districts,
+    }
+
+
+register_home_panel("ideas-work", HomePanel("products/ideas/panels/work.html", _idea_work_panel, order=20))
+register_home_panel("ideas-progress", HomePanel("products/ideas/panels/progress.html", _idea_progress_panel,
+                                                order=15))

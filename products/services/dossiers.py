@@ -1,0 +1,307 @@
+"""Dossiers for evaluation: which evidence a product must bring, uploads, completeness and submission."""
+import datetime
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from ocop.enums import AuditAction
+from ocop.models import Cycle, User
+from ocop.selectors import province_of
+from ocop.services import audit_log, model_changes, model_snapshot
+from ocop.uploads import DOCUMENT_TYPES, EXTENSIONS, validate_upload
+from subjects.enums import SubjectKind
+
+from ..enums import DossierStatus, EvidenceKind
+from ..models import TOURISM_SET_NUMBER, Dossier, DossierDocument, Product, ProductIdea
+
+# ---------------------------------------------------------------------------------------------
+# What a dossier must hold. The rules are data: a province whose guidance differs changes these
+# tables, not the functions below.
+# ---------------------------------------------------------------------------------------------
+
+# Food, drink and herbal sectors (sets 1-20): the sets whose products are eaten, drunk or applied.
+FOOD_DRINK_HERBAL_SETS = frozenset(range(1, 21))
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """An evidence kind a dossier must hold, for the product sets listed (all when None), unless
+    the product's subject is of one of `except_subject_kinds`."""
+
+    kind: str
+    sets: frozenset | None = None
+    except_subject_kinds: frozenset = field(default_factory=frozenset)
+
+    def applies_to(self, product: Product) -> bool:
+        if self.sets is not None and product.product_set.number not in self.sets:
+            return False
+        return product.subject.kind not in self.except_subject_kinds
+
+
+REQUIREMENTS: tuple[Requirement, ...] = (
+    Requirement(EvidenceKind.REGISTRATION_FORM),
+    Requirement(EvidenceKind.SELF_ASSESSMENT),
+    Requirement(EvidenceKind.BUSINESS_PLAN),
+    Requirement(EvidenceKind.ORGANISATION),
+    # A cooperative group works under a contract and holds no business registration.
+    Requirement(EvidenceKind.BUSINESS_REGISTRATION, except_subject_kinds=frozenset({SubjectKind.COOPERATIVE_GROUP})),
+    Requirement(EvidenceKind.FOOD_SAFETY_LICENCE, sets=FOOD_DRINK_HERBAL_SETS),
+    Requirement(EvidenceKind.QUALITY_DECLARATION, sets=FOOD_DRINK_HERBAL_SETS),
+    Requirement(EvidenceKind.TEST_RESULTS, sets=FOOD_DRINK_HERBAL_SETS),
+    Requirement(EvidenceKind.RAW_MATERIAL_ORIGIN, sets=FOOD_DRINK_HERBAL_SETS),
+    Requirement(EvidenceKind.PRODUCT_STORY),
+)
+
+# Evidence that expires: these documents carry the date they were issued and the date they are valid
+# until, and one past its validity does not count.
+DATED_KINDS = frozenset({EvidenceKind.FOOD_SAFETY_LICENCE, EvidenceKind.TEST_RESULTS})
+
+# Five product samples go with every dossier except those of product sets that sell a service.
+SETS_WITHOUT_SAMPLES = frozenset({TOURISM_SET_NUMBER})
+SAMPLES_COUNT = 5
+
+MAX_FILES_PER_UPLOAD = 50
+
+
+def dossier_required_kinds(dossier: Dossier) -> list[str]:
+    """The evidence kinds the dossier's product must bring, in the order of the checklist."""
+    return [r.kind for r in REQUIREMENTS if r.applies_to(dossier.product)]
+
+
+def dossier_needs_samples(dossier: Dossier) -> bool:
+    return dossier.product.product_set.number not in SETS_WITHOUT_SAMPLES
+
+
+def document_is_expired(document: DossierDocument, today: datetime.date | None = None) -> bool:
+    today = today or timezone.localdate()
+    return document.kind in DATED_KINDS and document.valid_until is not None and document.valid_until < today
+
+
+@dataclass
+class ChecklistItem:
+    """One line of a dossier's checklist: a required kind (or the samples) and whether it is met."""
+
+    kind: str
+    label: str
+    count: int = 0
+    valid_count: int = 0
+    expired: bool = False
+    is_samples: bool = False
+    done: bool = False
+    latest_valid_until: datetime.date | None = None
+
+    @property
+    def message(self) -> str:
+        if self.done:
+            return ""
+        if self.is_samples:
+            return _("The %(count)s product samples have not been received") % {"count": SAMPLES_COUNT}
+        if self.expired:
+            return _("Expired: %(kind)s (valid until %(date)s)") % {
+                "kind": self.label, "date": date_format(self.latest_valid_until, "SHORT_DATE_FORMAT")}
+        return _("Missing: %(kind)s") % {"kind": self.label}
+
+
+def dossier_checklist(dossier: Dossier, documents=None, today: datetime.date | None = None) -> list[ChecklistItem]:
+    """The required kinds with their documents counted; `documents` may be passed when already fetched
+    (the dossier page fetches them once, whatever their number)."""
+    today = today or timezone.localdate()
+    if documents is None:
+        documents = list(dossier.documents.only("kind", "valid_until"))
+    counts, valid_counts, latest = Counter(), Counter(), {}
+    for document in documents:
+        counts[document.kind] += 1
+        if not document_is_expired(document, today):
+            valid_counts[document.kind] += 1
+        if document.valid_until and (document.kind not in latest or document.valid_until > latest[document.kind]):
+            latest[document.kind] = document.valid_until
+    items = []
+    for kind in dossier_required_kinds(dossier):
+        item = ChecklistItem(kind=kind, label=str(EvidenceKind(kind).label), count=counts[kind],
+                             valid_count=valid_counts[kind], latest_valid_until=latest.get(kind))
+        item.done = item.valid_count > 0
+        item.expired = item.count > 0 and not item.done
+        items.append(item)
+    if dossier_needs_samples(dossier):
+        items.append(ChecklistItem(
+            kind="samples", is_samples=True, done=dossier.samples_received_on is not None,
+            label=_("%(count)s product samples") % {"count": SAMPLES_COUNT},
+        ))
+    return items
+
+
+def dossier_completeness(dossier: Dossier, documents=None) -> list[str]:
+    """What the dossier still lacks, one message per missing or expired item (empty when complete)."""
+    return [item.message for item in dossier_checklist(dossier, documents) if not item.done]
+
+
+# ---------------------------------------------------------------------------------------------
+# Writes
+# ---------------------------------------------------------------------------------------------
+
+
+def _ensure_draft(dossier: Dossier) -> None:
+    if dossier.status != DossierStatus.DRAFT:
+        raise ValidationError(_("This dossier has been submitted; its documents can no longer be changed."),
+                              code="locked")
+
+
+def _lock_draft(dossier: Dossier) -> None:
+    """Inside a transaction: hold the dossier's row so that a submission cannot slip in between, and
+    refuse if it has been submitted meanwhile."""
+    status = Dossier.objects.select_for_update().values_list("status", flat=True).get(pk=dossier.pk)
+    dossier.status = status
+    _ensure_draft(dossier)
+
+
+def dossier_cycles_for(product: Product):
+    """The cycles a product's dossier can belong to: those of the province the product is made in."""
+    return Cycle.objects.filter(province=province_of(product.commune)).select_related("province")
+
+
+def dossier_create(*, product: Product, cycle: Cycle, by: User | None) -> Dossier:
+    """Open the product's dossier for a cycle, linked to the product's idea of that cycle if there is one.
+
+    Side effects: creates the dossier; writes an audit entry on it.
+    """
+    if not dossier_cycles_for(product).filter(pk=cycle.pk).exists():
+        raise ValidationError({"cycle": _("Choose a cycle of the province where the product is made.")})
+    if Dossier.objects.filter(product=product, cycle=cycle).exists():
+        raise ValidationError({"cycle": _("This product already has a dossier in this cycle.")})
+    idea = ProductIdea.objects.filter(product=product, cycle=cycle).order_by("-created_at").first()
+    try:
+        with transaction.atomic():
+            dossier = Dossier(product=product, cycle=cycle, idea=idea)
+            dossier.full_clean()
+            dossier.save()
+            audit_log(actor=by, obj=dossier, action=AuditAction.CREATE)
+    except IntegrityError as exc:  # two people opening the same dossier at the same moment
+        raise ValidationError({"cycle": _("This product already has a dossier in this cycle.")}) from exc
+    return dossier
+
+
+def dossier_set_samples(*, dossier: Dossier, samples_received_on: datetime.date | None, by: User | None) -> Dossier:
+    """Record the day the product samples were received. Side effects: saves; writes an audit entry."""
+    _ensure_draft(dossier)
+    if samples_received_on and samples_received_on > timezone.localdate():
+        raise ValidationError({"samples_received_on": _("This date is in the future.")})
+    with transaction.atomic():
+        _lock_draft(dossier)
+        before = model_snapshot(dossier, ["samples_received_on"])
+        dossier.samples_received_on = samples_received_on
+        dossier.full_clean()
+        dossier.save(update_fields=["samples_received_on"])
+        changes = model_changes(before, dossier, ["samples_received_on"])
+        if changes:
+            audit_log(actor=by, obj=dossier, action=AuditAction.UPDATE, changes=changes)
+    return dossier
+
+
+def dossier_documents_add(*, dossier: Dossier, kind: str, files: list, title: str = "",
+                          issued_on: datetime.date | None = None, valid_until: datetime.date | None = None,
+                          by: User | None) -> list[DossierDocument]:
+    """Add evidence files of one kind. Every file is checked by its content first (PDF, JPEG, PNG, DOCX
+    or XLSX, at most 20 MB); if one is refused, none is stored.
+
+    Side effects: stores the files privately; creates one document per file; writes one audit entry.
+    """
+    _ensure_draft(dossier)
+    errors = {}
+    if kind not in EvidenceKind.values:
+        errors["kind"] = _("Choose the kind of evidence.")
+    if not files:
+        errors["files"] = _("Choose at least one file.")
+    elif len(files) > MAX_FILES_PER_UPLOAD:
+        errors["files"] = _("Send at most %(count)s files at a time.") % {"count": MAX_FILES_PER_UPLOAD}
+    if kind in DATED_KINDS:
+        if issued_on is None:
+            errors["issued_on"] = _("A licence or test result needs the date it was issued.")
+        if valid_until is None:
+            errors["valid_until"] = _("A licence or test result needs the date it is valid until.")
+    if issued_on and valid_until and valid_until < issued_on:
+        errors["valid_until"] = _("The validity cannot end before the document was issued.")
+    if errors:
+        raise ValidationError(errors)
+    file_errors, types = [], []
+    for uploaded in files:
+        try:
+            types.append(validate_upload(uploaded, allowed=DOCUMENT_TYPES))
+        except ValidationError as exc:
+            file_errors.extend(exc.messages)
+    if file_errors:
+        raise ValidationError({"files": file_errors})
+    documents = []
+    try:
+        with transaction.atomic():
+            _lock_draft(dossier)
+            for uploaded, file_type in zip(files, types, strict=True):
+                document = DossierDocument(
+                    dossier=dossier, kind=kind, title=title, original_name=uploaded.name[:255],
+                    file_type=file_type, size=uploaded.size, issued_on=issued_on, valid_until=valid_until,
+                    uploaded_by=by if by is not None and by.is_authenticated else None,
+                )
+                documents.append(document)
+                document.file.save(f"evidence.{EXTENSIONS[file_type]}", uploaded, save=False)
+                document.full_clean(exclude=["uploaded_by"])
+                document.save()
+            _audit_added(dossier, kind, documents, by)
+    except Exception:
+        # The rows rolled back; the files already written must not stay behind.
+        for document in documents:
+            if document.file.name:
+                document.file.storage.delete(document.file.name)
+        raise
+    return documents
+
+
+def _audit_added(dossier, kind, documents, by) -> None:
+    audit_log(actor=by, obj=dossier, action=AuditAction.UPDATE,
+                  message=_("Added %(count)s file(s): %(kind)s") % {
+                      "count": len(documents), "kind": EvidenceKind(kind).label},
+                  changes={"documents": [None, [d.original_name for d in documents]]})
+
+
+def dossier_document_remove(*, document: DossierDocument, by: User | None) -> None:
+    """Remove an evidence file from a dossier still being prepared.
+
+    Side effects: deletes the document, and its stored file once the transaction commits; writes an audit entry.
+    """
+    dossier = document.dossier
+    _ensure_draft(dossier)
+    with transaction.atomic():
+        _lock_draft(dossier)
+        name, kind = document.original_name, document.kind
+        storage, path = document.file.storage, document.file.name
+        document.delete()
+        audit_log(actor=by, obj=dossier, action=AuditAction.UPDATE,
+                  message=_("Removed a file: %(kind)s") % {"kind": EvidenceKind(kind).label},
+                  changes={"documents": [name, None]})
+        transaction.on_commit(lambda: storage.delete(path))
+
+
+def dossier_submit(*, dossier: Dossier, by: User | None) -> Dossier:
+    """Submit a complete dossier for evaluation; from then on its documents are locked.
+
+    Raises a ValidationError listing what is missing or expired when the dossier is not complete.
+    Side effects: sets the status, who and when; writes an audit entry.
+    """
+    with transaction.atomic():
+        dossier = Dossier.objects.select_for_update(of=("self",)).select_related(
+            "product__product_set", "product__subject", "cycle").get(pk=dossier.pk)
+        _ensure_draft(dossier)
+        missing = dossier_completeness(dossier)
+        if missing:
+            raise ValidationError(missing, code="incomplete")
+        dossier.status = DossierStatus.SUBMITTED
+        dossier.submitted_at = timezone.now()
+        dossier.submitted_by = by if by is not None and by.is_authenticated else None
+        dossier.save(update_fields=["status", "submitted_at", "submitted_by"])
+        audit_log(actor=by, obj=dossier, action=AuditAction.TRANSITION,
+                  message=str(DossierStatus.SUBMITTED.label),
+                  changes={"status": [DossierStatus.DRAFT, DossierStatus.SUBMITTED]})
+    return dossier

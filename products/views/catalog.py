@@ -1,0 +1,598 @@
+"""Pages of products, business plans (steps 3-4) and dossiers for evaluation."""
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext
+from django.views.decorators.http import require_POST
+
+from ocop.downloads import private_file_response, xlsx_response
+from ocop.listing import paginate, querystring_without, sort_queryset
+from ocop.models import Cycle
+from ocop.permissions import permission_required
+from ocop.rules import unit_within_scope
+from ocop.selectors import audit_trail_for
+
+from ..enums import DossierStatus, EvidenceKind
+from ..forms.catalog import (
+    BusinessPlanForm, DossierCreateForm, DossierFilterForm, DossierUploadForm, MilestoneForm, PhotoUploadForm,
+    PlanFilterForm, ProductFilterForm, ProductForm, SamplesForm, SupportForm,
+)
+from ..models import BusinessPlan, Dossier, DossierDocument, PlanMilestone, ProductPhoto, SupportActivity
+from ..selectors import dossiers_visible_to, ideas_visible_to, product_list, products_visible_to
+from ..services import catalog as services
+from ..services import dossiers as dossier_services
+
+# ---------------------------------------------------------------------------------------------
+# Reads of the pages below (scoped like the products they belong to)
+# ---------------------------------------------------------------------------------------------
+
+
+def plans_visible_to(user):
+    return BusinessPlan.objects.filter(idea__in=ideas_visible_to(user))
+
+
+def plan_list(*, user):
+    return plans_visible_to(user).select_related(
+        "idea__subject", "idea__commune__parent", "idea__cycle", "idea__product",
+    ).annotate(
+        milestone_count=Count("milestones", distinct=True),
+        milestones_done=Count("milestones", filter=Q(milestones__done_on__isnull=False), distinct=True),
+        support_count=Count("support", distinct=True),
+    )
+
+
+def dossier_list(*, user):
+    return dossiers_visible_to(user).select_related(
+        "product__subject", "product__product_set", "product__commune__parent", "cycle",
+    ).annotate(document_count=Count("documents"))
+
+
+def _list_context(request, page, sort, form, **extra) -> dict:
+    return {"page": page, "sort": sort, "form": form, "qs_nosort": querystring_without(request, "sort", "page"),
+            "qs_nopage": querystring_without(request, "page"), **extra}
+
+
+def _add_errors(form, exc: ValidationError) -> None:
+    """A service's refusal beside the fields it names; what names no field of the form goes on top."""
+    if hasattr(exc, "error_dict"):
+        for field, messages_ in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages_)
+    else:
+        form.add_error(None, exc)
+
+
+def _yes_no(value: bool) -> str:
+    return _("Yes") if value else _("No")
+
+
+def _date(value) -> str:
+    return date_format(value, "SHORT_DATE_FORMAT") if value else ""
+
+
+# ---------------------------------------------------------------------------------------------
+# Products
+# ---------------------------------------------------------------------------------------------
+
+PRODUCT_SORTS = {"name": "name", "subject": "subject__name", "set": "product_set__number", "commune": "commune__name"}
+
+
+def _filtered_products(request):
+    form = ProductFilterForm(request.GET or None, user=request.user)
+    form.is_valid()
+    qs = form.filter(product_list(user=request.user).prefetch_related("standards"))
+    qs, sort = sort_queryset(request, qs, PRODUCT_SORTS, "name")
+    return form, qs, sort
+
+
+@permission_required("products.view_product_list")
+def product_list_view(request):
+    form, qs, sort = _filtered_products(request)
+    return render(request, "products/catalog/product_list.html", _list_context(
+        request, paginate(request, qs), sort, form, tab="products",
+        filtered=any(v for k, v in request.GET.items() if k not in ("sort", "page"))))
+
+
+@permission_required("products.view_product_list")
+def product_export(request):
+    _form, qs, _sort = _filtered_products(request)
+    rows = (
+        [p.name, p.subject.name, p.subject.get_kind_display(), str(p.product_set), p.product_set.sector,
+         p.commune.name, p.commune.parent.name if p.commune.parent_id else "",
+         ", ".join(s.name for s in p.standards.all()), _yes_no(p.has_traceability), p.traceability_method]
+        for p in qs
+    )
+    return xlsx_response(
+        filename="san-pham-ocop.xlsx", sheet_title=_("Products"),
+        headers=[_("Product"), _("Subject"), _("Kind of subject"), _("Product set"), _("Sector"), _("Commune"),
+                 _("District"), _("Standards held"), _("Traceability"), _("How it is traced")],
+        rows=rows,
+    )
+
+
+def _visible_product(request, pk):
+    product = get_object_or_404(product_list(user=request.user), pk=pk)
+    if not request.user.has_perm("products.view_product", product):
+        raise Http404
+    return product
+
+
+@permission_required("products.view_product_list")
+def product_detail(request, pk):
+    product = get_object_or_404(product_list(user=request.user).prefetch_related("standards", "photos"), pk=pk)
+    if not request.user.has_perm("products.view_product", product):
+        raise Http404
+    return render(request, "products/catalog/product_detail.html", {
+        "product": product,
+        "standards": product.standards.all(),
+        "photos": product.photos.all(),
+        "ideas": product.ideas.select_related("cycle").order_by("-cycle__year", "-created_at"),
+        "plans": BusinessPlan.objects.filter(idea__product=product).select_related("idea__cycle").annotate(
+            milestone_count=Count("milestones", distinct=True), support_count=Count("support", distinct=True),
+        ).order_by("-idea__cycle__year"),
+        "dossiers": product.dossiers.select_related("cycle").annotate(document_count=Count("documents"))
+        .order_by("-cycle__year"),
+        "audit": audit_trail_for(product)[:50],
+        "can_change": request.user.has_perm("products.change_product", product),
+        "can_open_dossier": request.user.has_perm("products.add_dossier", product),
+    })
+
+
+@permission_required("products.view_product_list")
+def product_edit(request, pk):
+    product = _visible_product(request, pk)
+    if not request.user.has_perm("products.change_product", product):
+        raise PermissionDenied
+    form = ProductForm(request.POST or None, instance=product, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in
+                ("name", "product_set", "description", "commune", "has_traceability", "traceability_method")}
+        try:
+            services.product_update(product=product, data=data, standards=form.cleaned_data["standards"],
+                                    by=request.user)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("The product was saved."))
+            return redirect(product)
+    return render(request, "products/catalog/product_form.html", {"form": form, "product": product})
+
+
+@permission_required("products.view_product_list")
+def product_photos(request, pk):
+    product = _visible_product(request, pk)
+    if not request.user.has_perm("products.change_product", product):
+        raise PermissionDenied
+    form = PhotoUploadForm()
+    if request.method == "POST" and "remove" in request.POST:
+        photo_pk = request.POST["remove"]
+        photo = get_object_or_404(ProductPhoto, product=product, pk=int(photo_pk) if photo_pk.isdigit() else 0)
+        services.product_photo_remove(photo=photo, by=request.user)
+        messages.success(request, _("The photo was removed."))
+        return redirect("products:photos", pk=product.pk)
+    if request.method == "POST":
+        form = PhotoUploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                photos = services.product_photos_add(product=product, files=form.cleaned_data["files"],
+                                                     caption=form.cleaned_data["caption"], by=request.user)
+            except ValidationError as exc:
+                _add_errors(form, exc)
+            else:
+                messages.success(request, ngettext("%(count)s photo was added.", "%(count)s photos were added.",
+                                                   len(photos)) % {"count": len(photos)})
+                return redirect("products:photos", pk=product.pk)
+    return render(request, "products/catalog/product_photos.html", {
+        "product": product, "photos": product.photos.all(), "form": form})
+
+
+@permission_required("products.view_product_list")
+def photo_download(request, pk):
+    photo = get_object_or_404(
+        ProductPhoto.objects.filter(product__in=products_visible_to(request.user)).select_related("product__commune"),
+        pk=pk)
+    if not request.user.has_perm("products.view_product", photo.product):
+        raise Http404
+    extension = photo.file.name.rsplit(".", 1)[-1]
+    file_type = {"jpg": "jpeg", "jpeg": "jpeg", "png": "png"}.get(extension)
+    return private_file_response(photo.file, download_name=f"{photo.product.name}-{photo.pk}.{extension}",
+                                 file_type=file_type, inline=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# Business plans
+# ---------------------------------------------------------------------------------------------
+
+PLAN_SORTS = {"product": "idea__product_name", "subject": "idea__subject__name", "cycle": "idea__cycle__year",
+              "received": "received_on"}
+
+
+def _filtered_plans(request):
+    form = PlanFilterForm(request.GET or None,
+                          cycles=Cycle.objects.filter(pk__in=ideas_visible_to(request.user).values("cycle")))
+    form.is_valid()
+    qs = form.filter(plan_list(user=request.user))
+    qs, sort = sort_queryset(request, qs, PLAN_SORTS, "product")
+    return form, qs, sort
+
+
+@permission_required("products.view_plan_list")
+def plan_list_view(request):
+    form, qs, sort = _filtered_plans(request)
+    return render(request, "products/catalog/plan_list.html", _list_context(
+        request, paginate(request, qs), sort, form, tab="plans",
+        filtered=any(v for k, v in request.GET.items() if k not in ("sort", "page"))))
+
+
+@permission_required("products.view_plan_list")
+def plan_export(request):
+    _form, qs, _sort = _filtered_plans(request)
+    rows = (
+        [p.idea.product_name, p.idea.subject.name, p.idea.commune.name, p.idea.cycle.year, _date(p.received_on),
+         p.milestone_count, p.milestones_done, p.support_count, p.summary]
+        for p in qs
+    )
+    return xlsx_response(
+        filename="phuong-an-san-xuat-kinh-doanh.xlsx", sheet_title=_("Business plans"),
+        headers=[_("Product"), _("Subject"), _("Commune"), _("Year"), _("Received on"), _("Milestones"),
+                 _("Milestones done"), _("Support received"), _("Summary")],
+        rows=rows,
+    )
+
+
+def _visible_plan(request, pk, *, for_change=False) -> BusinessPlan:
+    plan = get_object_or_404(plans_visible_to(request.user).select_related(
+        "idea__subject", "idea__commune__parent", "idea__cycle", "idea__product", "idea__product_set"), pk=pk)
+    if not request.user.has_perm("products.view_plan", plan):
+        raise Http404
+    if for_change and not request.user.has_perm("products.change_plan", plan):
+        raise PermissionDenied
+    return plan
+
+
+@permission_required("products.view_plan_list")
+def plan_create(request, idea_pk):
+    idea = get_object_or_404(ideas_visible_to(request.user).select_related("subject", "commune", "cycle"),
+                             pk=idea_pk)
+    existing = BusinessPlan.objects.filter(idea=idea).first()
+    if existing is not None:
+        return redirect(existing)
+    if not request.user.has_perm("products.add_plan", idea):
+        raise PermissionDenied
+    form = BusinessPlanForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            plan = services.business_plan_create(idea=idea, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("The business plan was recorded."))
+            return redirect(plan)
+    return render(request, "products/catalog/plan_form.html", {"form": form, "idea": idea})
+
+
+@permission_required("products.view_plan_list")
+def plan_detail(request, pk):
+    plan = _visible_plan(request, pk)
+    idea = plan.idea
+    can_change = request.user.has_perm("products.change_plan", plan)
+    return render(request, "products/catalog/plan_detail.html", {
+        "plan": plan, "idea": idea,
+        "milestones": plan.milestones.all(),
+        "support": plan.support.all(),
+        "dossier": Dossier.objects.filter(product_id=idea.product_id, cycle_id=idea.cycle_id).first()
+        if idea.product_id else None,
+        "can_change": can_change,
+        "can_create_product": can_change and idea.product_id is None and unit_within_scope(request.user, idea.commune),
+        "milestone_form": MilestoneForm(),
+        "support_form": SupportForm(),
+        "audit": audit_trail_for(plan)[:50],
+        "today": timezone.localdate(),
+    })
+
+
+@permission_required("products.view_plan_list")
+def plan_edit(request, pk):
+    plan = _visible_plan(request, pk, for_change=True)
+    form = BusinessPlanForm(request.POST or None, request.FILES or None,
+                            initial={"summary": plan.summary, "received_on": plan.received_on})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.business_plan_update(plan=plan, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("The business plan was saved."))
+            return redirect(plan)
+    return render(request, "products/catalog/plan_form.html", {"form": form, "idea": plan.idea, "plan": plan})
+
+
+@permission_required("products.view_plan_list")
+def plan_document(request, pk):
+    plan = _visible_plan(request, pk)
+    if not plan.document:
+        raise Http404
+    extension = plan.document.name.rsplit(".", 1)[-1]
+    return private_file_response(plan.document, download_name=plan.document_name or f"plan.{extension}",
+                                 file_type={"pdf": "pdf", "docx": "docx"}.get(extension))
+
+
+@require_POST
+@permission_required("products.view_plan_list")
+def plan_product_create(request, pk):
+    plan = _visible_plan(request, pk, for_change=True)
+    if not unit_within_scope(request.user, plan.idea.commune):
+        raise PermissionDenied
+    try:
+        product = services.product_create_from_idea(idea=plan.idea, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(plan)
+    messages.success(request, _("The product was registered."))
+    return redirect(product)
+
+
+def _plan_part_edit(request, *, model, form_class, save, pk, plan_pk, saved, new_title, title_of):
+    """Create or edit a plan's milestone or support record: one page, one form, the plan's scope checked."""
+    if pk is not None:
+        part = get_object_or_404(model.objects.filter(plan__in=plans_visible_to(request.user)), pk=pk)
+        plan = _visible_plan(request, part.plan_id, for_change=True)
+    else:
+        part, plan = None, _visible_plan(request, plan_pk, for_change=True)
+    form = form_class(request.POST or None, instance=part)
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(plan, part, request.user, form.cleaned_data)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, saved)
+            return redirect(plan)
+    return render(request, "products/catalog/plan_part_form.html", {
+        "form": form, "plan": plan, "title": title_of(part) if part else new_title})
+
+
+def _plan_part_delete(request, *, model, remove, pk, removed):
+    part = get_object_or_404(model.objects.filter(plan__in=plans_visible_to(request.user)), pk=pk)
+    plan = _visible_plan(request, part.plan_id, for_change=True)
+    remove(part, request.user)
+    messages.success(request, removed)
+    return redirect(plan)
+
+
+@permission_required("products.view_plan_list")
+def milestone_edit(request, pk=None, plan_pk=None):
+    return _plan_part_edit(
+        request, model=PlanMilestone, form_class=MilestoneForm, pk=pk, plan_pk=plan_pk,
+        save=lambda plan, part, by, data: services.plan_milestone_save(plan=plan, milestone=part, by=by, **data),
+        saved=_("The milestone was saved."), new_title=_("New milestone"), title_of=lambda part: part.title)
+
+
+@require_POST
+@permission_required("products.view_plan_list")
+def milestone_delete(request, pk):
+    return _plan_part_delete(
+        request, model=PlanMilestone, pk=pk, removed=_("The milestone was removed."),
+        remove=lambda part, by: services.plan_milestone_remove(milestone=part, by=by))
+
+
+@permission_required("products.view_plan_list")
+def support_edit(request, pk=None, plan_pk=None):
+    return _plan_part_edit(
+        request, model=SupportActivity, form_class=SupportForm, pk=pk, plan_pk=plan_pk,
+        save=lambda plan, part, by, data: services.support_activity_save(plan=plan, activity=part, by=by, **data),
+        saved=_("The support record was saved."), new_title=_("New support record"),
+        title_of=lambda part: part.description)
+
+
+@require_POST
+@permission_required("products.view_plan_list")
+def support_delete(request, pk):
+    return _plan_part_delete(
+        request, model=SupportActivity, pk=pk, removed=_("The support record was removed."),
+        remove=lambda part, by: services.support_activity_remove(activity=part, by=by))
+
+
+# ---------------------------------------------------------------------------------------------
+# Dossiers
+# ---------------------------------------------------------------------------------------------
+
+DOSSIER_SORTS = {"product": "product__name", "subject": "product__subject__name", "cycle": "cycle__year",
+                 "status": "status", "submitted": "submitted_at"}
+
+
+def _filtered_dossiers(request):
+    form = DossierFilterForm(request.GET or None,
+                             cycles=Cycle.objects.filter(pk__in=dossiers_visible_to(request.user).values("cycle")))
+    form.is_valid()
+    qs = form.filter(dossier_list(user=request.user))
+    qs, sort = sort_queryset(request, qs, DOSSIER_SORTS, "product")
+    return form, qs, sort
+
+
+@permission_required("products.view_product_list")
+def dossier_list_view(request):
+    form, qs, sort = _filtered_dossiers(request)
+    return render(request, "products/catalog/dossier_list.html", _list_context(
+        request, paginate(request, qs), sort, form, tab="dossiers",
+        filtered=any(v for k, v in request.GET.items() if k not in ("sort", "page"))))
+
+
+@permission_required("products.view_product_list")
+def dossier_export(request):
+    _form, qs, _sort = _filtered_dossiers(request)
+    rows = (
+        [d.product.name, d.product.subject.name, str(d.product.product_set), d.product.commune.name, d.cycle.year,
+         d.get_status_display(), d.document_count, _date(d.samples_received_on),
+         _date(timezone.localtime(d.submitted_at).date()) if d.submitted_at else ""]
+        for d in qs
+    )
+    return xlsx_response(
+        filename="ho-so-san-pham.xlsx", sheet_title=_("Dossiers"),
+        headers=[_("Product"), _("Subject"), _("Product set"), _("Commune"), _("Year"), _("Status"),
+                 _("Documents"), _("Samples received on"), pgettext("dossier", "Submitted on")],
+        rows=rows,
+    )
+
+
+def _visible_dossier(request, pk) -> Dossier:
+    dossier = get_object_or_404(dossiers_visible_to(request.user).select_related(
+        "product__subject", "product__product_set", "product__commune__parent", "cycle__province", "idea",
+        "submitted_by"), pk=pk)
+    if not request.user.has_perm("products.view_dossier", dossier):
+        raise Http404
+    return dossier
+
+
+def _changeable_dossier(request, pk) -> Dossier:
+    dossier = _visible_dossier(request, pk)
+    if not request.user.has_perm("products.change_dossier", dossier):
+        if dossier.status != DossierStatus.DRAFT:
+            messages.error(request, _("This dossier has been submitted; its documents can no longer be changed."))
+            return None
+        raise PermissionDenied
+    return dossier
+
+
+def _dossier_page(request, dossier, *, upload_form=None, samples_form=None, submit_errors=None, status=200):
+    """The dossier page: its documents fetched once and grouped by kind, whatever their number."""
+    documents = list(dossier.documents.select_related("uploaded_by"))
+    today = timezone.localdate()
+    checklist = dossier_services.dossier_checklist(dossier, documents, today=today)
+    required = {item.kind for item in checklist}
+    by_kind: dict[str, list] = {}
+    for document in documents:
+        document.expired = dossier_services.document_is_expired(document, today)
+        by_kind.setdefault(document.kind, []).append(document)
+    groups = [{"kind": kind, "label": label, "documents": by_kind[kind], "required": kind in required}
+              for kind, label in EvidenceKind.choices if kind in by_kind]
+    return render(request, "products/catalog/dossier_detail.html", {
+        "dossier": dossier, "product": dossier.product,
+        "groups": groups, "document_count": len(documents),
+        "checklist": checklist,
+        "missing": [item.message for item in checklist if not item.done],
+        "can_change": request.user.has_perm("products.change_dossier", dossier),
+        "upload_form": upload_form or DossierUploadForm(),
+        "samples_form": samples_form or SamplesForm(initial={"samples_received_on": dossier.samples_received_on}),
+        "needs_samples": dossier_services.dossier_needs_samples(dossier),
+        "dated_kinds": sorted(dossier_services.DATED_KINDS),
+        "submit_errors": submit_errors,
+        "audit": audit_trail_for(dossier)[:50],
+    }, status=status)
+
+
+@permission_required("products.view_product_list")
+def dossier_create(request, product_pk):
+    product = _visible_product(request, product_pk)
+    if not request.user.has_perm("products.add_dossier", product):
+        raise PermissionDenied
+    cycles = dossier_services.dossier_cycles_for(product).order_by("-year")
+    initial = {"cycle": request.GET.get("cycle")} if request.GET.get("cycle") else {"cycle": cycles.first()}
+    form = DossierCreateForm(request.POST or None, cycles=cycles, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            dossier = dossier_services.dossier_create(product=product, cycle=form.cleaned_data["cycle"],
+                                                      by=request.user)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("The dossier was opened."))
+            return redirect(dossier)
+    return render(request, "products/catalog/dossier_form.html", {"form": form, "product": product})
+
+
+@permission_required("products.view_product_list")
+def dossier_detail(request, pk):
+    return _dossier_page(request, _visible_dossier(request, pk))
+
+
+@require_POST
+@permission_required("products.view_product_list")
+def dossier_upload(request, pk):
+    dossier = _changeable_dossier(request, pk)
+    if dossier is None:
+        return redirect("products:dossier-detail", pk=pk)
+    form = DossierUploadForm(request.POST, request.FILES)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            documents = dossier_services.dossier_documents_add(
+                dossier=dossier, kind=data["kind"], files=data["files"], title=data["title"],
+                issued_on=data["issued_on"], valid_until=data["valid_until"], by=request.user)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, ngettext("%(count)s file was added.", "%(count)s files were added.",
+                                               len(documents)) % {"count": len(documents)})
+            return redirect(dossier)
+    return _dossier_page(request, dossier, upload_form=form)
+
+
+@require_POST
+@permission_required("products.view_product_list")
+def dossier_samples(request, pk):
+    dossier = _changeable_dossier(request, pk)
+    if dossier is None:
+        return redirect("products:dossier-detail", pk=pk)
+    form = SamplesForm(request.POST)
+    if form.is_valid():
+        try:
+            dossier_services.dossier_set_samples(
+                dossier=dossier, samples_received_on=form.cleaned_data["samples_received_on"], by=request.user)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("The samples date was saved."))
+            return redirect(dossier)
+    return _dossier_page(request, dossier, samples_form=form)
+
+
+@require_POST
+@permission_required("products.view_product_list")
+def dossier_submit(request, pk):
+    dossier = _changeable_dossier(request, pk)
+    if dossier is None:
+        return redirect("products:dossier-detail", pk=pk)
+    try:
+        dossier_services.dossier_submit(dossier=dossier, by=request.user)
+    except ValidationError as exc:
+        return _dossier_page(request, dossier, submit_errors=exc.messages)
+    messages.success(request, _("The dossier was submitted for evaluation."))
+    return redirect(dossier)
+
+
+def _visible_document(request, pk) -> DossierDocument:
+    document = get_object_or_404(
+        DossierDocument.objects.filter(dossier__in=dossiers_visible_to(request.user)).select_related(
+            "dossier__product__commune", "dossier__product__subject"), pk=pk)
+    if not request.user.has_perm("products.view_dossier", document.dossier):
+        raise Http404
+    return document
+
+
+@permission_required("products.view_product_list")
+def dossier_document_download(request, pk):
+    document = _visible_document(request, pk)
+    return private_file_response(document.file, download_name=document.original_name, file_type=document.file_type)
+
+
+@require_POST
+@permission_required("products.view_product_list")
+def dossier_document_delete(request, pk):
+    document = _visible_document(request, pk)
+    if not request.user.has_perm("products.change_dossier", document.dossier):
+        if document.dossier.status != DossierStatus.DRAFT:
+            messages.error(request, _("This dossier has been submitted; its documents can no longer be changed."))
+            return redirect(document.dossier)
+        raise PermissionDenied
+    try:
+        dossier_services.dossier_document_remove(document=document, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("“%(name)s” was removed.") % {"name": document.original_name})
+    return redirect(document.dossier)
