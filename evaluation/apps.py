@@ -6,3 +6,12 @@ from django.utils.translation import gettext_lazy as _
 class EvaluationConfig(AppConfig):
     name = "evaluation"
     verbose_name = _("Evaluation")
+
+    def ready(self):
+        from ocop.registry import register_demo_loader
+
+        from . import demo, home  # noqa: F401  (home: navigation entries and home panels)
+        from .services.sheets import demo_sheets_load
+
+        register_demo_loader("evaluation-sheets", demo_sheets_load, order=30, heavy=True)
+        register_demo_loader("evaluation", demo.load, order=40, heavy=True)

@@ -1,0 +1,103 @@
+"""Forms of a session's close: finalisation, the recognition decision, list filters, the paper import."""
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from ocop.forms import DATE_WIDGET
+from ocop.text import search_q
+from ocop.uploads import validate_upload
+
+from ..enums import EvaluationLevel
+
+
+class FinaliseForm(forms.Form):
+    accept_spread = forms.BooleanField(
+        label=_("The council discussed these differences and accepts the scores as they are"), required=False)
+
+
+class DecisionForm(forms.Form):
+    number = forms.CharField(label=_("Decision number"), max_length=100,
+                             help_text=_("For example: 1234/QĐ-UBND"))
+    signed_on = forms.DateField(label=_("Signed on"), widget=DATE_WIDGET, help_text=_("dd/mm/yyyy"))
+    signer = forms.CharField(label=_("Signed by"), max_length=255,
+                             help_text=_("Name and position, for example: Nguyễn Văn A, Phó Chủ tịch UBND tỉnh"))
+
+
+class FilterForm(forms.Form):
+    """A list's filter bar: compact Bootstrap widgets labelled for screen readers."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            field.widget.attrs.update({"class": css, "aria-label": field.label})
+        if "q" in self.fields:
+            self.fields["q"].widget.input_type = "search"
+
+    def value(self, name):
+        return self.cleaned_data.get(name) if self.is_valid() else None
+
+
+class DecisionFilterForm(FilterForm):
+    q = forms.CharField(label=_("Search"), required=False,
+                        widget=forms.TextInput(attrs={"placeholder": _("Decision number or product")}))
+    level = forms.ChoiceField(label=_("Level"), required=False,
+                              choices=[("", _("All levels")), *EvaluationLevel.choices])
+    year = forms.IntegerField(label=_("Year signed"), required=False, min_value=2000, max_value=2100,
+                              widget=forms.NumberInput(attrs={"placeholder": _("Year signed")}))
+
+    def filter(self, qs):
+        if not self.is_valid():
+            return qs
+        data = self.cleaned_data
+        if data["q"]:
+            ids = qs.filter(search_q(data["q"], "items__product__search_text")).values("pk")
+            qs = qs.filter(Q(number__icontains=data["q"].strip()) | Q(pk__in=ids))
+        if data["level"]:
+            qs = qs.filter(level=data["level"])
+        if data["year"]:
+            qs = qs.filter(signed_on__year=data["year"])
+        return qs
+
+
+class NominationFilterForm(FilterForm):
+    AWAITING, EVALUATED, ALL = "awaiting", "evaluated", "all"
+
+    q = forms.CharField(label=_("Search"), required=False,
+                        widget=forms.TextInput(attrs={"placeholder": _("Product or subject name")}))
+    nominated_to = forms.ChoiceField(label=_("Nominated to"), required=False,
+                                     choices=[("", _("Any level")), (EvaluationLevel.PROVINCE, _("Province level")),
+                                              (EvaluationLevel.CENTRAL, _("Central level"))])
+    state = forms.ChoiceField(label=_("State"), required=False, choices=[
+        (AWAITING, _("Awaiting the next level")), (EVALUATED, _("Evaluated by the next level")),
+        (ALL, _("All nominations"))])
+
+    def filter(self, qs):
+        data = self.cleaned_data if self.is_valid() else {}
+        if data.get("q"):
+            qs = qs.filter(search_q(data["q"], "product__search_text")
+                           | search_q(data["q"], "product__subject__search_text"))
+        if data.get("nominated_to"):
+            qs = qs.filter(nominated_to=data["nominated_to"])
+        state = data.get("state") or self.AWAITING
+        if state == self.AWAITING:
+            qs = qs.filter(evaluated_at_next_level=False)
+        elif state == self.EVALUATED:
+            qs = qs.filter(evaluated_at_next_level=True)
+        return qs
+
+
+class PaperImportForm(forms.Form):
+    file = forms.FileField(label=_("Filled template (.xlsx)"))
+    submit_complete = forms.BooleanField(
+        label=_("Submit the imported scorecards (they are then locked)"), required=False)
+
+    def clean_file(self):
+        uploaded = self.cleaned_data["file"]
+        validate_upload(uploaded, allowed=("xlsx",))
+        return uploaded
+
+
+class PaperConfirmForm(forms.Form):
+    token = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    submit_complete = forms.BooleanField(required=False, widget=forms.HiddenInput)

@@ -1,0 +1,59 @@
+"""Navigation entries and home-page panels of the evaluation app: councils for officials, the scoring
+queue for council members, sessions in progress in an official's area."""
+import rules
+from django.db.models import Count, Q
+from django.utils.translation import gettext_lazy as _
+
+from ocop.registry import HomePanel, NavItem, register_home_panel, register_nav
+from ocop.rules import is_council_member, is_official
+
+from .enums import ScorecardStatus, SessionStatus
+from .selectors import member_queue, sessions_visible_to
+
+PANEL_ROWS = 8
+
+
+@rules.predicate
+def sits_on_a_council(user) -> bool:
+    return bool(user and user.is_authenticated and user.council_memberships.exists())
+
+
+# The "Scoring" entry is for whoever sits on a council: experts, and officials who are members too.
+rules.add_perm("evaluation.view_scoring_nav", is_council_member | sits_on_a_council)
+
+register_nav(NavItem(_("Councils"), "evaluation:council-list", "award", "evaluation.view_council_list", order=40))
+register_nav(NavItem(_("Score sheets"), "evaluation:sheet-list", "list-check", "evaluation.view_sheets", order=42))
+register_nav(NavItem(_("Scoring"), "evaluation:queue", "pencil-square", "evaluation.view_scoring_nav", order=45))
+
+
+def _queue_panel(user):
+    """A council member's scorecards still to fill in, with his progress."""
+    if not (is_council_member(user) or sits_on_a_council(user)):
+        return None
+    waiting = (member_queue(user).filter(status=ScorecardStatus.OPEN)
+               .exclude(evaluation__session__status=SessionStatus.FINALISED)
+               .order_by("evaluation__session__held_on", "evaluation__session_id", "evaluation__position"))
+    cards = list(waiting[:PANEL_ROWS + 1])
+    return {"cards": cards[:PANEL_ROWS], "more": len(cards) > PANEL_ROWS}
+
+
+def _sessions_panel(user):
+    """Sessions of the official's area not yet finalised, with how many scorecards are in."""
+    if not is_official(user):
+        return None
+    sessions = list(
+        sessions_visible_to(user).exclude(status=SessionStatus.FINALISED)
+        .select_related("council")
+        .annotate(product_count=Count("evaluations", distinct=True),
+                  card_count=Count("evaluations__scorecards", distinct=True),
+                  submitted_count=Count("evaluations__scorecards", distinct=True,
+                                        filter=Q(evaluations__scorecards__status=ScorecardStatus.SUBMITTED)))
+        .order_by("held_on", "pk")[:PANEL_ROWS])
+    if not sessions:
+        return None
+    return {"sessions": sessions}
+
+
+register_home_panel("evaluation-queue", HomePanel("evaluation/scoring/panel_queue.html", _queue_panel, order=30))
+register_home_panel("evaluation-sessions",
+                    HomePanel("evaluation/councils/panel_sessions.html", _sessions_panel, order=40))

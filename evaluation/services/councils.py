@@ -1,0 +1,211 @@
+"""Writes on councils and sessions: members, assignment of products, presence, conflicts of interest."""
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from ocop.enums import AuditAction
+from ocop.models import AdministrativeUnit, Cycle, User
+from ocop.services import audit_log
+from products.models import Dossier, Product
+
+from ..enums import EvaluationKind, MemberRole, ScorecardStatus, SessionStatus
+from ..models import (
+    AdvisoryMember, ConflictOfInterest, Council, CouncilMember, CycleRegulation, Evaluation, Regulation, ScoreSheet,
+    Scorecard, Session,
+)
+
+
+def regulation_for(*, cycle: Cycle, on_date) -> Regulation:
+    """The cycle's regulation if one is set, else the one in force on the date."""
+    link = CycleRegulation.objects.filter(cycle=cycle).select_related("regulation").first()
+    if link:
+        return link.regulation
+    regulation = Regulation.objects.filter(effective_from__lte=on_date).order_by("-effective_from").first()
+    if regulation is None:
+        raise ValidationError(_("No regulation is in force on %(date)s.") % {"date": on_date.strftime("%d/%m/%Y")})
+    return regulation
+
+
+def council_create(*, cycle: Cycle, level: str, unit: AdministrativeUnit, name: str, established_by: str = "",
+                   by: User | None) -> Council:
+    """Form a council. Side effects: saves it; writes an audit entry."""
+    if unit is not None and cycle is not None and not unit.path.startswith(cycle.province.path):
+        raise ValidationError({"unit": _("The council's unit must lie in the cycle's province.")})
+    with transaction.atomic():
+        council = Council(cycle=cycle, level=level, unit=unit, name=name, established_by=established_by)
+        council.full_clean()
+        council.save()
+        audit_log(actor=by, obj=council, action=AuditAction.CREATE)
+    return council
+
+
+def council_member_add(*, council: Council, user: User, role: str = MemberRole.MEMBER, agency: str = "",
+                       by: User | None) -> CouncilMember:
+    """Add a member (one chair per council).
+
+    Side effects: saves; a member joining while sessions are open is counted present at them and gets a
+    scorecard for every product already on their agendas (unless he acts for its subject: a detected
+    conflict); writes an audit entry on the council.
+    """
+    if role not in MemberRole.values:
+        raise ValidationError({"role": _("Choose a role.")})
+    try:
+        with transaction.atomic():
+            if role == MemberRole.CHAIR and council.members.filter(role=MemberRole.CHAIR).exists():
+                raise ValidationError({"role": _("This council already has a chair.")})
+            if council.members.filter(user=user).exists():
+                raise ValidationError({"user": _("This person is already a member of the council.")})
+            member = CouncilMember.objects.create(
+                council=council, user=user, role=role, agency=agency or user.agency,
+                position=(council.members.order_by("-position").values_list("position", flat=True).first() or 0) + 1)
+            for session in council.sessions.exclude(status=SessionStatus.FINALISED):
+                session.present.add(member)
+                for evaluation in session.evaluations.select_related("product__subject"):
+                    _open_scorecards(evaluation, [member])
+            audit_log(actor=by, obj=council, action=AuditAction.UPDATE,
+                      message=_("Member added: %(user)s (%(role)s)") % {"user": user, "role": member.get_role_display()})
+    except IntegrityError as exc:  # two officials adding a chair or the same person at the same moment
+        raise ValidationError(_("The council already has this member or a chair; reload the page.")) from exc
+    return member
+
+
+def session_create(*, council: Council, held_on, place: str = "", number: int | None = None,
+                   by: User | None) -> Session:
+    """Plan a sitting. Side effects: saves; every member counts as present until changed; audited."""
+    with transaction.atomic():
+        if number is None:
+            number = (council.sessions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+        session = Session(council=council, number=number, held_on=held_on, place=place)
+        session.full_clean()
+        session.save()
+        session.present.set(council.members.all())
+        audit_log(actor=by, obj=session, action=AuditAction.CREATE)
+    return session
+
+
+def session_set_present(*, session: Session, members: list[CouncilMember], by: User | None) -> Session:
+    """Record who attends. Side effects: replaces the attendance; audited."""
+    if session.status == SessionStatus.FINALISED:
+        raise ValidationError(_("The session is finalised."))
+    if any(m.council_id != session.council_id for m in members):
+        raise ValidationError(_("Only members of this council can attend its session."))
+    with transaction.atomic():
+        session.present.set(members)
+        audit_log(actor=by, obj=session, action=AuditAction.UPDATE,
+                  message=_("Members present: %(names)s") % {"names": ", ".join(str(m.user) for m in members)})
+    return session
+
+
+def _open_scorecards(evaluation: Evaluation, members: list[CouncilMember]) -> None:
+    """Open a scorecard for each member, except one who acts for the product's subject: his conflict is
+    recorded instead (he must not score his own product)."""
+    product = evaluation.product
+    representatives = set(product.subject.representative_links.values_list("user_id", flat=True))
+    cards = []
+    for member in members:
+        if member.user_id in representatives:
+            ConflictOfInterest.objects.get_or_create(
+                evaluation=evaluation, member=member,
+                defaults={"detected": True,
+                          "reason": _("Acts for the subject %(subject)s") % {"subject": product.subject}})
+        elif not ConflictOfInterest.objects.filter(evaluation=evaluation, member=member).exists():
+            cards.append(Scorecard(evaluation=evaluation, member=member))
+    Scorecard.objects.bulk_create(cards, ignore_conflicts=True)
+
+
+def session_assign(*, session: Session, product: Product, dossier: Dossier | None = None,
+                   kind: str = EvaluationKind.FIRST, by: User | None) -> Evaluation:
+    """Put a product on a session's agenda, frozen to the regulation and sheet in force now.
+
+    Side effects: creates the evaluation; records detected conflicts (a member who acts for the product's
+    subject); opens a scorecard for every other member; audited.
+    """
+    if session.status == SessionStatus.FINALISED:
+        raise ValidationError(_("The session is finalised."))
+    if dossier is not None and dossier.product_id != product.pk:
+        raise ValidationError(_("The dossier is not the product's."))
+    with transaction.atomic():
+        regulation = regulation_for(cycle=session.council.cycle, on_date=session.held_on)
+        sheet = ScoreSheet.objects.filter(regulation=regulation, product_set=product.product_set_id).first()
+        if sheet is None:
+            raise ValidationError(_("There is no score sheet for %(set)s under %(regulation)s.") % {
+                "set": product.product_set, "regulation": regulation})
+        if Evaluation.objects.filter(session=session, product=product).exists():
+            raise ValidationError(_("This product is already on the session's agenda."))
+        evaluation = Evaluation.objects.create(
+            session=session, product=product, dossier=dossier, kind=kind, regulation=regulation, sheet=sheet,
+            position=session.evaluations.count() + 1)
+        _open_scorecards(evaluation, list(session.council.members.select_related("user")))
+        audit_log(actor=by, obj=session, action=AuditAction.UPDATE,
+                  message=_("Product assigned: %(product)s") % {"product": product})
+    return evaluation
+
+
+def conflict_declare(*, evaluation: Evaluation, member: CouncilMember, reason: str, by: User | None) -> ConflictOfInterest:
+    """A member declares a conflict on a product: he will not score it and is not counted in its mean.
+
+    Side effects: records the conflict; removes his open scorecard and its answers; audited. Refused once
+    his scorecard is submitted (the chair must reopen it first).
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give the reason for the conflict of interest.")})
+    if member.council_id != evaluation.session.council_id:
+        raise ValidationError(_("Only a member of the council can declare a conflict."))
+    if evaluation.session.status == SessionStatus.FINALISED:
+        raise ValidationError(_("The session is finalised."))
+    with transaction.atomic():
+        card = Scorecard.objects.select_for_update().filter(evaluation=evaluation, member=member).first()
+        if card and card.status == ScorecardStatus.SUBMITTED:
+            raise ValidationError(_("The scorecard is already submitted; the chair must reopen it first."))
+        conflict, created = ConflictOfInterest.objects.get_or_create(
+            evaluation=evaluation, member=member, defaults={"reason": reason})
+        if card:
+            card.delete()
+        audit_log(actor=by, obj=evaluation, action=AuditAction.UPDATE,
+                  message=_("Conflict of interest declared by %(member)s: %(reason)s") % {
+                      "member": member.user, "reason": reason})
+    return conflict
+
+
+def council_member_remove(*, member: CouncilMember, by: User | None) -> None:
+    """Take a member off a council before he has scored anything.
+
+    Refused once he has answered or submitted a scorecard, or attended a finalised session: his part in
+    the council's work is then on record. Side effects: deletes his empty scorecards, his attendance and
+    declared conflicts, and the membership; writes an audit entry on the council.
+    """
+    with transaction.atomic():
+        council = member.council
+        if member.scorecards.filter(scores__isnull=False).exists() or member.scorecards.filter(
+                status=ScorecardStatus.SUBMITTED).exists():
+            raise ValidationError(_("%(user)s has already scored products of this council and cannot be removed.")
+                                  % {"user": member.user})
+        if member.sessions_attended.filter(status=SessionStatus.FINALISED).exists():
+            raise ValidationError(_("%(user)s took part in a finalised session and cannot be removed.")
+                                  % {"user": member.user})
+        member.scorecards.all().delete()
+        user, role = member.user, member.get_role_display()
+        member.delete()
+        audit_log(actor=by, obj=council, action=AuditAction.UPDATE,
+                  message=_("Member removed: %(user)s (%(role)s)") % {"user": user, "role": role})
+
+
+def adviser_add(*, council: Council, name: str, agency: str = "", task: str = "", by: User | None) -> AdvisoryMember:
+    """Add a member of the advisory or support team. Side effects: saves; audited on the council."""
+    with transaction.atomic():
+        adviser = AdvisoryMember(council=council, name=(name or "").strip(), agency=agency, task=task)
+        adviser.full_clean()
+        adviser.save()
+        audit_log(actor=by, obj=council, action=AuditAction.UPDATE,
+                  message=_("Advisory team member added: %(name)s") % {"name": adviser.name})
+    return adviser
+
+
+def adviser_remove(*, adviser: AdvisoryMember, by: User | None) -> None:
+    """Remove a member of the advisory team. Side effects: deletes; audited on the council."""
+    with transaction.atomic():
+        council, name = adviser.council, adviser.name
+        adviser.delete()
+        audit_log(actor=by, obj=council, action=AuditAction.UPDATE,
+                  message=_("Advisory team member removed: %(name)s") % {"name": name})

@@ -1,0 +1,414 @@
+"""The paper path: printed score sheets identified by a code, and the import of their answers from Excel.
+
+A printed sheet carries the code SC-<scorecard id>-<checksum>; the checksum (four hex digits of a CRC of the
+scorecard, its evaluation and its member) catches a mistyped code before it lands on another member's card.
+
+The Excel template has one worksheet, one row per scorecard and criterion, with the columns named in its
+first row (the order does not matter; columns other than these are ignored):
+  scorecard_code  SC-... printed on the paper sheet
+  criterion_code  the criterion's code on the sheet (1.1, 2.3, ...)
+  option          the number of the ticked answer, counted from 1 in the printed order
+  points          or the points of the ticked answer (when two answers are worth the same, give `option`)
+A scorecard whose rows are all left blank is not imported; one with any answer must have all of them.
+"""
+import re
+import zlib
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from io import BytesIO
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from ocop.enums import AuditAction
+from ocop.models import User
+from ocop.services import audit_log
+
+from ..enums import ScorecardStatus, SessionStatus
+from ..models import Criterion, CriterionScore, Scorecard, Session
+from .scoring import score_set, scorecard_submit
+
+CODE_PATTERN = re.compile(r"^SC-(\d{1,12})-([0-9A-F]{4})$", re.IGNORECASE)
+COLUMNS = ("scorecard_code", "member", "product", "criterion_code", "criterion", "answers", "option", "points")
+MAX_ROWS = 200_000
+
+
+def _checksum(pk: int, evaluation_id: int, member_id: int) -> str:
+    return f"{zlib.crc32(f'{pk}:{evaluation_id}:{member_id}'.encode()) & 0xFFFF:04X}"
+
+
+def scorecard_code(scorecard: Scorecard) -> str:
+    """The code printed on a paper sheet: SC-<scorecard id>-<checksum of scorecard, evaluation, member>."""
+    return f"SC-{scorecard.pk}-{_checksum(scorecard.pk, scorecard.evaluation_id, scorecard.member_id)}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Reads: the sheets' structure and the scorecards to print
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class SheetCriterion:
+    criterion: Criterion
+    options: list  # CriterionOption in printed order; the answer number is the index + 1
+
+
+@dataclass
+class SheetLayout:
+    """A score sheet as printed: parts → sections → criteria with their options."""
+
+    parts: list = field(default_factory=list)  # (part, [(section, [SheetCriterion])])
+    criteria: dict = field(default_factory=dict)  # code -> SheetCriterion
+
+
+def sheet_layouts(sheet_ids) -> dict[int, SheetLayout]:
+    """{sheet id: SheetLayout} in two queries, whatever the number of sheets and criteria."""
+    layouts: dict[int, SheetLayout] = {}
+    criteria = (Criterion.objects.filter(sheet_id__in=set(sheet_ids))
+                .select_related("part", "section").prefetch_related("options")
+                .order_by("sheet_id", "part__position", "section__position", "position", "pk"))
+    for criterion in criteria:
+        layout = layouts.setdefault(criterion.sheet_id, SheetLayout())
+        entry = SheetCriterion(criterion=criterion, options=list(criterion.options.all()))
+        layout.criteria[criterion.code] = entry
+        if not layout.parts or layout.parts[-1][0].pk != criterion.part_id:
+            layout.parts.append((criterion.part, []))
+        sections = layout.parts[-1][1]
+        if not sections or sections[-1][0].pk != criterion.section_id:
+            sections.append((criterion.section, []))
+        sections[-1][1].append(entry)
+    return layouts
+
+
+def session_paper_cards(session: Session, *, member=None) -> list[Scorecard]:
+    """The session's scorecards in agenda order (of one member when given), with what a sheet prints."""
+    cards = (Scorecard.objects.filter(evaluation__session=session)
+             .select_related("member__user", "evaluation__product__subject", "evaluation__product__product_set")
+             .order_by("member__position", "member_id", "evaluation__position", "evaluation_id"))
+    if member is not None:
+        cards = cards.filter(member=member)
+    return list(cards)
+
+
+def paper_sheets(session: Session, *, member=None) -> list[dict]:
+    """One entry per scorecard to print: its code, product, member, sheet layout and the answers already
+    given online (printed ticked). A fixed number of queries."""
+    cards = session_paper_cards(session, member=member)
+    layouts = sheet_layouts({c.evaluation.sheet_id for c in cards})
+    chosen = set(CriterionScore.objects.filter(scorecard__in=[c.pk for c in cards])
+                 .values_list("scorecard_id", "option_id"))
+    return [{"card": card, "code": scorecard_code(card), "layout": layouts.get(card.evaluation.sheet_id, SheetLayout()),
+             "chosen": {option_id for card_id, option_id in chosen if card_id == card.pk}}
+            for card in cards]
+
+
+def _answers_text(entry: SheetCriterion) -> str:
+    return " | ".join(f"{i}) {o.label}: {_points_text(o.points)}" for i, o in enumerate(entry.options, start=1))
+
+
+def _points_text(points: Decimal) -> str:
+    return f"{points.normalize():f}".replace(".", ",")
+
+
+def paper_template_xlsx(session: Session, *, member=None) -> bytes:
+    """The Excel template to type paper sheets into: one row per open scorecard and criterion."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    cards = [c for c in session_paper_cards(session, member=member) if c.status == ScorecardStatus.OPEN]
+    layouts = sheet_layouts({c.evaluation.sheet_id for c in cards})
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = _("Paper score sheets")[:31]
+    sheet.append(list(COLUMNS))
+    bold = Font(bold=True)
+    for cell in sheet[1]:
+        cell.font = bold
+    fill = PatternFill("solid", fgColor="FFF2CC")
+    for card in cards:
+        code = scorecard_code(card)
+        for entry in layouts.get(card.evaluation.sheet_id, SheetLayout()).criteria.values():
+            sheet.append([code, str(card.member.user), card.evaluation.product.name, entry.criterion.code,
+                          entry.criterion.title, _answers_text(entry), None, None])
+            row = sheet.max_row
+            sheet.cell(row=row, column=4).data_type = "s"
+            for column in (7, 8):
+                sheet.cell(row=row, column=column).fill = fill
+    last = max(sheet.max_row, 2)
+    option_check = DataValidation(type="whole", operator="between", formula1="1", formula2="20", allow_blank=True)
+    option_check.error = _("The number of the ticked answer, counted from 1.")
+    sheet.add_data_validation(option_check)
+    option_check.add(f"G2:G{last}")
+    for letter, width in zip("ABCDEFGH", (16, 24, 32, 12, 48, 70, 10, 10), strict=True):
+        sheet.column_dimensions[letter].width = width
+    for row in sheet.iter_rows(min_row=2, min_col=5, max_col=6):
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.freeze_panes = "A2"
+    guide = workbook.create_sheet(_("Instructions")[:31])
+    for line in paper_instructions():
+        guide.append([line])
+    guide.column_dimensions["A"].width = 120
+    out = BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def paper_instructions() -> list[str]:
+    return [
+        _("Type the answers ticked on each paper sheet into the yellow columns, one row per criterion."),
+        _("option: the number of the ticked answer, counted from 1 in the printed order; or points: its points."),
+        _("Leave every row of a scorecard blank to skip it; a scorecard with any answer must have all of them."),
+        _("Do not change the columns scorecard_code and criterion_code; other columns are for reading only."),
+        _("Check the file first: nothing is saved until every row is valid, then all rows are saved at once."),
+    ]
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading and importing a filled template
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class PaperRow:
+    row: int
+    code: str
+    criterion_code: str
+    option: object = None
+    points: object = None
+
+    @property
+    def blank(self) -> bool:
+        return _empty(self.option) and _empty(self.points)
+
+
+@dataclass
+class PaperError:
+    row: int | None
+    message: str
+
+
+@dataclass
+class PaperImportResult:
+    errors: list = field(default_factory=list)
+    scorecards: int = 0
+    answers: int = 0
+    submitted: int = 0
+    dry_run: bool = True
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def _empty(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def paper_rows_read(uploaded) -> list[PaperRow]:
+    """The rows of a filled template. Raises a ValidationError when the file is not such a workbook."""
+    from openpyxl import load_workbook
+
+    try:
+        uploaded.seek(0)
+        workbook = load_workbook(uploaded, read_only=True, data_only=True)
+    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds of errors on a damaged file
+        raise ValidationError(_("The file cannot be read as an Excel workbook.")) from exc
+    try:
+        for worksheet in workbook.worksheets:
+            rows = worksheet.iter_rows(values_only=True)
+            header, header_row = None, 0
+            for number, values in enumerate(rows, start=1):
+                if any(not _empty(v) for v in values):
+                    header, header_row = [_text(v).lower() for v in values], number
+                    break
+            if not header or "scorecard_code" not in header or "criterion_code" not in header:
+                continue
+            if "option" not in header and "points" not in header:
+                break
+            index = {name: header.index(name) for name in ("scorecard_code", "criterion_code", "option", "points")
+                     if name in header}
+
+            def cell(values, name, index=index):
+                i = index.get(name)
+                return values[i] if i is not None and i < len(values) else None
+
+            out = []
+            for number, values in enumerate(rows, start=header_row + 1):
+                code, criterion = _text(cell(values, "scorecard_code")), _text(cell(values, "criterion_code"))
+                option, points = cell(values, "option"), cell(values, "points")
+                if not code and not criterion and _empty(option) and _empty(points):
+                    continue
+                out.append(PaperRow(row=number, code=code, criterion_code=criterion, option=option, points=points))
+                if len(out) > MAX_ROWS:
+                    raise ValidationError(_("The file has more than %(max)s rows.") % {"max": MAX_ROWS})
+            return out
+    finally:
+        workbook.close()
+    raise ValidationError(_("The first row must name the columns scorecard_code, criterion_code and option or "
+                            "points, as in the template."))
+
+
+def _parse_points(value) -> Decimal | None:
+    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+        return Decimal(str(value))
+    try:
+        return Decimal(_text(value).replace(",", "."))
+    except InvalidOperation:
+        return None
+
+
+def _parse_option(value) -> int | None:
+    text = _text(value)
+    return int(text) if text.isdigit() else None
+
+
+def paper_import(*, session: Session, rows: list[PaperRow], submit: bool = False, dry_run: bool = False,
+                 by: User) -> PaperImportResult:
+    """Validate the rows of a filled template against each scorecard's sheet and, unless a dry run, save
+    them all or nothing.
+
+    Refused rows: an unknown code (or one of another session), a criterion not on the scorecard's sheet, an
+    answer number or points that are not one of the criterion's answers, a row given twice, a submitted
+    scorecard; a scorecard with some answers but not all. Side effects (not on a dry run, and only when
+    every row is valid): each answer saved through `score_set` as the member's own (his signed paper
+    sheet), complete scorecards submitted through `scorecard_submit` when asked, and one audit entry on
+    the session naming who imported.
+    """
+    result = PaperImportResult(dry_run=dry_run)
+    if session.status == SessionStatus.FINALISED:
+        result.errors.append(PaperError(None, _("The session is finalised.")))
+        return result
+    cards = {c.pk: c for c in Scorecard.objects.filter(evaluation__session=session)
+             .select_related("member__user", "evaluation__product")}
+    layouts = sheet_layouts({c.evaluation.sheet_id for c in cards.values()})
+    errors = result.errors
+    plan: dict[int, dict] = {}  # card id -> {"first_row", "answers": {criterion code: (row, entry, option)}}
+    reported_locked: set[int] = set()
+    for row in rows:
+        match = CODE_PATTERN.match(row.code)
+        card = cards.get(int(match.group(1))) if match else None
+        if card is None or match.group(2).upper() != _checksum(card.pk, card.evaluation_id, card.member_id):
+            errors.append(PaperError(row.row, _("Unknown scorecard code “%(code)s”.") % {"code": row.code}))
+            continue
+        code = scorecard_code(card)
+        if card.status != ScorecardStatus.OPEN:
+            if card.pk not in reported_locked:
+                reported_locked.add(card.pk)
+                errors.append(PaperError(row.row, _(
+                    "The scorecard %(code)s (%(member)s – %(product)s) is already submitted and locked.") % {
+                    "code": code, "member": card.member.user, "product": card.evaluation.product}))
+            continue
+        layout = layouts.get(card.evaluation.sheet_id, SheetLayout())
+        entry = layout.criteria.get(row.criterion_code)
+        if entry is None:
+            errors.append(PaperError(row.row, _(
+                "Criterion “%(criterion)s” is not on the score sheet of %(product)s.") % {
+                "criterion": row.criterion_code, "product": card.evaluation.product}))
+            continue
+        target = plan.setdefault(card.pk, {"first_row": row.row, "answers": {}, "blank": {}})
+        earlier = target["answers"].get(entry.criterion.code) or target["blank"].get(entry.criterion.code)
+        if earlier:
+            errors.append(PaperError(row.row, _(
+                "Criterion %(criterion)s of %(code)s is given twice (also on row %(other)s).") % {
+                "criterion": entry.criterion.code, "code": code, "other": earlier[0]}))
+            continue
+        if row.blank:
+            target["blank"][entry.criterion.code] = (row.row,)
+            continue
+        option = _match_option(row, entry, errors)
+        if option is not None:
+            target["answers"][entry.criterion.code] = (row.row, entry, option)
+        else:
+            target["answers"][entry.criterion.code] = (row.row, entry, None)
+    # A scorecard with at least one answer must have them all; one left entirely blank is skipped.
+    for card_id, target in list(plan.items()):
+        if not target["answers"]:
+            del plan[card_id]
+            continue
+        card = cards[card_id]
+        layout = layouts.get(card.evaluation.sheet_id, SheetLayout())
+        missing = [c for c in layout.criteria if c not in target["answers"]]
+        if missing:
+            errors.append(PaperError(target["first_row"], _(
+                "Scorecard %(code)s (%(member)s – %(product)s) has no answer for: %(criteria)s.") % {
+                "code": scorecard_code(card), "member": card.member.user, "product": card.evaluation.product,
+                "criteria": ", ".join(missing)}))
+    if not plan and not errors:
+        errors.append(PaperError(None, _("The file contains no answer to import.")))
+    errors.sort(key=lambda e: (e.row is None, e.row or 0))
+    result.scorecards = len(plan)
+    result.answers = sum(len(t["answers"]) for t in plan.values())
+    result.submitted = result.scorecards if submit else 0
+    if errors or dry_run:
+        if errors:
+            result.submitted = 0
+        return result
+    try:
+        with transaction.atomic():
+            existing = set(CriterionScore.objects.filter(scorecard_id__in=list(plan))
+                           .values_list("scorecard_id", "criterion_id", "option_id"))
+            for card_id, target in plan.items():
+                card = cards[card_id]
+                member_user = card.member.user
+                for _row, entry, option in target["answers"].values():
+                    if (card_id, entry.criterion.pk, option.pk) in existing:
+                        continue
+                    score_set(scorecard=card, criterion_id=entry.criterion.pk, option_id=option.pk, by=member_user)
+                if submit:
+                    scorecard_submit(scorecard=card, by=member_user)
+            audit_log(actor=by, obj=session, action=AuditAction.IMPORT, message=_(
+                "Paper score sheets imported: %(cards)s scorecards, %(answers)s answers, %(submitted)s submitted") % {
+                "cards": result.scorecards, "answers": result.answers, "submitted": result.submitted})
+    except ValidationError as exc:  # a scorecard changed since validation: nothing is saved
+        result.errors = [PaperError(None, message) for message in exc.messages]
+        result.submitted = 0
+    return result
+
+
+def _match_option(row: PaperRow, entry: SheetCriterion, errors: list):
+    """The option a row names by number or by points, or None after recording why not."""
+    options = entry.options
+    code = entry.criterion.code
+    chosen = None
+    if not _empty(row.option):
+        number = _parse_option(row.option)
+        if number is None or not 1 <= number <= len(options):
+            errors.append(PaperError(row.row, _(
+                "Answer number “%(option)s” does not exist for criterion %(criterion)s (1 to %(count)s).") % {
+                "option": _text(row.option), "criterion": code, "count": len(options)}))
+            return None
+        chosen = options[number - 1]
+    if not _empty(row.points):
+        points = _parse_points(row.points)
+        allowed = ", ".join(_points_text(o.points) for o in options)
+        matching = [o for o in options if points is not None and o.points == points]
+        if not matching:
+            errors.append(PaperError(row.row, _(
+                "“%(points)s” points is not one of the answers of criterion %(criterion)s (%(allowed)s).") % {
+                "points": _text(row.points), "criterion": code, "allowed": allowed}))
+            return None
+        if chosen is not None and chosen not in matching:
+            errors.append(PaperError(row.row, _(
+                "Answer %(option)s of criterion %(criterion)s is worth %(expected)s points, not %(points)s.") % {
+                "option": _text(row.option), "criterion": code, "expected": _points_text(chosen.points),
+                "points": _text(row.points)}))
+            return None
+        if chosen is None:
+            if len(matching) > 1:
+                errors.append(PaperError(row.row, _(
+                    "Several answers of criterion %(criterion)s are worth %(points)s points: give the answer "
+                    "number.") % {"criterion": code, "points": _text(row.points)}))
+                return None
+            chosen = matching[0]
+    return chosen

@@ -1,0 +1,128 @@
+"""Writes on scorecards: one choice at a time (autosave), submission, reopening by the chair."""
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ocop.enums import AuditAction
+from ocop.models import User
+from ocop.services import audit_log
+
+from ..enums import MemberRole, ScorecardStatus, SessionStatus
+from ..models import Criterion, CriterionOption, CriterionScore, Scorecard, Session
+
+
+def _lock_open_card(scorecard: Scorecard, by: User) -> Scorecard:
+    """The scorecard, locked for the transaction; refused (with a code views map to 403 or 400) unless it
+    is the acting member's own, still open, in a session not yet finalised."""
+    # Lock the scorecard row only (`of`): locking the joined session row would make every member's autosave
+    # wait for the others'. The joins carry what the audit entry's text needs.
+    card = (Scorecard.objects.select_for_update(of=("self",))
+            .select_related("member__user", "evaluation__product", "evaluation__session__council")
+            .get(pk=scorecard.pk))
+    if card.member.user_id != by.pk:
+        raise ValidationError(_("Only the member who owns this scorecard can fill it in."), code="not_owner")
+    if card.evaluation.session.status == SessionStatus.FINALISED:
+        raise ValidationError(_("The session is finalised."), code="finalised")
+    if card.status != ScorecardStatus.OPEN:
+        raise ValidationError(_("The scorecard is submitted and locked."), code="locked")
+    return card
+
+
+def score_set(*, scorecard: Scorecard, criterion_id: int, option_id: int, note: str | None = None,
+              by: User) -> CriterionScore:
+    """Save one answer of a member's scorecard (called on every click).
+
+    Refused: an option of another criterion, a criterion of another sheet, a locked scorecard, another
+    member's scorecard, a finalised session. Side effects: creates or updates the answer; the first
+    answer moves a planned session to scoring; audits a change of answer.
+    """
+    with transaction.atomic():
+        card = _lock_open_card(scorecard, by)
+        try:
+            # One query for the option and its criterion: this runs on every click.
+            option = CriterionOption.objects.select_related("criterion").get(pk=int(option_id))
+            criterion_id = int(criterion_id)
+        except (CriterionOption.DoesNotExist, ValueError, TypeError) as exc:
+            raise ValidationError(_("Unknown criterion or answer."), code="unknown") from exc
+        if option.criterion_id != criterion_id:
+            raise ValidationError(_("This answer does not belong to the criterion."), code="wrong_option")
+        criterion = option.criterion
+        if criterion.sheet_id != card.evaluation.sheet_id:
+            raise ValidationError(_("This criterion is not on the product's score sheet."), code="wrong_sheet")
+        session = card.evaluation.session
+        if session.status == SessionStatus.PLANNED:
+            Session.objects.filter(pk=session.pk, status=SessionStatus.PLANNED).update(status=SessionStatus.SCORING)
+            session.status = SessionStatus.SCORING
+        score = CriterionScore.objects.filter(scorecard=card, criterion=criterion).first()
+        if score is None:
+            score = CriterionScore.objects.create(scorecard=card, criterion=criterion, option=option,
+                                                  points=option.points, note=note or "")
+        else:
+            old_points = score.points
+            score.option, score.points = option, option.points
+            if note is not None:
+                score.note = note
+            score.save(update_fields=["option", "points", "note", "updated_at"])
+            if old_points != option.points:
+                audit_log(actor=by, obj=card, action=AuditAction.UPDATE,
+                          changes={criterion.code: [str(old_points), str(option.points)]})
+    return score
+
+
+def score_note_set(*, scorecard: Scorecard, criterion_id: int, note: str, by: User) -> CriterionScore:
+    """Save a member's note on a criterion already answered."""
+    with transaction.atomic():
+        card = _lock_open_card(scorecard, by)
+        score = CriterionScore.objects.filter(scorecard=card, criterion_id=criterion_id).first()
+        if score is None:
+            raise ValidationError(_("Choose an answer before writing a note."), code="unanswered")
+        score.note = note[:1000]
+        score.save(update_fields=["note", "updated_at"])
+    return score
+
+
+def scorecard_totals(scorecard: Scorecard) -> dict:
+    """Running totals per part code and overall, and how many criteria are answered: one query."""
+    rows = list(scorecard.scores.values("criterion__part__code").annotate(total=Sum("points"), answered=Count("id")))
+    parts = {r["criterion__part__code"]: r["total"] for r in rows}
+    return {"parts": parts, "total": sum(parts.values()) if parts else 0,
+            "answered": sum(r["answered"] for r in rows)}
+
+
+def scorecard_submit(*, scorecard: Scorecard, by: User) -> Scorecard:
+    """Submit a complete scorecard; it is then locked. Side effects: status, time; audited."""
+    with transaction.atomic():
+        card = _lock_open_card(scorecard, by)
+        missing = list(Criterion.objects.filter(sheet_id=card.evaluation.sheet_id)
+                       .exclude(scores__scorecard=card).values_list("code", flat=True))
+        if missing:
+            raise ValidationError(_("Answer every criterion before submitting. Missing: %(codes)s") % {
+                "codes": ", ".join(missing)})
+        card.status = ScorecardStatus.SUBMITTED
+        card.submitted_at = timezone.now()
+        card.save(update_fields=["status", "submitted_at"])
+        audit_log(actor=by, obj=card, action=AuditAction.TRANSITION, message=_("Scorecard submitted"))
+    return card
+
+
+def scorecard_reopen(*, scorecard: Scorecard, reason: str, by: User) -> Scorecard:
+    """The chair reopens a submitted scorecard with a recorded reason."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give the reason for reopening.")})
+    with transaction.atomic():
+        card = Scorecard.objects.select_for_update().select_related("evaluation__session").get(pk=scorecard.pk)
+        session = card.evaluation.session
+        if not session.council.members.filter(user=by, role=MemberRole.CHAIR).exists():
+            raise ValidationError(_("Only the chair of the council can reopen a scorecard."))
+        if session.status == SessionStatus.FINALISED:
+            raise ValidationError(_("The session is finalised."))
+        if card.status != ScorecardStatus.SUBMITTED:
+            raise ValidationError(_("Only a submitted scorecard can be reopened."))
+        card.status, card.submitted_at, card.reopen_reason = ScorecardStatus.OPEN, None, reason
+        card.save(update_fields=["status", "submitted_at", "reopen_reason"])
+        audit_log(actor=by, obj=card, action=AuditAction.TRANSITION,
+                  message=_("Scorecard reopened: %(reason)s") % {"reason": reason})
+    return card

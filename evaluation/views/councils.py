@@ -1,0 +1,409 @@
+"""Councils and sessions: the list with its filters and export, a council's members, advisory team and
+sessions, and a session's agenda (assigned products, attendance, each member's progress, reopening)."""
+import datetime
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, OuterRef, Subquery, Sum
+from django.db.models.functions import Coalesce
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from ocop.downloads import xlsx_response
+from ocop.listing import paginate, querystring_without, sort_queryset
+from ocop.models import Cycle
+from ocop.permissions import permission_required
+from ocop.rules import is_official
+from ocop.selectors import audit_trail_for
+from ocop.text import fold, search_q
+from products.models import Product
+
+from ..enums import EvaluationLevel, ScorecardStatus, SessionStatus
+from ..forms.councils import (
+    AdviserForm, AssignDossiersForm, AssignProductForm, CouncilForm, CouncilMemberForm, PresenceForm, ReasonForm,
+    SessionForm,
+)
+from ..models import AdvisoryMember, ConflictOfInterest, Council, CouncilMember, Criterion, Scorecard, Session
+from ..selectors import councils_visible_to, sessions_visible_to
+from ..services import councils as services
+from ..services.scoring import scorecard_reopen
+
+LIST_SORTS = {"name": "name", "year": "cycle__year", "level": "level", "unit": "unit__path",
+              "members": "member_count", "sessions": "session_count"}
+PRODUCT_SEARCH_LIMIT = 20
+
+
+def _error_text(exc: ValidationError) -> str:
+    return " ".join(exc.messages)
+
+
+def session_results_url(session) -> str:
+    """The results page of a session (built in views/results.py); a plain path until its URL is named."""
+    try:
+        return reverse("evaluation:session-results", args=[session.pk])
+    except NoReverseMatch:
+        return f"/evaluation/sessions/{session.pk}/results/"
+
+
+# ---------------------------------------------------------------------------------------------
+# The list of councils, its filters and its export
+# ---------------------------------------------------------------------------------------------
+
+
+def _count_of(model, field: str):
+    """A correlated COUNT: two joined counts on one row would multiply each other."""
+    return Coalesce(Subquery(model.objects.filter(**{field: OuterRef("pk")}).order_by().values(field)
+                             .annotate(n=Count("pk")).values("n")), 0)
+
+
+def _filtered_councils(request):
+    user = request.user
+    visible = councils_visible_to(user)
+    qs = (Council.objects.filter(pk__in=visible.values("pk"))
+          .select_related("cycle__province", "unit__parent")
+          .annotate(member_count=_count_of(CouncilMember, "council"), session_count=_count_of(Session, "council")))
+    cycles = list(Cycle.objects.filter(councils__in=visible.values("pk")).distinct()
+                  .select_related("province").order_by("-year", "province__name"))
+    cycle = next((c for c in cycles if str(c.pk) == request.GET.get("cycle", "")), None)
+    if cycle is not None:
+        qs = qs.filter(cycle=cycle)
+    level = request.GET.get("level", "")
+    if level in EvaluationLevel.values:
+        qs = qs.filter(level=level)
+    else:
+        level = ""
+    q = request.GET.get("q", "").strip()
+    if q:
+        # Council names are few per area: fold them here (the model keeps no folded copy to search).
+        words = fold(q).split(" ")
+        ids = [pk for pk, name, decision in qs.values_list("pk", "name", "established_by")
+               if all(word in fold(f"{name} {decision}") for word in words)]
+        qs = qs.filter(pk__in=ids)
+    filters = {"q": q, "level": level, "levels": EvaluationLevel.choices,
+               "cycle": str(cycle.pk) if cycle else "", "cycles": cycles}
+    return qs, filters
+
+
+@permission_required("evaluation.view_council_list")
+def council_list(request):
+    qs, filters = _filtered_councils(request)
+    qs, sort = sort_queryset(request, qs, LIST_SORTS, "-year")
+    return render(request, "evaluation/councils/list.html", {
+        **filters,
+        "page": paginate(request, qs), "sort": sort,
+        "qs_nosort": querystring_without(request, "sort", "page"),
+        "qs_nopage": querystring_without(request, "page"),
+        "can_add": request.user.has_perm("evaluation.add_council"),
+    })
+
+
+@permission_required("evaluation.view_council_list")
+def council_export(request):
+    """The filtered list (every page of it, in the list's order) as an Excel workbook."""
+    qs, _filters = _filtered_councils(request)
+    qs, _sort = sort_queryset(request, qs, LIST_SORTS, "-year")
+    headers = [_("Name"), _("Level"), _("Unit"), _("Cycle"), _("Established by decision"), _("Members"),
+               _("Sessions")]
+    rows = ([c.name, c.get_level_display(), str(c.unit), str(c.cycle), c.established_by, c.member_count,
+             c.session_count] for c in qs)
+    filename = f"hoi-dong-{datetime.date.today():%Y%m%d}.xlsx"
+    return xlsx_response(filename=filename, sheet_title=_("Councils"), headers=headers, rows=rows)
+
+
+@permission_required("evaluation.add_council")
+def council_create(request):
+    form = CouncilForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            council = services.council_create(by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The council was formed. Add its members."))
+            return redirect(council)
+    return render(request, "evaluation/councils/council_form.html", {"form": form})
+
+
+# ---------------------------------------------------------------------------------------------
+# One council: members, advisory team, sessions
+# ---------------------------------------------------------------------------------------------
+
+
+def _visible_council(request, pk) -> Council:
+    """The council if the user may see it; another area's council is a 404, never its data."""
+    council = get_object_or_404(councils_visible_to(request.user).select_related("cycle__province", "unit__parent"),
+                                pk=pk)
+    if not request.user.has_perm("evaluation.view_council", council):
+        raise Http404
+    return council
+
+
+def _managed_council(request, pk) -> Council:
+    council = _visible_council(request, pk)
+    if not request.user.has_perm("evaluation.change_council", council):
+        raise PermissionDenied
+    return council
+
+
+def _council_page(request, council, *, member_form=None, adviser_form=None, session_form=None, status=200):
+    can_change = request.user.has_perm("evaluation.change_council", council)
+    return render(request, "evaluation/councils/council_detail.html", {
+        "council": council,
+        "members": council.members.select_related("user"),
+        "advisers": council.advisers.order_by("id"),
+        "sessions": council.sessions.annotate(product_count=Count("evaluations")).order_by("-held_on", "-number"),
+        "can_change": can_change,
+        "member_form": member_form or (CouncilMemberForm(council=council) if can_change else None),
+        "adviser_form": adviser_form or (AdviserForm() if can_change else None),
+        "session_form": session_form or (SessionForm() if can_change else None),
+        "audit": audit_trail_for(council)[:50] if can_change else [],
+    }, status=status)
+
+
+@permission_required("evaluation.view_council_list")
+def council_detail(request, pk):
+    return _council_page(request, _visible_council(request, pk))
+
+
+@require_POST
+@permission_required("evaluation.view_council_list")
+def council_member_add(request, pk):
+    council = _managed_council(request, pk)
+    form = CouncilMemberForm(request.POST, council=council)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            member = services.council_member_add(council=council, user=data["user"], role=data["role"],
+                                                 agency=data["agency"], by=request.user)
+        except ValidationError as exc:
+            form.add_error(None, exc)  # {"role": ...} and {"user": ...} land beside their fields
+        else:
+            messages.success(request, _("%(user)s was added to the council.") % {"user": member.user})
+            return redirect(council)
+    return _council_page(request, council, member_form=form)
+
+
+@require_POST
+@permission_required("evaluation.view_council_list")
+def council_member_remove(request, pk):
+    member = get_object_or_404(CouncilMember.objects.select_related("user", "council"), pk=pk)
+    council = _managed_council(request, member.council_id)
+    try:
+        services.council_member_remove(member=member, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+    else:
+        messages.success(request, _("%(user)s was removed from the council.") % {"user": member.user})
+    return redirect(council)
+
+
+@require_POST
+@permission_required("evaluation.view_council_list")
+def adviser_add(request, pk):
+    council = _managed_council(request, pk)
+    form = AdviserForm(request.POST)
+    if form.is_valid():
+        try:
+            adviser = services.adviser_add(council=council, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("%(name)s was added to the advisory team.") % {"name": adviser.name})
+            return redirect(council)
+    return _council_page(request, council, adviser_form=form)
+
+
+@require_POST
+@permission_required("evaluation.view_council_list")
+def adviser_remove(request, pk):
+    adviser = get_object_or_404(AdvisoryMember, pk=pk)
+    council = _managed_council(request, adviser.council_id)
+    services.adviser_remove(adviser=adviser, by=request.user)
+    messages.success(request, _("%(name)s was removed from the advisory team.") % {"name": adviser.name})
+    return redirect(council)
+
+
+@require_POST
+@permission_required("evaluation.view_council_list")
+def session_create(request, pk):
+    council = _managed_council(request, pk)
+    form = SessionForm(request.POST)
+    if form.is_valid():
+        try:
+            session = services.session_create(council=council, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Session %(number)s was planned. Put products on its agenda.") % {
+                "number": session.number})
+            return redirect(session)
+    return _council_page(request, council, session_form=form)
+
+
+# ---------------------------------------------------------------------------------------------
+# One session: its agenda
+# ---------------------------------------------------------------------------------------------
+
+
+def _visible_session(request, pk) -> Session:
+    session = get_object_or_404(sessions_visible_to(request.user).select_related(
+        "council__cycle__province", "council__unit", "finalised_by"), pk=pk)
+    if not request.user.has_perm("evaluation.view_session", session):
+        raise Http404
+    return session
+
+
+def _managed_session(request, pk) -> Session:
+    session = _visible_session(request, pk)
+    if not request.user.has_perm("evaluation.change_session", session):
+        raise PermissionDenied
+    return session
+
+
+def _agenda(session, members, *, user, show_scores: bool) -> list[dict]:
+    """Per product, each member's progress on his scorecard (and its total only when `show_scores`)."""
+    evaluations = list(session.evaluations.select_related(
+        "product__subject", "product__product_set", "dossier", "sheet").order_by("position", "pk"))
+    cards = {(c.evaluation_id, c.member_id): c for c in
+             Scorecard.objects.filter(evaluation__session=session)
+             .annotate(answered=Count("scores"), total=Sum("scores__points"))}
+    criteria = dict(Criterion.objects.filter(sheet_id__in={e.sheet_id for e in evaluations}).order_by()
+                    .values("sheet").annotate(n=Count("pk")).values_list("sheet", "n"))
+    conflicts = {(c.evaluation_id, c.member_id): c for c in
+                 ConflictOfInterest.objects.filter(evaluation__session=session)}
+    agenda = []
+    for evaluation in evaluations:
+        total_criteria = criteria.get(evaluation.sheet_id, 0)
+        cells, mine = [], None
+        for member in members:
+            card = cards.get((evaluation.pk, member.pk))
+            if card is not None and not show_scores:
+                card.total = None  # nobody's score shows before the viewer may see results
+            cell = {"member": member, "card": card, "conflict": conflicts.get((evaluation.pk, member.pk)),
+                    "criteria": total_criteria,
+                    "submitted": card is not None and card.status == ScorecardStatus.SUBMITTED}
+            cells.append(cell)
+            if member.user_id == user.pk:
+                mine = cell
+        agenda.append({"evaluation": evaluation, "cells": cells, "mine": mine, "criteria": total_criteria,
+                       "submitted": sum(1 for c in cells if c["submitted"]),
+                       "expected": sum(1 for c in cells if c["card"] is not None)})
+    return agenda
+
+
+def _session_page(request, session, *, assign_form=None, presence_form=None, reopen_error=None, status=200):
+    user = request.user
+    members = list(session.council.members.select_related("user"))
+    present_ids = set(session.present.values_list("pk", flat=True))
+    show_scores = user.has_perm("evaluation.view_results", session)
+    finalised = session.status == SessionStatus.FINALISED
+    can_change = user.has_perm("evaluation.change_session", session) and not finalised
+    can_reopen = user.has_perm("evaluation.reopen_scorecard", session) and not finalised
+    product_q = request.GET.get("product_q", "").strip()
+    found_products = []
+    if can_change and product_q:
+        found_products = list(
+            Product.objects.filter(commune__path__startswith=session.council.unit.path).filter(search_q(product_q))
+            .exclude(evaluations__session=session).select_related("subject", "product_set", "commune")
+            .order_by("name", "pk")[:PRODUCT_SEARCH_LIMIT])
+    return render(request, "evaluation/councils/session_detail.html", {
+        "session": session,
+        "council": session.council,
+        "members": members,
+        "present_ids": present_ids,
+        "present_count": sum(1 for m in members if m.pk in present_ids),
+        "agenda": _agenda(session, members, user=user, show_scores=show_scores),
+        "show_scores": show_scores,
+        "results_url": session_results_url(session),
+        "finalised": finalised,
+        "can_change": can_change,
+        "can_reopen": can_reopen,
+        "is_official": is_official(user),
+        "assign_form": assign_form or (AssignDossiersForm(session=session) if can_change else None),
+        "presence_form": presence_form or (
+            PresenceForm(session=session, initial={"members": list(present_ids)}) if can_change else None),
+        "product_q": product_q,
+        "found_products": found_products,
+        "product_form": AssignProductForm() if can_change else None,
+        "reopen_error": reopen_error or {},
+        "audit": audit_trail_for(session)[:50] if user.has_perm("evaluation.change_session", session) else [],
+    }, status=status)
+
+
+@permission_required("evaluation.view_council_list")
+def session_detail(request, pk):
+    return _session_page(request, _visible_session(request, pk))
+
+
+@require_POST
+@permission_required("evaluation.view_council_list")
+def session_assign(request, pk):
+    """Put products on the agenda: the ticked submitted dossiers, or one product found by search."""
+    session = _managed_session(request, pk)
+    if "product" in request.POST:
+        product_form = AssignProductForm(request.POST)
+        if not product_form.is_valid():
+            messages.error(request, _("Choose a product."))
+            return redirect(session)
+        product = Product.objects.filter(commune__path__startswith=session.council.unit.path,
+                                         pk=product_form.cleaned_data["product"]).select_related("subject").first()
+        if product is None:
+            raise Http404
+        items = [(product, None)]
+        kind = product_form.cleaned_data["kind"]
+    else:
+        form = AssignDossiersForm(request.POST, session=session)
+        if not form.is_valid():
+            return _session_page(request, session, assign_form=form)
+        items = [(d.product, d) for d in form.cleaned_data["dossiers"]]
+        kind = form.cleaned_data["kind"]
+    assigned = []
+    for product, dossier in items:
+        try:
+            services.session_assign(session=session, product=product, dossier=dossier, kind=kind, by=request.user)
+        except ValidationError as exc:
+            messages.error(request, _("%(product)s: %(error)s") % {"product": product, "error": _error_text(exc)})
+        else:
+            assigned.append(str(product))
+    if assigned:
+        messages.success(request, _("Put on the agenda: %(products)s.") % {"products": ", ".join(assigned)})
+    return redirect(session)
+
+
+@require_POST
+@permission_required("evaluation.view_council_list")
+def session_present(request, pk):
+    session = _managed_session(request, pk)
+    form = PresenceForm(request.POST, session=session)
+    if form.is_valid():
+        try:
+            services.session_set_present(session=session, members=list(form.cleaned_data["members"]), by=request.user)
+        except ValidationError as exc:
+            messages.error(request, _error_text(exc))
+        else:
+            messages.success(request, _("The attendance was saved."))
+            return redirect(session)
+    return _session_page(request, session, presence_form=form)
+
+
+@require_POST
+@permission_required("evaluation.view_council_list")
+def scorecard_reopen_view(request, pk):
+    """The chair reopens a member's submitted scorecard, with the reason on record."""
+    card = get_object_or_404(Scorecard.objects.select_related("evaluation__session", "member__user"), pk=pk)
+    session = _visible_session(request, card.evaluation.session_id)
+    if not request.user.has_perm("evaluation.reopen_scorecard", session):
+        raise PermissionDenied
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        return _session_page(request, session, reopen_error={card.pk: form.errors["reason"][0]})
+    try:
+        scorecard_reopen(scorecard=card, reason=form.cleaned_data["reason"], by=request.user)
+    except ValidationError as exc:
+        return _session_page(request, session, reopen_error={card.pk: _error_text(exc)})
+    messages.success(request, _("The scorecard of %(user)s for %(product)s was reopened.") % {
+        "user": card.member.user, "product": card.evaluation.product})
+    return redirect(session)

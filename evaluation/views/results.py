@@ -1,0 +1,661 @@
+"""Pages that close a session: results, finalisation, Excel and minutes, recognition decisions, nominations
+awaiting the next level, and the paper path (printed score sheets, import of their answers)."""
+import secrets
+from dataclasses import dataclass, field
+from decimal import Decimal
+from io import BytesIO
+
+import rules
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.formats import date_format, get_format
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from ocop.downloads import XLSX_TYPE, xlsx_response
+from ocop.listing import paginate, querystring_without, sort_queryset
+from ocop.pdf import render_pdf
+from ocop.permissions import permission_required
+from ocop.rules import is_council_member, is_official, is_province_staff, is_system_admin
+from ocop.selectors import audit_trail_for, scope_q
+
+from ..enums import EvaluationLevel, MemberRole, SessionStatus
+from ..forms.results import (
+    DecisionFilterForm, DecisionForm, FinaliseForm, NominationFilterForm, PaperConfirmForm, PaperImportForm,
+)
+from ..models import ConflictOfInterest, Decision, Evaluation, SheetPart
+from ..rules import manages_session, sits_on_session
+from ..selectors import (
+    ProductResult, session_missing_submissions, session_part_totals, session_results, sessions_visible_to,
+)
+from ..services import paper as paper_services
+from ..services.results import decision_issue, session_finalise, session_quorum
+
+# ---------------------------------------------------------------------------------------------
+# Permissions of these pages (the shared ones are in evaluation/rules.py)
+# ---------------------------------------------------------------------------------------------
+
+
+@rules.predicate
+def keeps_session_record(user, session) -> bool:
+    """The chair and the secretary keep the record of a sitting (paper sheets, minutes)."""
+    return session is not None and session.council.members.filter(
+        user_id=user.pk, role__in=[MemberRole.CHAIR, MemberRole.SECRETARY]).exists()
+
+
+_PERMISSIONS = {
+    "evaluation.view_decision_list": is_official | is_council_member,
+    "evaluation.view_nominations": is_system_admin | is_province_staff,
+    "evaluation.print_paper_sheets": manages_session | sits_on_session,
+    "evaluation.import_paper_scores": manages_session | keeps_session_record,
+}
+for _name, _predicate in _PERMISSIONS.items():
+    if not rules.perm_exists(_name):
+        rules.add_perm(_name, _predicate)
+
+NOMINATION_LABELS = {
+    EvaluationLevel.DISTRICT: gettext_lazy("Nominated to the district level"),
+    EvaluationLevel.PROVINCE: gettext_lazy("Nominated to the province level"),
+    EvaluationLevel.CENTRAL: gettext_lazy("Nominated to the central level"),
+}
+
+
+def nomination_label(level: str) -> str:
+    return str(NOMINATION_LABELS.get(level, "")) if level else ""
+
+
+# ---------------------------------------------------------------------------------------------
+# The results table, shared by the page, the Excel export and the minutes
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class MemberCell:
+    member: object
+    state: str  # "scored", "conflict" (not scoring this product) or "pending" (not submitted)
+    total: Decimal | None = None
+    parts: dict = field(default_factory=dict)  # part code -> total, for the minutes
+    reason: str = ""
+
+
+@dataclass
+class ResultRow:
+    result: ProductResult
+    cells: list
+    conflicts: list
+    mean: Decimal | None
+    star_band: int | None
+    recognised_star: int
+    nominated_to: str
+
+    @property
+    def evaluation(self):
+        return self.result.evaluation
+
+    @property
+    def product(self):
+        return self.result.evaluation.product
+
+    @property
+    def nomination(self) -> str:
+        return nomination_label(self.nominated_to)
+
+
+@dataclass
+class ResultGroup:
+    product_set: object
+    rows: list = field(default_factory=list)
+    new_sector: bool = False
+
+
+@dataclass
+class ResultsTable:
+    members: list
+    groups: list
+    results: list
+
+    @property
+    def rows(self):
+        return [row for group in self.groups for row in group.rows]
+
+
+def results_table(session, *, with_parts: bool = False) -> ResultsTable:
+    """The session's results grouped by sector and product set, one cell per present member.
+
+    A finalised session shows what was written when it was finalised (the legal record); an open one the
+    figures as they stand. A fixed number of queries whatever the number of products."""
+    results = session_results(session)
+    members = list(session.present.select_related("user").order_by("position", "pk"))
+    conflicts: dict = {}
+    for conflict in ConflictOfInterest.objects.filter(evaluation__session=session).select_related("member__user"):
+        conflicts.setdefault(conflict.evaluation_id, []).append(conflict)
+    parts = session_part_totals(session) if with_parts else {}
+    finalised = session.status == SessionStatus.FINALISED
+    groups: list[ResultGroup] = []
+    for result in results:
+        evaluation = result.evaluation
+        conflicted = {c.member_id: c for c in conflicts.get(evaluation.pk, [])}
+        cells = []
+        for member in members:
+            if member.pk in conflicted:
+                cells.append(MemberCell(member, "conflict", reason=conflicted[member.pk].reason))
+            elif member.pk in result.member_totals:
+                cells.append(MemberCell(member, "scored", result.member_totals[member.pk],
+                                        parts.get((evaluation.pk, member.pk), {})))
+            else:
+                cells.append(MemberCell(member, "pending"))
+        if finalised:
+            mean, band = evaluation.final_score, evaluation.star_band
+            star, nominated = evaluation.recognised_star or 0, evaluation.nominated_to
+        else:
+            outcome = result.outcome
+            mean = result.mean
+            band = outcome.star_band if outcome else None
+            star = outcome.recognised_star if outcome else 0
+            nominated = outcome.nominated_to if outcome else ""
+        row = ResultRow(result=result, cells=cells, conflicts=conflicts.get(evaluation.pk, []), mean=mean,
+                        star_band=band, recognised_star=star, nominated_to=nominated)
+        product_set = evaluation.product.product_set
+        if not groups or groups[-1].product_set.pk != product_set.pk:
+            groups.append(ResultGroup(product_set=product_set,
+                                      new_sector=not groups or groups[-1].product_set.sector != product_set.sector))
+        groups[-1].rows.append(row)
+    return ResultsTable(members=members, groups=groups, results=results)
+
+
+# ---------------------------------------------------------------------------------------------
+# Results page and finalisation
+# ---------------------------------------------------------------------------------------------
+
+
+def _visible_session(request, pk):
+    """A session of the user's area or of a council he sits on; any other is a 404."""
+    return get_object_or_404(
+        sessions_visible_to(request.user).select_related("council__unit", "council__cycle"), pk=pk)
+
+
+def _session_with_perm(request, pk, perm):
+    session = _visible_session(request, pk)
+    if not request.user.has_perm(perm, session):
+        raise PermissionDenied
+    return session
+
+
+def _number_formatter():
+    """Two decimals with the active language's separators (92,00 · 1.234,56), fetched once per page."""
+    decimal, thousands = get_format("DECIMAL_SEPARATOR"), get_format("THOUSAND_SEPARATOR")
+
+    def number(value) -> str:
+        if value is None:
+            return "—"
+        return f"{value:,.2f}".replace(",", "\x00").replace(".", decimal).replace("\x00", thousands)
+
+    return number
+
+
+def _figures_html(table: ResultsTable) -> None:
+    """Each row's member totals, mean, median and spread as ready HTML (row.figures_html).
+
+    A session of 300 products and 9 members is about 4,000 cells: written here they cost a fraction of what
+    the template language spends resolving and localising each one. Only the numbers (formatted here) and
+    escaped texts go into the markup."""
+    number = _number_formatter()
+    conflict, pending, flag = escape(_("Conflict")), escape(_("Not submitted yet")), escape(_("above the allowed spread"))
+    scored_cell = '<td class="text-end" data-testid="member-total">{}</td>'
+    pending_cell = f'<td class="text-end" data-testid="member-total"><span class="text-muted" title="{pending}">…</span></td>'
+    for row in table.rows:
+        cells = []
+        for cell in row.cells:
+            if cell.state == "scored":
+                cells.append(scored_cell.format(number(cell.total)))
+            elif cell.state == "conflict":
+                cells.append(f'<td class="text-end" data-testid="member-total"><span class="badge text-bg-warning" '
+                             f'title="{escape(cell.reason)}">{conflict}</span></td>')
+            else:
+                cells.append(pending_cell)
+        result = row.result
+        cells.append(f'<td class="text-end fw-semibold" data-testid="mean">{number(row.mean)}</td>')
+        cells.append(f'<td class="text-end" data-testid="median">{number(result.median)}</td>')
+        if result.spread_exceeded:
+            cells.append(f'<td class="text-end text-danger fw-semibold" data-testid="spread">{number(result.spread)} '
+                         f'<i class="bi bi-exclamation-triangle-fill" aria-hidden="true"></i><span '
+                         f'class="visually-hidden" data-testid="spread-flag">{flag}</span></td>')
+        else:
+            cells.append(f'<td class="text-end" data-testid="spread">{number(result.spread)}</td>')
+        row.figures_html = mark_safe("".join(cells))  # noqa: S308 - numbers and escaped texts only
+
+
+def _results_context(request, session, *, finalise_form=None) -> dict:
+    user = request.user
+    table = results_table(session)
+    _figures_html(table)
+    finalised = session.status == SessionStatus.FINALISED
+    context = {
+        "session": session, "council": session.council, "table": table, "finalised": finalised,
+        "column_count": 9 + len(table.members),
+        "decisions": list(session.decisions.order_by("signed_on", "pk")),
+        "can_issue": finalised and user.has_perm("evaluation.issue_decision", session),
+        "can_import": not finalised and user.has_perm("evaluation.import_paper_scores", session),
+        "recognised_count": sum(1 for r in table.results if (r.evaluation.recognised_star or 0) >= 3),
+    }
+    if not finalised and user.has_perm("evaluation.finalise_session", session):
+        quorum_ok, quorum_message = session_quorum(session)
+        missing = session_missing_submissions(session)
+        context.update({
+            "can_finalise": True, "quorum_ok": quorum_ok, "quorum_message": quorum_message,
+            "present_count": len(table.members), "member_count": session.council.members.count(),
+            "missing": missing[:20], "missing_more": max(0, len(missing) - 20), "missing_count": len(missing),
+            "spread_warnings": [r for r in table.results if r.spread_exceeded],
+            "finalise_form": finalise_form or FinaliseForm(),
+        })
+    return context
+
+
+@permission_required("evaluation.view_council_list")
+def session_results_view(request, pk):
+    session = _session_with_perm(request, pk, "evaluation.view_results")
+    return render(request, "evaluation/results/session_results.html", _results_context(request, session))
+
+
+@require_POST
+@permission_required("evaluation.view_council_list")
+def session_finalise_view(request, pk):
+    session = _session_with_perm(request, pk, "evaluation.finalise_session")
+    form = FinaliseForm(request.POST)
+    if form.is_valid():
+        try:
+            session_finalise(session=session, by=request.user, accept_spread=form.cleaned_data["accept_spread"])
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The session is finalised: its results are now the council's record."))
+            return redirect("evaluation:session-results", session.pk)
+    session.refresh_from_db()
+    context = _results_context(request, session, finalise_form=form)
+    if session.status == SessionStatus.FINALISED:  # a second finalisation: say why nothing happened
+        for error in form.non_field_errors():
+            messages.error(request, error)
+    return render(request, "evaluation/results/session_results.html", context)
+
+
+# ---------------------------------------------------------------------------------------------
+# Excel of the results and the council's minutes
+# ---------------------------------------------------------------------------------------------
+
+
+def _slug(session) -> str:
+    return f"phien-{session.council_id}-{session.number}"
+
+
+@permission_required("evaluation.view_council_list")
+def session_results_xlsx(request, pk):
+    from openpyxl import Workbook
+    from openpyxl.styles import Font, PatternFill
+
+    session = _session_with_perm(request, pk, "evaluation.view_results")
+    table = results_table(session)
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = _("Results")[:31]
+    headers = [_("Sector"), _("Product set"), _("Rank in the set"), _("Product"), _("Subject"), _("Commune"),
+               *[str(m.user) for m in table.members], _("Mean"), _("Median"), _("Spread"),
+               _("Spread above the limit"), _("Failed mandatory criteria"), _("Knocked out"), _("Star band"),
+               _("Star recognised"), _("Nomination")]
+    sheet.append(headers)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    sheet.freeze_panes = "G2"
+    group_fill = PatternFill("solid", fgColor="E2EFDA")
+    number_columns = range(7, 7 + len(table.members) + 3)
+    for group in table.groups:
+        sheet.append([group.product_set.sector, str(group.product_set)])
+        for cell in sheet[sheet.max_row]:
+            cell.font = Font(bold=True)
+            cell.fill = group_fill
+        for row in group.rows:
+            result = row.result
+            product = row.product
+            sheet.append([
+                group.product_set.sector, str(group.product_set), result.rank, product.name, product.subject.name,
+                product.commune.name,
+                *[c.total if c.state == "scored" else (_("Conflict of interest") if c.state == "conflict" else None)
+                  for c in row.cells],
+                row.mean, result.median, result.spread, _("Yes") if result.spread_exceeded else _("No"),
+                ", ".join(result.failed_mandatory), _("Yes") if result.knocked_out else _("No"),
+                row.star_band, row.recognised_star or None, row.nomination,
+            ])
+            sheet.row_dimensions[sheet.max_row].outlineLevel = 1
+            for column in number_columns:
+                sheet.cell(row=sheet.max_row, column=column).number_format = "0.00"
+    for letter, width in (("A", 18), ("B", 36), ("C", 8), ("D", 36), ("E", 32), ("F", 20)):
+        sheet.column_dimensions[letter].width = width
+    out = BytesIO()
+    workbook.save(out)
+    response = HttpResponse(out.getvalue(), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="ket-qua-{_slug(session)}.xlsx"'
+    return response
+
+
+def _pdf_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@permission_required("evaluation.view_council_list")
+def session_minutes_pdf(request, pk):
+    session = _session_with_perm(request, pk, "evaluation.view_results")
+    council = session.council
+    table = results_table(session, with_parts=True)
+    sheet_ids = {r.evaluation.sheet_id for r in table.results}
+    part_codes: dict = {}
+    for part in SheetPart.objects.filter(sheet_id__in=sheet_ids).order_by("sheet_id", "position"):
+        part_codes.setdefault(part.sheet_id, []).append(part.code)
+    for row in table.rows:
+        codes = part_codes.get(row.evaluation.sheet_id, [])
+        row.part_codes = codes
+        for cell in row.cells:
+            cell.part_values = [cell.parts.get(code) for code in codes]
+    everyone = list(council.members.select_related("user").order_by("position", "pk"))
+    present_ids = {m.pk for m in table.members}
+    by_star: dict = {}
+    for row in table.rows:
+        if row.recognised_star >= 3:
+            by_star[row.recognised_star] = by_star.get(row.recognised_star, 0) + 1
+    context = {
+        "session": session, "council": council, "table": table,
+        "finalised": session.status == SessionStatus.FINALISED,
+        "present": table.members, "absent": [m for m in everyone if m.pk not in present_ids],
+        "advisers": list(council.advisers.all()),
+        "chair": next((m for m in everyone if m.role == MemberRole.CHAIR), None),
+        "secretary": next((m for m in everyone if m.role == MemberRole.SECRETARY), None),
+        "recognised_by_star": sorted(by_star.items(), reverse=True),
+        "nominated": [row for row in table.rows if row.nominated_to],
+        "max_part_count": max((len(c) for c in part_codes.values()), default=0),
+    }
+    content = render_pdf("evaluation/pdf/minutes.html", context)
+    return _pdf_response(content, f"bien-ban-{_slug(session)}.pdf")
+
+
+# ---------------------------------------------------------------------------------------------
+# Recognition decisions
+# ---------------------------------------------------------------------------------------------
+
+
+def decisions_visible_to(user) -> QuerySet:
+    """Decisions of the sessions the user may see (his area's councils, or the councils he sits on)."""
+    return Decision.objects.filter(session__in=sessions_visible_to(user))
+
+
+def decision_list(*, user) -> QuerySet:
+    return (decisions_visible_to(user).select_related("issuing_unit", "session__council")
+            .annotate(item_count=Count("items")))
+
+
+@permission_required("evaluation.view_council_list")
+def decision_create(request, pk):
+    session = _session_with_perm(request, pk, "evaluation.issue_decision")
+    finalised = session.status == SessionStatus.FINALISED
+    form = DecisionForm(request.POST or None)
+    if request.method == "POST" and finalised and form.is_valid():
+        try:
+            decision = decision_issue(session=session, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The recognition decision %(number)s was recorded.") % {
+                "number": decision.number})
+            return redirect(decision)
+    evaluations = (session.evaluations.select_related("product__subject", "product__product_set",
+                                                      "product__commune")
+                   .order_by("product__product_set__number", "-final_score", "position"))
+    return render(request, "evaluation/results/decision_form.html", {
+        "session": session, "council": session.council, "form": form, "finalised": finalised,
+        "to_recognise": [e for e in evaluations if (e.recognised_star or 0) >= 3 and not _has_recognition(e)],
+        "nominated": [(e, nomination_label(e.nominated_to)) for e in evaluations if e.nominated_to],
+    })
+
+
+def _has_recognition(evaluation) -> bool:
+    try:
+        return evaluation.recognition is not None
+    except Evaluation.recognition.RelatedObjectDoesNotExist:
+        return False
+
+
+@permission_required("evaluation.view_decision_list")
+def decision_detail(request, pk):
+    decision = get_object_or_404(
+        decisions_visible_to(request.user).select_related("issuing_unit", "session__council__unit", "created_by"),
+        pk=pk)
+    items = (decision.items.select_related("product__subject", "product__product_set", "product__commune",
+                                           "evaluation")
+             .order_by("-star", "product__product_set__number", "product__name"))
+    nominated = (decision.session.evaluations.exclude(nominated_to="")
+                 .select_related("product__subject", "product__product_set", "product__commune")
+                 .order_by("-final_score", "position"))
+    return render(request, "evaluation/results/decision_detail.html", {
+        "decision": decision, "session": decision.session, "items": items,
+        "nominated": [(e, nomination_label(e.nominated_to)) for e in nominated],
+        "audit": audit_trail_for(decision)[:50],
+    })
+
+
+DECISION_SORTS = {"signed": "signed_on", "number": "number", "unit": "issuing_unit__name", "level": "level",
+                  "items": "item_count"}
+
+
+def _filtered_decisions(request):
+    form = DecisionFilterForm(request.GET or None)
+    qs = form.filter(decision_list(user=request.user))
+    qs, sort = sort_queryset(request, qs, DECISION_SORTS, "-signed")
+    return form, qs, sort
+
+
+@permission_required("evaluation.view_decision_list")
+def decision_list_view(request):
+    form, qs, sort = _filtered_decisions(request)
+    return render(request, "evaluation/results/decision_list.html", {
+        "page": paginate(request, qs), "sort": sort, "form": form,
+        "qs_nosort": querystring_without(request, "sort", "page"), "qs_nopage": querystring_without(request, "page"),
+        "filtered": any(v for k, v in request.GET.items() if k not in ("sort", "page")),
+    })
+
+
+@permission_required("evaluation.view_decision_list")
+def decision_list_xlsx(request):
+    _form, qs, _sort = _filtered_decisions(request)
+    rows = ([d.number, date_format(d.signed_on, "SHORT_DATE_FORMAT"), d.signer, d.issuing_unit.name,
+             d.get_level_display(), d.session.council.name, d.item_count] for d in qs)
+    return xlsx_response(filename="quyet-dinh-cong-nhan.xlsx", sheet_title=_("Recognition decisions"),
+                         headers=[_("Decision number"), _("Signed on"), _("Signed by"), _("Issuing authority"),
+                                  _("Level"), _("Council"), _("Products recognised")], rows=rows)
+
+
+# ---------------------------------------------------------------------------------------------
+# Nominations awaiting the next level
+# ---------------------------------------------------------------------------------------------
+
+
+def nominations_visible_to(user) -> QuerySet:
+    """Products a finalised session nominated to the next level: an administrator sees all of them (the
+    central level), provincial staff those of the councils in their province. Each says whether a council
+    of the level it was nominated to has taken it up since."""
+    qs = Evaluation.objects.filter(session__status=SessionStatus.FINALISED).exclude(nominated_to="")
+    if not is_system_admin(user):
+        if not is_province_staff(user):
+            return qs.none()
+        qs = qs.filter(scope_q(user, "session__council__unit"))
+    taken_up = Evaluation.objects.filter(
+        product=OuterRef("product"), session__council__level=OuterRef("nominated_to"),
+        session__held_on__gte=OuterRef("session__held_on")).exclude(pk=OuterRef("pk"))
+    return (qs.annotate(evaluated_at_next_level=Exists(taken_up))
+            .select_related("product__subject", "product__product_set", "product__commune",
+                            "session__council__unit"))
+
+
+NOMINATION_SORTS = {"score": "final_score", "product": "product__name", "date": "session__held_on",
+                    "set": "product__product_set__number"}
+
+
+def _filtered_nominations(request):
+    form = NominationFilterForm(request.GET or None)
+    qs = form.filter(nominations_visible_to(request.user))
+    qs, sort = sort_queryset(request, qs, NOMINATION_SORTS, "-score")
+    return form, qs, sort
+
+
+@permission_required("evaluation.view_nominations")
+def nomination_list_view(request):
+    form, qs, sort = _filtered_nominations(request)
+    page = paginate(request, qs)
+    for evaluation in page.object_list:
+        evaluation.nomination = nomination_label(evaluation.nominated_to)
+    return render(request, "evaluation/results/nomination_list.html", {
+        "page": page, "sort": sort, "form": form,
+        "qs_nosort": querystring_without(request, "sort", "page"), "qs_nopage": querystring_without(request, "page"),
+        "filtered": any(v for k, v in request.GET.items() if k not in ("sort", "page")),
+    })
+
+
+@permission_required("evaluation.view_nominations")
+def nomination_list_xlsx(request):
+    _form, qs, _sort = _filtered_nominations(request)
+    rows = ([e.product.name, e.product.subject.name, e.product.commune.name, str(e.product.product_set),
+             e.final_score, e.star_band, e.recognised_star or None, nomination_label(e.nominated_to),
+             e.session.council.name, date_format(e.session.held_on, "SHORT_DATE_FORMAT"),
+             _("Evaluated by the next level") if e.evaluated_at_next_level else _("Awaiting the next level")]
+            for e in qs)
+    return xlsx_response(filename="san-pham-de-cu.xlsx", sheet_title=_("Nominations"),
+                         headers=[_("Product"), _("Subject"), _("Commune"), _("Product set"), _("Mean"),
+                                  _("Star band"), _("Star recognised"), _("Nomination"), _("Council"),
+                                  _("Session date"), _("State")], rows=rows)
+
+
+# ---------------------------------------------------------------------------------------------
+# The paper path
+# ---------------------------------------------------------------------------------------------
+
+
+@permission_required("evaluation.view_council_list")
+def session_paper_sheets(request, pk):
+    """Every scorecard of the session as a printed sheet for the chair, the secretary and the officials
+    (one member's with ?member=<id>); a member prints his own."""
+    session = _session_with_perm(request, pk, "evaluation.print_paper_sheets")
+    member = None
+    if request.user.has_perm("evaluation.import_paper_scores", session):
+        member_id = request.GET.get("member", "")
+        if member_id.isdigit():
+            member = get_object_or_404(session.council.members, pk=int(member_id))
+    else:
+        member = get_object_or_404(session.council.members, user=request.user)
+    sheets = paper_services.paper_sheets(session, member=member)
+    if not sheets:
+        raise Http404
+    content = render_pdf("evaluation/pdf/paper_sheets.html", {"session": session, "council": session.council,
+                                                               "sheets": sheets})
+    suffix = f"-{member.pk}" if member else ""
+    return _pdf_response(content, f"phieu-cham-{_slug(session)}{suffix}.pdf")
+
+
+@permission_required("evaluation.view_council_list")
+def session_paper_template(request, pk):
+    session = _session_with_perm(request, pk, "evaluation.import_paper_scores")
+    content = paper_services.paper_template_xlsx(session)
+    response = HttpResponse(content, content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="mau-nhap-phieu-{_slug(session)}.xlsx"'
+    return response
+
+
+PENDING_IMPORTS = "paper_imports"
+
+
+def _remember_upload(request, session, uploaded) -> str:
+    """Keep a checked file until the user confirms its import (private storage, named in his session)."""
+    token = secrets.token_urlsafe(16)
+    uploaded.seek(0)
+    path = default_storage.save(f"private/paper-imports/{token}.xlsx", ContentFile(uploaded.read()))
+    pending = request.session.get(PENDING_IMPORTS, {})
+    pending[token] = {"session": session.pk, "path": path, "name": uploaded.name}
+    request.session[PENDING_IMPORTS] = pending
+    return token
+
+
+def _forget_upload(request, token: str) -> None:
+    pending = request.session.get(PENDING_IMPORTS, {})
+    entry = pending.pop(token, None)
+    request.session[PENDING_IMPORTS] = pending
+    if entry and default_storage.exists(entry["path"]):
+        default_storage.delete(entry["path"])
+
+
+@permission_required("evaluation.view_council_list")
+def session_paper_import(request, pk):
+    """Check a filled template (dry run), then import it all or nothing."""
+    session = _session_with_perm(request, pk, "evaluation.import_paper_scores")
+    form = PaperImportForm()
+    result = token = filename = None
+    submit_complete = False
+    if request.method == "POST":
+        action = request.POST.get("action", "check")
+        if action == "confirm":
+            confirm = PaperConfirmForm(request.POST)
+            entry = None
+            if confirm.is_valid():
+                token = confirm.cleaned_data["token"]
+                entry = request.session.get(PENDING_IMPORTS, {}).get(token)
+            if not entry or entry["session"] != session.pk or not default_storage.exists(entry["path"]):
+                messages.error(request, _("The checked file is no longer available: choose it again."))
+                return redirect("evaluation:session-paper-import", session.pk)
+            submit_complete = confirm.cleaned_data["submit_complete"]
+            filename = entry["name"]
+            with default_storage.open(entry["path"], "rb") as handle:
+                result = _import(session, handle, submit=submit_complete, dry_run=False, by=request.user)
+            if result.ok:
+                _forget_upload(request, token)
+                return _imported(request, session, result)
+            _forget_upload(request, token)
+            token = None
+        else:
+            form = PaperImportForm(request.POST, request.FILES)
+            if form.is_valid():
+                uploaded = form.cleaned_data["file"]
+                submit_complete = form.cleaned_data["submit_complete"]
+                filename = uploaded.name
+                result = _import(session, uploaded, submit=submit_complete, dry_run=action != "import",
+                                 by=request.user)
+                if result.ok and not result.dry_run:
+                    return _imported(request, session, result)
+                if result.ok:
+                    token = _remember_upload(request, session, uploaded)
+    return render(request, "evaluation/results/paper_import.html", {
+        "session": session, "council": session.council, "form": form, "result": result, "token": token,
+        "filename": filename, "submit_complete": submit_complete,
+        "instructions": paper_services.paper_instructions(), "columns": paper_services.COLUMNS,
+        "finalised": session.status == SessionStatus.FINALISED,
+        "members": session.council.members.select_related("user").order_by("position", "pk"),
+    })
+
+
+def _import(session, handle, *, submit: bool, dry_run: bool, by):
+    try:
+        rows = paper_services.paper_rows_read(handle)
+    except ValidationError as exc:
+        return paper_services.PaperImportResult(
+            errors=[paper_services.PaperError(None, m) for m in exc.messages], dry_run=dry_run)
+    return paper_services.paper_import(session=session, rows=rows, submit=submit, dry_run=dry_run, by=by)
+
+
+def _imported(request, session, result):
+    messages.success(request, _("Imported %(answers)s answers on %(cards)s scorecards (%(submitted)s submitted).") % {
+        "answers": result.answers, "cards": result.scorecards, "submitted": result.submitted})
+    return redirect("evaluation:session-paper-import", session.pk)

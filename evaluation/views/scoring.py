@@ -1,0 +1,229 @@
+"""A member's scoring: his queue, the scoring page beside the dossier, the autosave of every click,
+notes, submission, and declaring a conflict of interest. Nobody sees another member's scores here."""
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from ocop.downloads import private_file_response
+from ocop.listing import paginate
+from ocop.permissions import permission_required
+from products.models import DossierDocument
+
+from ..enums import ScorecardStatus, SessionStatus
+from ..forms.councils import NoteForm, ReasonForm, ScoreForm
+from ..models import Criterion, Scorecard, SheetSection
+from ..selectors import member_queue
+from ..services.councils import conflict_declare
+from ..services.scoring import score_note_set, score_set, scorecard_submit, scorecard_totals
+from .councils import session_results_url
+
+QUEUE_PAGE_SIZE = 50
+QUEUE_FILTERS = {"open": ScorecardStatus.OPEN, "submitted": ScorecardStatus.SUBMITTED}
+
+
+# ---------------------------------------------------------------------------------------------
+# The queue
+# ---------------------------------------------------------------------------------------------
+
+
+@permission_required("evaluation.view_queue")
+def queue(request):
+    """The member's scorecards grouped by session, newest sessions first, with his progress on each."""
+    qs = member_queue(request.user).select_related("evaluation__session__council__unit")
+    status = request.GET.get("status", "")
+    if status in QUEUE_FILTERS:
+        qs = qs.filter(status=QUEUE_FILTERS[status])
+    else:
+        status = ""
+    qs = qs.order_by("-evaluation__session__held_on", "evaluation__session_id", "evaluation__position", "pk")
+    return render(request, "evaluation/scoring/queue.html", {
+        "page": paginate(request, qs, per_page=QUEUE_PAGE_SIZE), "status": status,
+    })
+
+
+# ---------------------------------------------------------------------------------------------
+# The scoring page
+# ---------------------------------------------------------------------------------------------
+
+
+def _own_card(request, pk) -> Scorecard:
+    """The user's own scorecard; anybody else's is a 404 (its scores are never shown)."""
+    return get_object_or_404(
+        Scorecard.objects.filter(member__user=request.user).select_related(
+            "member", "evaluation__session__council__cycle", "evaluation__product__subject",
+            "evaluation__product__product_set", "evaluation__product__commune", "evaluation__sheet__regulation",
+            "evaluation__dossier"),
+        pk=pk)
+
+
+def _sheet_parts(card: Scorecard) -> list:
+    """The sheet as parts → sections → criteria → options (four queries), each criterion carrying the
+    member's answer and note, each part its running total."""
+    scores = {s.criterion_id: s for s in card.scores.all()}
+    totals = scorecard_totals(card)
+    criteria = Criterion.objects.prefetch_related("options")
+    parts = list(card.evaluation.sheet.parts.prefetch_related(
+        Prefetch("sections", queryset=SheetSection.objects.prefetch_related(Prefetch("criteria", queryset=criteria)))))
+    for part in parts:
+        part.total = totals["parts"].get(part.code, 0)
+        for section in part.sections.all():
+            for criterion in section.criteria.all():
+                score = scores.get(criterion.pk)
+                criterion.chosen_id = score.option_id if score else None
+                criterion.note = score.note if score else ""
+    return parts
+
+
+def _score_page(request, card, *, missing=None, submit_error="", conflict_form=None, status=200):
+    evaluation = card.evaluation
+    session = evaluation.session
+    editable = card.status == ScorecardStatus.OPEN and session.status != SessionStatus.FINALISED
+    parts = _sheet_parts(card)
+    criteria_count = sum(len(section.criteria.all()) for part in parts for section in part.sections.all())
+    answered = sum(1 for part in parts for section in part.sections.all() for c in section.criteria.all()
+                   if c.chosen_id)
+    documents = list(evaluation.dossier.documents.all()) if evaluation.dossier_id else []
+    missing_ids = {c.pk for c in missing or []}
+    for part in parts:
+        for section in part.sections.all():
+            for criterion in section.criteria.all():
+                criterion.missing = criterion.pk in missing_ids
+    return render(request, "evaluation/scoring/score.html", {
+        "card": card, "evaluation": evaluation, "session": session, "product": evaluation.product,
+        "parts": parts, "criteria_count": criteria_count, "answered": answered,
+        "total": sum(part.total for part in parts),
+        "editable": editable,
+        "documents": documents,
+        "can_view_dossier": bool(evaluation.dossier_id) and request.user.has_perm(
+            "products.view_dossier", evaluation.dossier),
+        "missing": missing or [], "submit_error": submit_error,
+        "conflict_form": conflict_form or ReasonForm(),
+        "results_url": session_results_url(session),
+        "can_view_results": request.user.has_perm("evaluation.view_results", session),
+    }, status=status)
+
+
+@permission_required("evaluation.view_queue")
+def score(request, pk):
+    return _score_page(request, _own_card(request, pk))
+
+
+@permission_required("evaluation.view_queue")
+def score_document(request, pk, document_pk):
+    """A document of the dossier under evaluation, for the member scoring it."""
+    card = _own_card(request, pk)
+    document = get_object_or_404(DossierDocument, pk=document_pk, dossier_id=card.evaluation.dossier_id or -1)
+    inline = request.GET.get("inline") == "1" and document.file_type in ("pdf", "jpeg", "png")
+    return private_file_response(document.file, download_name=document.original_name,
+                                 file_type=document.file_type, inline=inline)
+
+
+# ---------------------------------------------------------------------------------------------
+# Autosave: one click, one small answer
+# ---------------------------------------------------------------------------------------------
+
+
+def _refusal(exc: ValidationError) -> HttpResponse:
+    """A refused save: 403 when the scorecard is somebody else's, 400 otherwise; a Vietnamese message."""
+    code = getattr(exc, "code", None)
+    return HttpResponse(" ".join(exc.messages), status=403 if code == "not_owner" else 400,
+                        content_type="text/plain; charset=utf-8")
+
+
+def _card_for_save(request, pk):
+    """The scorecard to save into, or the refusal to send back: another member's is refused (403)."""
+    card = Scorecard.objects.filter(pk=pk).select_related("member").first()
+    if card is None:
+        return None, HttpResponse(_("This scorecard does not exist."), status=404,
+                                  content_type="text/plain; charset=utf-8")
+    if card.member.user_id != request.user.pk:
+        return None, HttpResponse(_("Only the member who owns this scorecard can fill it in."), status=403,
+                                  content_type="text/plain; charset=utf-8")
+    return card, None
+
+
+@require_POST
+@permission_required("evaluation.view_queue")
+def score_save(request, pk):
+    """Save one answer and send back the "saved" mark with the running totals (out-of-band swaps).
+
+    Kept lean: a fixed handful of queries and a fragment of a few lines, never the whole sheet."""
+    card, refusal = _card_for_save(request, pk)
+    if refusal:
+        return refusal
+    form = ScoreForm(request.POST)
+    if not form.is_valid():
+        return HttpResponse(_("Unknown criterion or answer."), status=400, content_type="text/plain; charset=utf-8")
+    try:
+        score_set(scorecard=card, criterion_id=form.cleaned_data["criterion"], option_id=form.cleaned_data["option"],
+                  by=request.user)
+    except ValidationError as exc:
+        return _refusal(exc)
+    totals = scorecard_totals(card)
+    # Rendered without the request: the page's context processors (navigation, permissions) are not needed.
+    return HttpResponse(render_to_string("evaluation/scoring/_saved.html", {"totals": totals}))
+
+
+@require_POST
+@permission_required("evaluation.view_queue")
+def score_note(request, pk):
+    card, refusal = _card_for_save(request, pk)
+    if refusal:
+        return refusal
+    form = NoteForm(request.POST)
+    if not form.is_valid():
+        return HttpResponse(_("A note has at most 1000 characters."), status=400,
+                            content_type="text/plain; charset=utf-8")
+    try:
+        score_note_set(scorecard=card, criterion_id=form.cleaned_data["criterion"], note=form.cleaned_data["note"],
+                       by=request.user)
+    except ValidationError as exc:
+        return _refusal(exc)
+    return HttpResponse(render_to_string("evaluation/scoring/_saved.html", {}))
+
+
+# ---------------------------------------------------------------------------------------------
+# Submission and conflicts of interest
+# ---------------------------------------------------------------------------------------------
+
+
+@require_POST
+@permission_required("evaluation.view_queue")
+def score_submit(request, pk):
+    card = _own_card(request, pk)
+    try:
+        scorecard_submit(scorecard=card, by=request.user)
+    except ValidationError as exc:
+        card.refresh_from_db(fields=["status"])
+        missing = []
+        if card.status == ScorecardStatus.OPEN:
+            missing = list(Criterion.objects.filter(sheet_id=card.evaluation.sheet_id)
+                           .exclude(scores__scorecard=card).order_by("position", "pk"))
+        return _score_page(request, card, missing=missing, submit_error=" ".join(exc.messages))
+    messages.success(request, _("Your scorecard for %(product)s was submitted; it can no longer be changed.") % {
+        "product": card.evaluation.product})
+    return redirect(card)
+
+
+@require_POST
+@permission_required("evaluation.view_queue")
+def score_conflict(request, pk):
+    """The member declares a conflict of interest: his scorecard for the product is withdrawn."""
+    card = _own_card(request, pk)
+    form = ReasonForm(request.POST)
+    if form.is_valid():
+        try:
+            conflict_declare(evaluation=card.evaluation, member=card.member, reason=form.cleaned_data["reason"],
+                             by=request.user)
+        except ValidationError as exc:
+            form.add_error(None, exc)  # {"reason": ...} lands beside the field
+        else:
+            messages.success(request, _("Your conflict of interest with %(product)s was recorded; you will not "
+                                        "score it.") % {"product": card.evaluation.product})
+            return redirect("evaluation:queue")
+    return _score_page(request, card, conflict_form=form)
