@@ -17,6 +17,7 @@ DEMO_USERS = [
     ("tinh.backan", Role.PROVINCE_STAFF, "06", "Ngô Mai", "Hương", "Văn phòng Điều phối nông thôn mới tỉnh Bắc Kạn"),
     ("huyen.bachthong", Role.LOCAL_OFFICER, "063", "Hương", "Dịu", "Phòng Nông nghiệp và PTNT huyện Bạch Thông"),
     ("huyen.nari", Role.LOCAL_OFFICER, "066", "Trần Thị Thu", "Hiền", "Phòng Nông nghiệp và PTNT huyện Na Rì"),
+    ("huyen.dabac", Role.LOCAL_OFFICER, "150", "Xa Văn", "Thắng", "Phòng Nông nghiệp và PTNT huyện Đà Bắc"),
     ("hoidong.1", Role.COUNCIL_MEMBER, "06", "Nguyễn Văn", "An", "Sở Nông nghiệp và PTNT tỉnh Bắc Kạn"),
     ("hoidong.2", Role.COUNCIL_MEMBER, "06", "Hoàng Thị", "Bình", "Sở Công Thương tỉnh Bắc Kạn"),
     ("hoidong.3", Role.COUNCIL_MEMBER, "06", "Lý Văn", "Cường", "Sở Khoa học và Công nghệ tỉnh Bắc Kạn"),

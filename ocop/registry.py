@@ -74,3 +74,30 @@ def register_demo_loader(key: str, loader: Callable, order: int, *, heavy: bool 
 def demo_loaders(*, heavy: bool = True) -> list[Callable]:
     chosen = [(order, loader) for order, loader, is_heavy in _demo_loaders.values() if heavy or not is_heavy]
     return [loader for _order, loader in sorted(chosen, key=lambda pair: pair[0])]
+
+
+# ---------------------------------------------------------------------------------------------
+# Progress of a cycle's steps: each app says how far its step has come (the cycle page shows it).
+# ---------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class StepProgress:
+    text: str            # one line, e.g. "11 ideas; 4 sent in 2 lists from 2 of 8 districts"
+    url: str = ""        # the list behind the figure
+    percent: int | None = None
+
+
+_step_progress: dict[int, Callable] = {}
+
+
+def register_step_progress(step: int, provider: Callable) -> None:
+    """`provider(cycle, user)` returns a StepProgress for that step of the cycle, or None."""
+    _step_progress[step] = provider
+
+
+def step_progress(cycle, user) -> dict[int, StepProgress]:
+    shown = {}
+    for step, provider in _step_progress.items():
+        progress = provider(cycle, user)
+        if progress is not None:
+            shown[step] = progress
+    return shown

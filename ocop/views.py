@@ -17,7 +17,7 @@ from .forms import CurrentStepForm, CycleForm, StepPlanForm
 from .listing import paginate, querystring_without, sort_queryset
 from .models import AdministrativeUnit, Cycle, CycleStepPlan
 from .permissions import permission_required
-from .registry import panels_for
+from .registry import panels_for, step_progress
 from .selectors import audit_trail_for, cycle_list, units_in_scope
 
 
@@ -54,6 +54,7 @@ def cycle_detail(request, pk):
     return render(request, "ocop/cycle_detail.html", {
         "cycle": cycle,
         "steps": cycle.steps.all(),
+        "progress": step_progress(cycle, request.user),
         "rounds": cycle.rounds.all(),
         "audit": audit_trail_for(cycle)[:50],
         "can_change": request.user.has_perm("ocop.change_cycle", cycle),

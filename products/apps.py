@@ -13,3 +13,4 @@ class ProductsConfig(AppConfig):
         from . import demo, home  # noqa: F401  (home: navigation and home panels)
 
         register_demo_loader("products", demo.load, order=20)
+        register_demo_loader("product-ideas", demo.load_ideas, order=25, heavy=True)

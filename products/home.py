@@ -3,7 +3,11 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from ocop.models import AdministrativeUnit
-from ocop.registry import HomePanel, NavItem, register_home_panel, register_nav
+from django.urls import reverse
+from django.utils.translation import gettext
+
+from ocop.enums import CycleStep
+from ocop.registry import HomePanel, NavItem, StepProgress, register_home_panel, register_nav, register_step_progress
 from ocop.selectors import current_cycle_for, scope_q
 
 from .enums import IdeaStatus
@@ -64,3 +68,25 @@ def _idea_progress_panel(user):
 register_home_panel("ideas-work", HomePanel("products/ideas/panels/work.html", _idea_work_panel, order=20))
 register_home_panel("ideas-progress", HomePanel("products/ideas/panels/progress.html", _idea_progress_panel,
                                                 order=15))
+
+
+def _ideas_step_progress(cycle, user):
+    """Step 2 on the cycle page: ideas registered and screened in the user's area, and which districts sent."""
+    counts = ideas_visible_to(user).filter(cycle=cycle).aggregate(
+        total=Count("pk"),
+        screened=Count("pk", filter=Q(status__in=[IdeaStatus.SELECTED, IdeaStatus.SENT, IdeaStatus.REJECTED])),
+        sent=Count("pk", filter=Q(status=IdeaStatus.SENT)))
+    if not counts["total"]:
+        return StepProgress(gettext("No idea registered yet."), reverse("products:idea-list") + f"?cycle={cycle.pk}")
+    units_sent = IdeaList.objects.filter(scope_q(user, "unit"), cycle=cycle).values("unit").distinct().count()
+    districts = AdministrativeUnit.objects.within(cycle.province).districts()
+    if user.unit_id and not user.is_superuser:
+        districts = districts.filter(path__startswith=user.unit.path)  # a district officer: his own district
+    districts = districts.count()
+    text = gettext("%(total)s ideas, %(screened)s screened, %(sent)s sent to the province; lists from "
+                   "%(units)s of %(districts)s districts") % {**counts, "units": units_sent, "districts": districts}
+    return StepProgress(text, reverse("products:idea-list") + f"?cycle={cycle.pk}",
+                        percent=round(100 * counts["screened"] / counts["total"]))
+
+
+register_step_progress(CycleStep.IDEAS, _ideas_step_progress)

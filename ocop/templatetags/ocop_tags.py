@@ -39,3 +39,12 @@ def stars(count):
     except (TypeError, ValueError):
         return ""
     return format_html('<span class="stars" title="{0}★">{1}</span>', count, "★" * count)
+
+
+@register.filter
+def get_item(mapping, key):
+    """mapping[key] in a template, or None."""
+    try:
+        return mapping.get(key)
+    except AttributeError:
+        return None
