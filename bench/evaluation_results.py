@@ -35,6 +35,7 @@ def parse_args():
     parser.add_argument("--sets", type=int, default=6, help="product sets (one score sheet each)")
     parser.add_argument("--requests", type=int, default=20)
     parser.add_argument("--autosaves", type=int, default=200)
+    parser.add_argument("--slowest", type=int, default=0, help="print the N slowest queries of one results page")
     return parser.parse_args()
 
 
@@ -202,6 +203,10 @@ def main():
         start = time.perf_counter()
         session, manager, member_user, open_cards, sheet_criteria, sheet_of = build(
             products=args.products, members=args.members, criteria=args.criteria, sets=args.sets)
+        if connection.vendor == "postgresql":
+            # Fresh bulk inserts have no planner statistics until autovacuum passes; a live database has them.
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         cpu = time.process_time()
         sum(range(10**7))
         print(f"CPU reference: sum(range(10**7)) took {(time.process_time() - cpu) * 1000:.0f} ms of CPU "
@@ -222,6 +227,13 @@ def main():
         figures = timed(get_page, args.requests)
         size = len(client.get(url).content) // 1024
         report("results page", figures, f"({args.requests} requests, {size} KiB)")
+        if args.slowest:
+            from django.test.utils import CaptureQueriesContext
+
+            with CaptureQueriesContext(connection) as ctx:
+                get_page()
+            for query in sorted(ctx.captured_queries, key=lambda q: -float(q["time"]))[:args.slowest]:
+                print(f"  {float(query['time']) * 1000:7.1f} ms  {query['sql'][:400]}")
 
         rng = random.Random(7)
         calls = []
