@@ -1,11 +1,12 @@
 """Step 5 in the browser: three members of Bắc Kạn's provincial council score a product by clicking
 answers (each click saved at once, even across a lost connection), one declares a conflict of interest on
-another product, all submit, and the chair opens the session's agenda.
+another product, all submit; the chair opens the session's agenda and its results (ranking and stars),
+finalises the session and downloads the minutes, whose Vietnamese text pdftotext reads back.
 
-`evaluation_journey_setup()` builds the council, session and products; the results, finalisation and
-minutes part of the journey reuses it."""
+`evaluation_journey_setup()` builds the council, session and products through the services."""
 import datetime
 import re
+import subprocess
 from dataclasses import dataclass
 
 import pytest
@@ -79,7 +80,7 @@ def journey(demo):
     return evaluation_journey_setup()
 
 
-def test_members_score_by_clicking_declare_a_conflict_submit_and_the_chair_sees_the_agenda(journey, page, login):
+def test_members_score_declare_a_conflict_and_the_chair_finalises_and_prints_the_minutes(journey, page, login):
     scored = journey.scored
     page.set_default_timeout(60000)  # a busy machine (parallel test runs) must not fail the journey
     expect.set_options(timeout=30000)
@@ -155,3 +156,28 @@ def test_members_score_by_clicking_declare_a_conflict_submit_and_the_chair_sees_
     assert page.locator("[data-testid=results-link] a").get_attribute("href") == (
         f"/evaluation/sessions/{journey.session.pk}/results/")
     assert Criterion.objects.filter(sheet=scored.sheet).count() == 5
+
+    # The chair opens the results: means computed without the conflicted member, stars within the
+    # provincial ceiling, each product ranked within its product set. He finalises and prints the minutes.
+    page.click("[data-testid=results-link] a")
+    rows = page.locator("[data-testid=result-row]")
+    shown = [(rows.nth(i).get_attribute("data-product"),
+              rows.nth(i).locator("[data-testid=rank]").inner_text().strip(),
+              rows.nth(i).locator("[data-testid=mean]").inner_text().strip(),
+              " ".join(rows.nth(i).locator("[data-testid=star]").inner_text().split()))
+             for i in range(rows.count())]
+    assert shown == [(SCORED, "1", "86,67", "★★★★ 4★"), (CONFLICTED, "1", "50,00", "★★★ 3★")]
+    assert "Đủ số thành viên: có mặt 3/3 thành viên." in page.locator("[data-testid=finalise-panel]").inner_text()
+    page.click("[data-testid=finalise]")
+    assert page.locator(".alert-success").inner_text().strip().startswith("Đã kết thúc phiên họp")
+    with page.expect_download(timeout=90000) as download_info:
+        page.click("[data-testid=minutes]", timeout=90000)
+    with open(download_info.value.path(), "rb") as handle:
+        pdf = handle.read()
+    text = " ".join(subprocess.run(["pdftotext", "-layout", "-enc", "UTF-8", "-", "-"], input=pdf,
+                                   capture_output=True, check=True).stdout.decode("utf-8").split())
+    for expected in ("BIÊN BẢN HỌP HỘI ĐỒNG ĐÁNH GIÁ, PHÂN HẠNG SẢN PHẨM OCOP", "Nguyễn Văn An", "Hoàng Thị Bình",
+                     "Lý Văn Cường", f"{SCORED} – Hợp tác xã Kiểm thử Côn Minh", "Điểm trung bình: 86,67",
+                     "Hạng sao công nhận: 4 sao",
+                     "Không chấm điểm (xung đột lợi ích: Có người nhà là thành viên hợp tác xã)"):
+        assert expected in text, expected
