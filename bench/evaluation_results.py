@@ -13,18 +13,18 @@ The database is a temporary SQLite file, or the one DATABASE_URL names (a test d
 it and dropped at the end, so an existing database is never touched).
 """
 import argparse
-import os
 import random
 import statistics
 import sys
-import tempfile
 import time
-import warnings
 from decimal import Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from common import setup_django  # noqa: E402
 
 
 def parse_args():
@@ -37,38 +37,6 @@ def parse_args():
     parser.add_argument("--autosaves", type=int, default=200)
     parser.add_argument("--slowest", type=int, default=0, help="print the N slowest queries of one results page")
     return parser.parse_args()
-
-
-def setup_django():
-    """A fresh database: a temporary SQLite file, or a test database beside DATABASE_URL's."""
-    tmpdir = None
-    if not os.environ.get("DATABASE_URL"):
-        tmpdir = tempfile.TemporaryDirectory(prefix="ocop-bench-")
-        os.environ["DATABASE_URL"] = f"sqlite:///{tmpdir.name}/bench.sqlite3"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ocop.settings")
-    os.environ.setdefault("DEBUG", "false")
-    os.environ.setdefault("LOG_LEVEL", "WARNING")
-    warnings.filterwarnings("ignore", message="No directory at")  # static files are not collected here
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-    from django.db import connection
-
-    if connection.vendor == "sqlite":
-        call_command("migrate", verbosity=0)
-
-        def teardown():
-            connection.close()
-            tmpdir.cleanup()
-    else:
-        from django.test.utils import setup_databases, teardown_databases
-
-        config = setup_databases(verbosity=0, interactive=False)
-
-        def teardown():
-            teardown_databases(config, verbosity=0)
-    return teardown
 
 
 def build(*, products: int, members: int, criteria: int, sets: int):

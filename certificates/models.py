@@ -129,3 +129,42 @@ class CertificateNotice(models.Model):
 
     def __str__(self):
         return f"{self.certificate} · {self.window_days}"
+
+
+class RenderJob(models.Model):
+    """Rendering the PDFs of a decision's certificates (or of any set), with its progress.
+
+    The work is cut into chunks of one batch each; a chunk counts once, when its PDFs are stored, so a chunk
+    that a killed worker left half-done and that is delivered again never counts twice.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Rendering")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, null=True, blank=True, related_name="render_jobs")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                     related_name="+")
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    total = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.decision or '-'} · {self.get_status_display()}"
+
+
+class RenderChunk(models.Model):
+    job = models.ForeignKey(RenderJob, on_delete=models.CASCADE, related_name="chunks")
+    certificate_ids = models.JSONField()
+    size = models.PositiveIntegerField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["job", "finished_at"], name="render_chunk_job_idx")]

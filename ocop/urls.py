@@ -4,6 +4,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
+from certificates import views_public
+
 from . import views
 from .forms_auth import LoginForm
 
@@ -28,6 +30,8 @@ urlpatterns = [
     path("evaluation/", include("evaluation.urls")),
     path("certificates/", include("certificates.urls")),
     path("promotion/", include("promotion.urls")),
+    path("verify/", views_public.verify_search, name="verify-search"),
+    path("verify/<path:number>/", views_public.verify, name="verify"),
 ]
 
 admin.site.site_header = admin.site.site_title = "OCOP"
