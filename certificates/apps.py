@@ -6,3 +6,20 @@ from django.utils.translation import gettext_lazy as _
 class CertificatesConfig(AppConfig):
     name = "certificates"
     verbose_name = _("Certificates")
+
+    def ready(self):
+        from ocop.registry import (
+            HomePanel, NavItem, RecordPanel, register_demo_loader, register_home_panel, register_nav,
+            register_record_panel,
+        )
+
+        from . import demo, home, rules  # noqa: F401  (rules: permissions)
+        from .views import decision_panel
+
+        register_nav(NavItem(_("Certificates"), "certificates:list", "patch-check", "certificates.view_certificate_list",
+                             order=50))
+        register_record_panel("evaluation.decision", "certificates",
+                              RecordPanel("certificates/panels/decision.html", decision_panel))
+        register_home_panel("certificates", HomePanel("certificates/panels/home.html", home.certificates_panel,
+                                                      order=12))
+        register_demo_loader("certificates", demo.load, order=50, heavy=True)

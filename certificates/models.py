@@ -45,8 +45,11 @@ class Certificate(models.Model):
     """The certificate of a product recognised at 3★ or more, valid 36 months from issue."""
 
     number = models.CharField(_("certificate number"), max_length=60)
+    # The province, district or commune that recognised the product; empty for the central level (5★),
+    # whose authority (the ministry) is named in `authority_name`.
     issuing_unit = models.ForeignKey(AdministrativeUnit, verbose_name=_("issuing authority"),
-                                     on_delete=models.PROTECT, related_name="certificates")
+                                     on_delete=models.PROTECT, related_name="certificates", null=True, blank=True)
+    authority_name = models.CharField(_("issuing authority (central level)"), max_length=255, blank=True)
     recognition = models.OneToOneField(RecognisedProduct, on_delete=models.PROTECT, null=True, blank=True,
                                        related_name="certificate")
     decision = models.ForeignKey(Decision, on_delete=models.PROTECT, null=True, blank=True,
@@ -83,6 +86,11 @@ class Certificate(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["issuing_unit", "number"], name="certificate_unique_number",
                                     violation_error_message=_("This certificate number is already used.")),
+            models.UniqueConstraint(fields=["authority_name", "number"], condition=Q(issuing_unit__isnull=True),
+                                    name="certificate_unique_central_number",
+                                    violation_error_message=_("This certificate number is already used.")),
+            models.CheckConstraint(condition=Q(issuing_unit__isnull=False) | ~Q(authority_name=""),
+                                   name="certificate_has_authority"),
             models.CheckConstraint(condition=Q(star__gte=3) & Q(star__lte=5), name="certificate_star_3_to_5"),
             models.CheckConstraint(condition=Q(valid_until__gt=models.F("issued_on")), name="certificate_dates"),
             models.CheckConstraint(condition=Q(revoked_on__isnull=True) | ~Q(revoke_reason=""),
@@ -98,6 +106,11 @@ class Certificate(models.Model):
 
     def get_verify_url(self):
         return reverse("verify", args=[self.number])
+
+    @property
+    def status_display(self) -> str:
+        """The label of the `status` that `with_status()` annotates."""
+        return CertificateStatus(self.status).label
 
 
 class CertificateSequence(models.Model):
@@ -168,3 +181,28 @@ class RenderChunk(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["job", "finished_at"], name="render_chunk_job_idx")]
+
+
+class Renewal(models.Model):
+    """A re-evaluation started from a certificate: renewal (when it is expiring) or star upgrade (while valid).
+
+    It opens the product's dossier in the chosen cycle, pre-filled with the evidence of the last one; the
+    certificate issued after the re-evaluation supersedes this one.
+    """
+
+    class Kind(models.TextChoices):
+        RENEWAL = "renewal", _("Re-evaluation for renewal")
+        UPGRADE = "upgrade", _("Star upgrade")
+
+    certificate = models.ForeignKey(Certificate, on_delete=models.PROTECT, related_name="renewals")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    dossier = models.OneToOneField("products.Dossier", on_delete=models.PROTECT, related_name="renewal")
+    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    started_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("renewal")
+        verbose_name_plural = _("renewals")
+
+    def __str__(self):
+        return f"{self.certificate} · {self.get_kind_display()}"

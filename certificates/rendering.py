@@ -80,11 +80,17 @@ def _address(subject) -> str:
 def certificate_context(certificate: Certificate) -> dict:
     """Every value printed on the certificate (also what its fingerprint hashes)."""
     unit = certificate.issuing_unit
+    if unit is None:  # the central level: the ministry
+        authority_title, authority_name, place = certificate.authority_name.upper(), "", "Hà Nội"
+    else:
+        authority_title = "ỦY BAN NHÂN DÂN"
+        authority_name = f"{AUTHORITY_PREFIX.get(unit.kind, '')} {unit.name.upper()}".strip()
+        place = unit.name
     return {
         "number": certificate.number,
-        "authority_title": "ỦY BAN NHÂN DÂN",
-        "issuing_unit_name": f"{AUTHORITY_PREFIX.get(unit.kind, '')} {unit.name.upper()}".strip(),
-        "place": unit.name,
+        "authority_title": authority_title,
+        "issuing_unit_name": authority_name,
+        "place": place,
         "product_name": certificate.product.name,
         "product_set": certificate.product.product_set.name,
         "subject_name": certificate.subject.name,

@@ -13,7 +13,7 @@ PUBLIC_FIELDS = ("number", "star", "issued_on", "valid_until", "revoked_on", "re
                  "decision_number", "decision_date", "level", "superseded_by__number",
                  "product__name", "product__product_set__name", "subject__name", "subject__kind",
                  "subject__commune__name", "subject__commune__parent__name",
-                 "subject__commune__parent__parent__name", "issuing_unit__name")
+                 "subject__commune__parent__parent__name", "issuing_unit__name", "authority_name")
 
 
 def _public(queryset):

@@ -11,7 +11,8 @@ from ocop.selectors import scope_q
 
 from .enums import ScorecardStatus
 from .models import (
-    ConflictOfInterest, Council, Criterion, CriterionOption, CriterionScore, Evaluation, LevelRule, Regulation,
+    ConflictOfInterest, Council, Criterion, CriterionOption, CriterionScore, Decision, Evaluation, LevelRule,
+    Regulation,
     Scorecard, Session, StarBand,
 )
 from .star_rules import LevelCeiling, Outcome, majority, outcome_for, round_score
@@ -203,3 +204,13 @@ def session_missing_submissions(session: Session) -> list[tuple]:
                 .values_list("evaluation_id", "member_id"))
     return [(member, evaluation) for evaluation in evaluations for member in present
             if (evaluation.pk, member.pk) not in done]
+
+
+def decisions_visible_to(user) -> QuerySet:
+    """Decisions of the sessions the user may see (his area's councils, or the councils he sits on)."""
+    return Decision.objects.filter(session__in=sessions_visible_to(user))
+
+
+def decision_list(*, user) -> QuerySet:
+    return (decisions_visible_to(user).select_related("issuing_unit", "session__council")
+            .annotate(item_count=Count("items")))

@@ -101,3 +101,30 @@ def step_progress(cycle, user) -> dict[int, StepProgress]:
         if progress is not None:
             shown[step] = progress
     return shown
+
+
+# ---------------------------------------------------------------------------------------------
+# Panels on a record's page from a later app (the certificates of a recognition decision, say).
+# ---------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class RecordPanel:
+    template: str
+    build: Callable  # build(user, obj) -> context dict, or None to show nothing
+    order: int = 100
+
+
+_record_panels: dict[str, dict[str, RecordPanel]] = {}
+
+
+def register_record_panel(record: str, key: str, panel: RecordPanel) -> None:
+    """`record` names the page, e.g. "evaluation.decision"."""
+    _record_panels.setdefault(record, {})[key] = panel
+
+
+def record_panels(record: str, user, obj) -> list[tuple[str, dict]]:
+    shown = []
+    for panel in sorted(_record_panels.get(record, {}).values(), key=lambda p: p.order):
+        context = panel.build(user, obj)
+        if context is not None:
+            shown.append((panel.template, context))
+    return shown

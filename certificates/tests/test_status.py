@@ -5,7 +5,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from certificates.enums import CertificateStatus
-from certificates.models import Certificate
+from certificates.models import Certificate, CertificateSequence
 from certificates.services import certificate_issue, certificate_revoke, certificates_issue_for_decision
 
 TODAY = datetime.date(2026, 11, 25)
@@ -13,13 +13,17 @@ TODAY = datetime.date(2026, 11, 25)
 
 @pytest.fixture
 def decision(demo_full):
+    """Bạch Thông's 2023 decision, its certificates taken back so that each test issues them itself."""
     from evaluation.models import Decision
 
-    return Decision.objects.get(number="1568/QĐ-UBND")
+    decision = Decision.objects.get(number="1568/QĐ-UBND")
+    Certificate.objects.filter(decision=decision).delete()
+    CertificateSequence.objects.all().delete()
+    return decision
 
 
 def test_decision_issues_one_certificate_per_recognised_product(decision):
-    issued = certificates_issue_for_decision(decision=decision, by=None)
+    issued = certificates_issue_for_decision(decision=decision, by=None, render=False)
     assert sorted(c.product.name for c in issued) == sorted(
         decision.items.values_list("product__name", flat=True))
     first = issued[0]
@@ -35,13 +39,13 @@ def test_decision_issues_one_certificate_per_recognised_product(decision):
     (datetime.date(2027, 5, 25), CertificateStatus.VALID),
 ])
 def test_status_follows_the_end_date(decision, valid_until, expected):
-    certificate = certificates_issue_for_decision(decision=decision, by=None)[0]
+    certificate = certificates_issue_for_decision(decision=decision, by=None, render=False)[0]
     Certificate.objects.filter(pk=certificate.pk).update(valid_until=valid_until)
     assert Certificate.objects.with_status(today=TODAY).get(pk=certificate.pk).status == expected
 
 
 def test_revoked_and_superseded_statuses(decision):
-    first, second = certificates_issue_for_decision(decision=decision, by=None)[:2]
+    first, second = certificates_issue_for_decision(decision=decision, by=None, render=False)[:2]
     certificate_revoke(certificate=first, reason="Vi phạm an toàn thực phẩm", decision_number="99/QĐ-UBND", by=None)
     Certificate.objects.filter(pk=second.pk).update(superseded_by=first)
     statuses = dict(Certificate.objects.with_status(today=TODAY).values_list("pk", "status"))
@@ -50,7 +54,7 @@ def test_revoked_and_superseded_statuses(decision):
 
 
 def test_revocation_needs_a_reason_and_a_decision(decision):
-    certificate = certificates_issue_for_decision(decision=decision, by=None)[0]
+    certificate = certificates_issue_for_decision(decision=decision, by=None, render=False)[0]
     with pytest.raises(ValidationError) as exc:
         certificate_revoke(certificate=certificate, reason=" ", decision_number="", by=None)
     assert set(exc.value.message_dict) == {"reason", "decision_number"}
@@ -60,7 +64,7 @@ def test_revocation_needs_a_reason_and_a_decision(decision):
 
 def test_issuing_twice_for_the_same_recognition_is_refused(decision):
     item = decision.items.first()
-    certificate_issue(recognition=item, by=None)
+    certificate_issue(recognition=item, by=None, render=False)
     with pytest.raises(ValidationError):
-        certificate_issue(recognition=item, by=None)
+        certificate_issue(recognition=item, by=None, render=False)
     assert Certificate.objects.filter(recognition=item).count() == 1

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.formats import date_format, get_format
@@ -25,16 +25,18 @@ from ocop.listing import paginate, querystring_without, sort_queryset
 from ocop.pdf import render_pdf
 from ocop.permissions import permission_required
 from ocop.rules import is_council_member, is_official, is_province_staff, is_system_admin
+from ocop.registry import record_panels
 from ocop.selectors import audit_trail_for, scope_q
 
 from ..enums import EvaluationLevel, MemberRole, SessionStatus
 from ..forms.results import (
     DecisionFilterForm, DecisionForm, FinaliseForm, NominationFilterForm, PaperConfirmForm, PaperImportForm,
 )
-from ..models import ConflictOfInterest, Decision, Evaluation, SheetPart
+from ..models import ConflictOfInterest, Evaluation, SheetPart
 from ..rules import manages_session, sits_on_session
 from ..selectors import (
-    ProductResult, session_missing_submissions, session_part_totals, session_results, sessions_visible_to,
+    ProductResult, decision_list, decisions_visible_to, session_missing_submissions, session_part_totals,
+    session_results, sessions_visible_to,
 )
 from ..services import paper as paper_services
 from ..services.results import decision_issue, session_finalise, session_quorum
@@ -391,16 +393,6 @@ def session_minutes_pdf(request, pk):
 # ---------------------------------------------------------------------------------------------
 
 
-def decisions_visible_to(user) -> QuerySet:
-    """Decisions of the sessions the user may see (his area's councils, or the councils he sits on)."""
-    return Decision.objects.filter(session__in=sessions_visible_to(user))
-
-
-def decision_list(*, user) -> QuerySet:
-    return (decisions_visible_to(user).select_related("issuing_unit", "session__council")
-            .annotate(item_count=Count("items")))
-
-
 @permission_required("evaluation.view_council_list")
 def decision_create(request, pk):
     session = _session_with_perm(request, pk, "evaluation.issue_decision")
@@ -446,6 +438,7 @@ def decision_detail(request, pk):
     return render(request, "evaluation/results/decision_detail.html", {
         "decision": decision, "session": decision.session, "items": items,
         "nominated": [(e, nomination_label(e.nominated_to)) for e in nominated],
+        "panels": record_panels("evaluation.decision", request.user, decision),
         "audit": audit_trail_for(decision)[:50],
     })
 

@@ -30,12 +30,11 @@ class Command(BaseCommand):
             if found.count() != 1:
                 raise CommandError(f"No single decision matches {decision!r}.")
             queryset = queryset.filter(decision=found.get())
-        write = None
+        def write_file(certificate, pdf):
+            (out / (certificate.number.replace("/", "-") + ".pdf")).write_bytes(pdf)
+
         if out:
             out.mkdir(parents=True, exist_ok=True)
-
-            def write(certificate, pdf):
-                (out / (certificate.number.replace("/", "-") + ".pdf")).write_bytes(pdf)
 
         started = time.perf_counter()
 
@@ -45,7 +44,7 @@ class Command(BaseCommand):
 
         processes = processes or render_processes()
         rendered = certificates_render(queryset, force=force or bool(out), processes=processes,
-                                       progress=progress, write=write)
+                                       progress=progress, write=write_file if out else None)
         elapsed = time.perf_counter() - started
         self.stdout.write(self.style.SUCCESS(
             f"{rendered} certificate PDFs rendered in {elapsed:.1f} s with {processes} process(es)"

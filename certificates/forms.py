@@ -1,0 +1,47 @@
+"""Forms of the certificate pages."""
+import re
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from products.services.dossiers import dossier_cycles_for
+
+from .enums import CertificateStatus
+from .models import Renewal
+
+
+class CertificateFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False)
+    status = forms.ChoiceField(label=_("Status"), required=False,
+                               choices=[("", _("All statuses"))] + list(CertificateStatus.choices),
+                               widget=forms.Select(attrs={"class": "form-select", "aria-label": _("Status")}))
+    star = forms.TypedChoiceField(label=_("Star"), required=False, coerce=int, empty_value=None,
+                                  choices=[("", _("All stars")), (3, "3★"), (4, "4★"), (5, "5★")],
+                                  widget=forms.Select(attrs={"class": "form-select", "aria-label": _("Star")}))
+    year = forms.IntegerField(label=_("Year issued"), required=False, min_value=2018, max_value=2100)
+    month = forms.CharField(label=_("Ending in month"), required=False)
+
+    def clean_month(self):
+        value = self.cleaned_data["month"].strip()
+        if not value:
+            return None
+        match = re.fullmatch(r"(\d{4})-(\d{1,2})", value)
+        if not match or not 1 <= int(match.group(2)) <= 12:
+            raise forms.ValidationError(_("Give the month as YYYY-MM."))
+        return int(match.group(1)), int(match.group(2))
+
+
+class RevokeForm(forms.Form):
+    reason = forms.CharField(label=_("Reason for revocation"), widget=forms.Textarea(attrs={"rows": 2}),
+                             error_messages={"required": _("Give the reason for the revocation.")})
+    decision_number = forms.CharField(label=_("Revocation decision number"), max_length=100,
+                                      error_messages={"required": _("Give the number of the revocation decision.")})
+
+
+class RenewalForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=Renewal.Kind.choices)
+    cycle = forms.ModelChoiceField(label=_("Cycle"), queryset=None, empty_label=None)
+
+    def __init__(self, *args, certificate, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cycle"].queryset = dossier_cycles_for(certificate.product).order_by("-year")

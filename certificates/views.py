@@ -1,0 +1,252 @@
+"""Certificate pages: the list (officials' area, or a cooperative's own), a certificate, its PDF, revocation,
+renewal, the expiry calendar, and issuing a decision's certificates with the rendering's progress."""
+import datetime
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from evaluation.models import Decision
+from evaluation.selectors import decisions_visible_to
+from ocop.downloads import xlsx_response
+from ocop.listing import paginate, querystring_without, sort_queryset
+from ocop.permissions import permission_required
+from ocop.selectors import audit_trail_for
+from ocop.text import fold
+
+from . import services
+from .enums import CertificateStatus
+from .forms import CertificateFilterForm, RenewalForm, RevokeForm
+from .models import Certificate, RenderJob
+from .rendering import certificate_pdf, certificates_for_rendering
+from .selectors import certificate_list, certificates_visible_to, expiry_by_month
+from .tasks import render_job_progress
+
+LIST_SORTS = {"number": "number", "product": "product__name", "subject": "subject__name", "star": "star",
+              "issued": "issued_on", "until": "valid_until"}
+
+
+def _filtered(request):
+    form = CertificateFilterForm(request.GET or None)
+    qs = certificate_list(user=request.user)
+    if form.is_valid():
+        data = form.cleaned_data
+        if data.get("q"):
+            words = fold(data["q"]).split()
+            for word in words:
+                qs = qs.filter(Q(product__search_text__contains=word) | Q(subject__search_text__contains=word)
+                               | Q(number__icontains=word))
+        if data.get("status"):
+            qs = qs.filter(status=data["status"])
+        if data.get("star"):
+            qs = qs.filter(star=data["star"])
+        if data.get("year"):
+            qs = qs.filter(issued_on__year=data["year"])
+        if data.get("month"):  # the expiry calendar's drill-down: certificates in force ending that month
+            year, month = data["month"]
+            qs = qs.filter(valid_until__year=year, valid_until__month=month).exclude(
+                status__in=[CertificateStatus.REVOKED, CertificateStatus.SUPERSEDED, CertificateStatus.EXPIRED])
+    return form, qs
+
+
+@permission_required("certificates.view_certificate_list")
+def certificate_list_view(request):
+    form, qs = _filtered(request)
+    qs, sort = sort_queryset(request, qs, LIST_SORTS, "until")
+    return render(request, "certificates/list.html", {
+        "form": form, "page": paginate(request, qs), "sort": sort, "filtered": bool(request.GET.get("q") or any(
+            request.GET.get(k) for k in ("status", "star", "year", "month"))),
+        "qs_nosort": querystring_without(request, "sort", "page"),
+        "qs_nopage": querystring_without(request, "page"),
+        "is_rep": request.user.role == "subject_rep",
+        "today": timezone.localdate(),
+    })
+
+
+@permission_required("certificates.view_certificate_list")
+def certificate_export(request):
+    _form, qs = _filtered(request)
+    qs, _sort = sort_queryset(request, qs, LIST_SORTS, "until")
+    headers = [_("Certificate number"), _("Product"), _("Product set"), _("Subject"), _("Commune"), _("District"),
+               _("Star"), _("Decision"), _("Decision date"), _("Issued on"), _("Valid until"), _("Status"),
+               _("Days left")]
+    labels = dict(CertificateStatus.choices)
+
+    def rows():
+        for c in qs:
+            commune = c.subject.commune
+            yield [c.number, c.product.name, c.product.product_set.name, c.subject.name, commune.name,
+                   commune.parent.name if commune.parent_id else "", c.star, c.decision_number, c.decision_date,
+                   c.issued_on, c.valid_until, str(labels[c.status]), max(c.time_left.days, 0)]
+
+    filename = f"giay-chung-nhan-ocop-{timezone.localdate():%Y%m%d}.xlsx"
+    return xlsx_response(filename=filename, sheet_title=_("Certificates"), headers=headers, rows=rows())
+
+
+def _visible(request, pk) -> Certificate:
+    return get_object_or_404(certificate_list(user=request.user).select_related("superseded_by", "decision"), pk=pk)
+
+
+@permission_required("certificates.view_certificate_list")
+def certificate_detail(request, pk):
+    certificate = _visible(request, pk)
+    user = request.user
+    can_renew = user.has_perm("certificates.renew_certificate", certificate)
+    return render(request, "certificates/detail.html", {
+        "c": certificate,
+        "history": (Certificate.objects.filter(product=certificate.product).with_status()
+                    .exclude(pk=certificate.pk).order_by("-issued_on")),
+        "renewals": certificate.renewals.select_related("dossier__cycle", "started_by"),
+        "can_revoke": user.has_perm("certificates.revoke_certificate", certificate) and not certificate.revoked_on,
+        "revoke_form": RevokeForm(),
+        "can_renew": can_renew,
+        "renew_form": RenewalForm(certificate=certificate) if can_renew else None,
+        "audit": audit_trail_for(certificate)[:50] if user.has_perm("ocop.view_audit") else None,
+    })
+
+
+@permission_required("certificates.view_certificate_list")
+def certificate_download(request, pk):
+    """The certificate's PDF (rendered first when missing or out of date), for those entitled to it."""
+    certificate = get_object_or_404(certificates_for_rendering(certificates_visible_to(request.user)), pk=pk)
+    pdf = certificate_pdf(certificate)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    filename = "GCN-OCOP-" + certificate.number.replace("/", "-") + ".pdf"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@require_POST
+@permission_required("certificates.view_certificate_list")
+def certificate_revoke_view(request, pk):
+    certificate = _visible(request, pk)
+    if not request.user.has_perm("certificates.revoke_certificate", certificate):
+        raise PermissionDenied
+    form = RevokeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.certificate_revoke(certificate=certificate, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Certificate %(number)s was revoked.") % {"number": certificate.number})
+            return redirect(certificate)
+    else:
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    return redirect(certificate)
+
+
+@require_POST
+@permission_required("certificates.view_certificate_list")
+def certificate_renew_view(request, pk):
+    certificate = _visible(request, pk)
+    if not request.user.has_perm("certificates.renew_certificate", certificate):
+        raise PermissionDenied
+    form = RenewalForm(request.POST, certificate=certificate)
+    if form.is_valid():
+        try:
+            renewal = services.certificate_renewal_start(certificate=certificate, by=request.user,
+                                                         **form.cleaned_data)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("%(kind)s started: complete the dossier and submit it.") % {
+                "kind": renewal.get_kind_display()})
+            return redirect(renewal.dossier)
+    else:
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    return redirect(certificate)
+
+
+# ---------------------------------------------------------------------------------------------
+# Officers: the expiry calendar
+# ---------------------------------------------------------------------------------------------
+
+
+@permission_required("certificates.view_expiry")
+def expiry_view(request):
+    today = timezone.localdate()
+    months = expiry_by_month(user=request.user, months=12, today=today)
+    expired = certificates_visible_to(request.user).with_status(today=today).filter(
+        status=CertificateStatus.EXPIRED).count()
+    return render(request, "certificates/expiry.html", {
+        "months": months, "expired": expired, "top": max([m["count"] for m in months] or [0]), "today": today,
+    })
+
+
+@permission_required("certificates.view_expiry")
+def expiry_export(request):
+    today = timezone.localdate()
+    end = today + datetime.timedelta(days=366)
+    qs = (certificate_list(user=request.user).filter(valid_until__gte=today, valid_until__lte=end)
+          .exclude(status__in=[CertificateStatus.REVOKED, CertificateStatus.SUPERSEDED]).order_by("valid_until", "pk"))
+    headers = [_("Month"), _("Certificate number"), _("Product"), _("Subject"), _("Commune"), _("Star"),
+               _("Valid until"), _("Days left"), _("Phone"), _("Email")]
+
+    def rows():
+        for c in qs.select_related("subject"):
+            yield [f"{c.valid_until:%m/%Y}", c.number, c.product.name, c.subject.name, c.subject.commune.name, c.star,
+                   c.valid_until, c.time_left.days, c.subject.phone, c.subject.email]
+
+    return xlsx_response(filename=f"giay-chung-nhan-sap-het-han-{today:%Y%m%d}.xlsx",
+                         sheet_title=_("Expiring certificates"), headers=headers, rows=rows())
+
+
+# ---------------------------------------------------------------------------------------------
+# Issuing a decision's certificates, and the rendering's progress
+# ---------------------------------------------------------------------------------------------
+
+
+def _decision(request, pk) -> Decision:
+    decision = get_object_or_404(decisions_visible_to(request.user).select_related("issuing_unit"), pk=pk)
+    if not request.user.has_perm("certificates.issue_for_decision", decision):
+        raise PermissionDenied
+    return decision
+
+
+@require_POST
+@permission_required("certificates.view_certificate_list")
+def decision_issue(request, pk):
+    decision = _decision(request, pk)
+    issued = services.certificates_issue_for_decision(decision=decision, by=request.user)
+    if issued:
+        messages.success(request, _("%(count)s certificates were issued; their PDFs are being rendered.") % {
+            "count": len(issued)})
+    else:
+        messages.info(request, _("Every product of this decision already has its certificate."))
+    return redirect(decision)
+
+
+@permission_required("certificates.view_certificate_list")
+def job_progress(request, pk):
+    """The progress of a rendering job, as a fragment that htmx polls until the job ends."""
+    job = get_object_or_404(RenderJob.objects.select_related("decision"), pk=pk)
+    if job.decision is None or not decisions_visible_to(request.user).filter(pk=job.decision_id).exists():
+        raise Http404
+    return render(request, "certificates/_job_progress.html", {
+        **render_job_progress(job), "poll_url": reverse("certificates:job-progress", args=[job.pk])})
+
+
+def decision_panel(user, decision) -> dict | None:
+    """What the decision page shows about its certificates (registered with the record panels)."""
+    if not user.has_perm("certificates.view_certificate_list"):
+        return None
+    certificates = certificates_visible_to(user).filter(decision=decision).with_status()
+    job = decision.render_jobs.order_by("-created_at").first()
+    eligible = decision.items.filter(star__gte=3).count()
+    return {
+        "decision": decision,
+        "certificates": certificates.select_related("product").order_by("number"),
+        "missing": eligible - decision.certificates.count(),
+        "can_issue": user.has_perm("certificates.issue_for_decision", decision),
+        "progress": render_job_progress(job) if job else None,
+        "poll_url": reverse("certificates:job-progress", args=[job.pk]) if job else "",
+    }
