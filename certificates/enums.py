@@ -1,10 +1,11 @@
 """Certificate statuses as users see them, and the notice windows before expiry."""
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class CertificateStatus(models.TextChoices):
-    VALID = "valid", _("Valid")
+    VALID = "valid", pgettext_lazy("certificate status", "Valid")
     EXPIRING = "expiring", _("Expiring soon")
     EXPIRED = "expired", _("Expired")
     SUPERSEDED = "superseded", _("Superseded")

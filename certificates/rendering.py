@@ -218,9 +218,9 @@ def _rendered_batches(batches: list[list[dict]], processes: int) -> Iterator[lis
         for batch in batches:
             yield render_batch(batch, font_config)
         return
-    from django.db import connections
-
-    connections.close_all()  # a forked child must not share the parent's database connection
+    # The forked children only lay out pages from plain dicts: they never touch the database, and they end
+    # with os._exit (multiprocessing's fork start method), so the parent's open connection, which they
+    # inherit, is neither used nor closed by them (closing it here would end a test's transaction).
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=processes, mp_context=context) as pool:
         # map() keeps at most the results of the batches being laid out waiting in memory, in order.

@@ -2,14 +2,15 @@
 import pytest
 
 
-OFFICIAL_NAV = ["Trang chủ", "Chu trình OCOP", "Chủ thể", "Ý tưởng sản phẩm", "Sản phẩm", "Hội đồng", "Phiếu đánh giá", "Đơn vị hành chính"]
+OFFICIAL_NAV = ["Trang chủ", "Chu trình OCOP", "Chủ thể", "Ý tưởng sản phẩm", "Sản phẩm", "Hội đồng",
+                "Phiếu đánh giá", "Giấy chứng nhận", "Đơn vị hành chính"]
 
 
 @pytest.mark.parametrize(("username", "role", "nav"), [
     ("tinh.backan", "Văn phòng OCOP tỉnh", OFFICIAL_NAV),
     ("huyen.bachthong", "Cán bộ huyện/xã", OFFICIAL_NAV),
     ("hoidong.1", "Thành viên hội đồng", ["Trang chủ", "Hội đồng", "Phiếu đánh giá", "Chấm điểm"]),
-    ("htx.thienan", "Đại diện chủ thể", ["Trang chủ", "Chủ thể", "Ý tưởng sản phẩm", "Sản phẩm"]),
+    ("htx.thienan", "Đại diện chủ thể", ["Trang chủ", "Chủ thể", "Ý tưởng sản phẩm", "Sản phẩm", "Giấy chứng nhận"]),
 ])
 def test_demo_user_logs_in_to_a_vietnamese_home(demo, login, username, role, nav):
     page = login(username)
