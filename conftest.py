@@ -9,6 +9,18 @@ def _fast_tests(settings, tmp_path):
     settings.LANGUAGE_CODE = "vi"
 
 
+@pytest.fixture(autouse=True)
+def _eager_tasks():
+    """Tasks run in the test's own process, even in the CI leg that configures a Redis broker; the tests of
+    tests/worker/ start a real worker on that broker instead."""
+    from ocop.celery import app
+
+    eager = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = eager
+
+
 @pytest.fixture
 def demo_units(db):
     """The administrative units of the demo data (Bắc Kạn, Nam Định, Hòa Bình, Thái Nguyên)."""

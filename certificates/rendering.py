@@ -33,7 +33,7 @@ from .models import Certificate
 
 log = logging.getLogger(__name__)
 
-BATCH_SIZE = 50
+BATCH_SIZE = 50  # certificates laid out in one WeasyPrint document
 TEMPLATE = "certificates/pdf/document.html"
 # Raise when the certificate's layout changes: every stored PDF is then out of date and renders again.
 TEMPLATE_VERSION = 1

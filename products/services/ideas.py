@@ -445,7 +445,7 @@ def ideas_send(*, ideas: Iterable[ProductIdea], by: User, note: str = "") -> Ide
     if not pks:
         raise ValidationError({"ideas": _("Tick at least one selected idea.")}, code="empty")
     with transaction.atomic():
-        locked = list(ProductIdea.objects.select_for_update().filter(pk__in=pks)
+        locked = list(ProductIdea.objects.select_for_update(of=("self",)).filter(pk__in=pks)
                       .select_related("commune__parent", "cycle").order_by("pk"))
         problems = []
         if len(locked) != len(pks):

@@ -1,0 +1,31 @@
+"""A decision's certificates rendered by a real worker over Redis, with the progress the interface polls."""
+import time
+
+from django.db import transaction
+
+from certificates.models import Certificate, RenderJob
+from certificates.tasks import render_job_progress, render_job_start
+
+
+def wait_for(condition, timeout=120):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def test_worker_renders_a_job_in_chunks_and_reports_progress(demo_full, celery_worker, settings):
+    ids = list(Certificate.objects.order_by("pk").values_list("pk", flat=True))
+    Certificate.objects.update(pdf="", pdf_fingerprint="")
+    with transaction.atomic():
+        job = render_job_start(certificate_ids=ids, by=None)
+        job_id = job.pk
+    # The chunks went to Redis when the transaction committed; the worker's threads render them.
+    assert wait_for(lambda: RenderJob.objects.get(pk=job_id).status == RenderJob.Status.DONE), \
+        render_job_progress(RenderJob.objects.get(pk=job_id))
+    job = RenderJob.objects.get(pk=job_id)
+    assert render_job_progress(job)["done"] == job.total == len(ids) == 10
+    assert job.chunks.count() == 1 and not job.chunks.filter(finished_at__isnull=True).exists()
+    assert all(c.pdf and c.pdf_fingerprint for c in Certificate.objects.all())
