@@ -65,6 +65,7 @@ class RegulationFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Regulation
+        skip_postgeneration_save = True  # the rules are rows of their own: nothing to save again
 
     code = factory.Sequence(lambda n: f"TEST-{n}/QĐ-TTg")
     title = factory.LazyAttribute(lambda o: f"Quy định kiểm thử {o.code}")

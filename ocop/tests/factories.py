@@ -22,7 +22,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     username = factory.Sequence(lambda n: f"user{n}")
     role = Role.COUNCIL_MEMBER
-    password = factory.PostGenerationMethodCall("set_password", "ocop-demo")
+    password = factory.django.Password("ocop-demo")
 
 
 class CycleFactory(factory.django.DjangoModelFactory):
