@@ -1,9 +1,9 @@
-"""Django admin for units, users, cycles and the audit trail."""
+"""Django admin for units, users, cycles, the audit trail and notifications."""
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import AdministrativeUnit, AuditEntry, Cycle, CycleStepPlan, Round, User
+from .models import AdministrativeUnit, AuditEntry, Cycle, CycleStepPlan, Notification, Round, User
 
 
 @admin.register(AdministrativeUnit)
@@ -73,3 +73,14 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "recipient", "kind", "title", "read_at", "email_status"]
+    list_filter = ["kind", "email_status"]
+    search_fields = ["title", "recipient__username", "recipient__email"]
+    list_select_related = ["recipient"]
+    date_hierarchy = "created_at"
+    raw_id_fields = ["recipient"]
+    readonly_fields = ["target_type", "target_id", "created_at", "emailed_at"]

@@ -1,5 +1,8 @@
-"""Template context every page needs: the navigation the user may use."""
+"""Template context every page needs: the navigation the user may use and his unread notifications."""
+from functools import cache
+
 from .registry import nav_for
+from .selectors import notifications_unread_count
 
 
 def navigation(request):
@@ -7,4 +10,9 @@ def navigation(request):
     if user is None:
         return {}
     current = getattr(getattr(request, "resolver_match", None), "view_name", None)
-    return {"nav_items": nav_for(user), "nav_current": current}
+    return {
+        "nav_items": nav_for(user),
+        "nav_current": current,
+        # Called by the template only where the bell is drawn (one query), never for fragments or PDFs.
+        "notifications_unread": cache(lambda: notifications_unread_count(user)),
+    }

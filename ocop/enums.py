@@ -76,3 +76,11 @@ class AuditAction(models.TextChoices):
     DELETE = "delete", _("Deleted")
     TRANSITION = "transition", _("Status changed")
     IMPORT = "import", _("Imported")
+
+
+class NotificationEmail(models.TextChoices):
+    """Where a notification's email stands: none wanted, waiting to be sent, or sent."""
+
+    NONE = "", _("No email")
+    PENDING = "pending", _("Email waiting")
+    SENT = "sent", _("Email sent")

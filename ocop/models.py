@@ -1,4 +1,4 @@
-"""Administrative units, users with their role and scope, programme cycles and the audit trail."""
+"""Administrative units, users with their role and scope, programme cycles, the audit trail, notifications."""
 from django.contrib.auth.models import AbstractUser
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .enums import ALLOWED_PARENT_LEVELS, AuditAction, CycleStep, Role, UnitKind, UnitLevel
+from .enums import ALLOWED_PARENT_LEVELS, AuditAction, CycleStep, NotificationEmail, Role, UnitKind, UnitLevel
 
 unit_code_validator = RegexValidator(r"^[0-9A-Za-z]+$", _("A unit code may only contain letters and digits."))
 
@@ -265,3 +265,46 @@ class AuditEntry(models.Model):
 
     def __str__(self):
         return f"{self.at:%d/%m/%Y %H:%M} {self.actor} {self.get_action_display()} {self.object_repr}"
+
+
+class Notification(models.Model):
+    """Something the application tells one user: the bell in the navigation bar and /notifications/.
+
+    The text is stored as written (in the site's language) when it is created. When an email is wanted it
+    waits in `email_status` until `notification_emails_send` sends it, after the creating transaction.
+    """
+
+    recipient = models.ForeignKey(User, verbose_name=_("recipient"), on_delete=models.CASCADE,
+                                  related_name="notifications")
+    kind = models.CharField(_("kind"), max_length=50, help_text=_("What it is about, e.g. certificates.expiry"))
+    title = models.CharField(_("title"), max_length=255)
+    body = models.TextField(_("text"), blank=True)
+    url = models.CharField(_("link"), max_length=500, blank=True)
+    target_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    target_id = models.PositiveBigIntegerField(null=True, blank=True)
+    target = GenericForeignKey("target_type", "target_id")
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    email_status = models.CharField(_("email"), max_length=10, choices=NotificationEmail.choices,
+                                    default=NotificationEmail.NONE, blank=True)
+    emailed_at = models.DateTimeField(_("emailed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            # A user's list, newest first; and the bell's unread count, from the unread rows alone.
+            models.Index(fields=["recipient", "-created_at", "-id"], name="notification_recipient_idx"),
+            models.Index(fields=["recipient"], condition=Q(read_at__isnull=True), name="notification_unread_idx"),
+            # The emails still to send, however many notifications are kept.
+            models.Index(fields=["id"], condition=Q(email_status=NotificationEmail.PENDING),
+                         name="notification_email_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.recipient} · {self.title}"
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None

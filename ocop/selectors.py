@@ -1,8 +1,8 @@
-"""Reads shared by every app: which units and records a user's scope covers."""
+"""Reads shared by every app: which units and records a user's scope covers; a user's notifications."""
 from django.db.models import Q, QuerySet
 
 from .enums import Role, UnitLevel
-from .models import AdministrativeUnit, AuditEntry, Cycle
+from .models import AdministrativeUnit, AuditEntry, Cycle, Notification
 from .rules import is_local_officer, is_province_staff, is_system_admin
 
 
@@ -51,3 +51,21 @@ def audit_trail_for(obj) -> QuerySet:
     return AuditEntry.objects.filter(
         content_type=ContentType.objects.get_for_model(type(obj)), object_id=obj.pk
     ).select_related("actor")
+
+
+UNREAD_COUNT_CAP = 100
+
+
+def notification_list(*, user) -> QuerySet:
+    """The user's own notifications, newest first (nothing to join: the text is stored whole)."""
+    return Notification.objects.filter(recipient=user)
+
+
+def notifications_unread_count(user, *, cap: int = UNREAD_COUNT_CAP) -> int:
+    """How many of the user's notifications are unread, counted no further than `cap` (the bell shows 99+).
+
+    One query, on the partial index of unread rows.
+    """
+    if not user.is_authenticated:
+        return 0
+    return Notification.objects.filter(recipient=user, read_at__isnull=True)[:cap].count()

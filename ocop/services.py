@@ -1,16 +1,25 @@
-"""Writes shared by every app: the audit trail, the administrative unit import and programme cycles."""
+"""Writes shared by every app: the audit trail, the administrative unit import, programme cycles and
+notifications."""
 import csv
 import datetime
 import io
+import logging
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from .enums import ALLOWED_PARENT_LEVELS, AuditAction, CycleStep, UnitKind, UnitLevel
-from .models import AdministrativeUnit, AuditEntry, Cycle, CycleStepPlan, User
+from .enums import ALLOWED_PARENT_LEVELS, AuditAction, CycleStep, NotificationEmail, UnitKind, UnitLevel
+from .models import AdministrativeUnit, AuditEntry, Cycle, CycleStepPlan, Notification, User
+
+logger = logging.getLogger(__name__)
 
 # ---------------------------------------------------------------------------------------------
 # Audit trail
@@ -295,3 +304,123 @@ def step_plan_update(*, plan: CycleStepPlan, planned_start, planned_end, note: s
             audit_log(actor=by, obj=plan.cycle, action=AuditAction.UPDATE,
                       message=str(plan), changes=changes)
     return plan
+
+
+# ---------------------------------------------------------------------------------------------
+# Notifications: in the application (the bell), and by email when asked
+# ---------------------------------------------------------------------------------------------
+EMAIL_BATCH = 100
+
+
+def notifications_create(notifications: Iterable[Notification], *, email: bool = False) -> list[Notification]:
+    """Save notifications the caller built (one per recipient, each with its own text), in bulk.
+
+    With `email`, each waits for its email, which `notification_emails_send` sends once the caller's
+    transaction has committed (`notify` queues it; a background job may call it itself).
+    """
+    rows = list(notifications)
+    for notification in rows:
+        notification.email_status = NotificationEmail.PENDING if email else NotificationEmail.NONE
+    return Notification.objects.bulk_create(rows, batch_size=1000)
+
+
+def notify(users: Iterable[User], *, kind: str, title: str, body: str = "", url: str = "", target=None,
+           email: bool = False) -> list[Notification]:
+    """Tell each of `users` the same thing in the application, and by email when `email`.
+
+    Side effects: one notification per user (one query per thousand); with `email`, queues the sending task
+    once the transaction commits (run eagerly when no broker is set).
+    """
+    target_type = ContentType.objects.get_for_model(type(target)) if target is not None else None
+    recipients = {user.pk: user for user in users}
+    created = notifications_create([
+        Notification(recipient=user, kind=kind, title=str(title)[:255], body=str(body), url=url,
+                     target_type=target_type, target_id=target.pk if target is not None else None)
+        for user in recipients.values()], email=email)
+    if email and created:
+        from .tasks import send_notification_emails
+
+        transaction.on_commit(send_notification_emails.delay)
+    return created
+
+
+def notification_mark_read(*, notification: Notification, by: User) -> bool:
+    """Mark one of `by`'s own notifications read; False when it was read already (or is not his).
+
+    Not audited: reading one's notifications changes nothing anyone else sees.
+    """
+    return bool(Notification.objects.filter(pk=notification.pk, recipient=by, read_at__isnull=True)
+                .update(read_at=timezone.now()))
+
+
+def notifications_mark_all_read(*, by: User) -> int:
+    """Mark every unread notification of `by` read; returns how many were unread."""
+    return Notification.objects.filter(recipient=by, read_at__isnull=True).update(read_at=timezone.now())
+
+
+def notification_emails_send(*, batch: int = EMAIL_BATCH) -> dict[str, int]:
+    """Send the emails that notifications wait for, `batch` at a time, over one mail connection.
+
+    Each batch is claimed before it is sent: its rows are marked sent under a time stamp of this call, and
+    only the rows that carry it are sent. Two workers never send the same email, and a worker killed
+    half-way leaves the other batches for the next call, so an email goes out at most once (the batch in
+    flight when a worker dies may be lost, never sent twice). Messages the mail server refuses wait again
+    for the next call; a batch refused whole stops the call (the server is down).
+    Returns {"sent", "failed", "skipped"} (skipped: recipients without an address, or inactive).
+    """
+    counts = {"sent": 0, "failed": 0, "skipped": 0}
+    refused: list[int] = []
+    connection = mail.get_connection()
+    connection.open()
+    try:
+        with translation.override(settings.LANGUAGE_CODE):
+            site = settings.SITE_URL.rstrip("/")
+            footer = _("This message was sent automatically by the OCOP administration system; all your "
+                       "notifications are at %(url)s.") % {"url": site + reverse("notification-list")}
+            while True:
+                ids = list(Notification.objects.filter(email_status=NotificationEmail.PENDING)
+                           .order_by("pk").values_list("pk", flat=True)[:batch])
+                if not ids:
+                    break
+                stamp = timezone.now()
+                Notification.objects.filter(pk__in=ids, email_status=NotificationEmail.PENDING).update(
+                    email_status=NotificationEmail.SENT, emailed_at=stamp)
+                claimed = Notification.objects.filter(pk__in=ids, email_status=NotificationEmail.SENT,
+                                                      emailed_at=stamp).select_related("recipient")
+                skipped, refused_here, sent_here = [], [], 0
+                for notification in claimed:
+                    recipient = notification.recipient
+                    if not recipient.email or not recipient.is_active:
+                        skipped.append(notification.pk)
+                        continue
+                    try:
+                        _notification_email(notification, connection, site=site, footer=footer).send()
+                    except Exception:  # noqa: BLE001  (any transport error: keep the email for the next call)
+                        logger.exception("notification_email_failed id=%s", notification.pk)
+                        refused_here.append(notification.pk)
+                    else:
+                        sent_here += 1
+                if skipped:
+                    Notification.objects.filter(pk__in=skipped).update(email_status=NotificationEmail.NONE,
+                                                                       emailed_at=None)
+                counts["sent"] += sent_here
+                counts["skipped"] += len(skipped)
+                refused += refused_here
+                if refused_here and not sent_here:
+                    break
+    finally:
+        connection.close()
+        if refused:
+            Notification.objects.filter(pk__in=refused).update(email_status=NotificationEmail.PENDING,
+                                                               emailed_at=None)
+        counts["failed"] = len(refused)
+    return counts
+
+
+def _notification_email(notification: Notification, connection, *, site: str, footer: str) -> mail.EmailMessage:
+    parts = [_("Dear %(name)s,") % {"name": notification.recipient}, "", notification.body.strip()]
+    if notification.url:
+        parts += ["", _("Open it in the application: %(url)s") % {"url": site + notification.url}]
+    parts += ["", "-- ", footer]
+    return mail.EmailMessage(subject="[OCOP] " + " ".join(notification.title.split()), body="\n".join(parts),
+                             to=[notification.recipient.email], connection=connection)

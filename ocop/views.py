@@ -1,4 +1,4 @@
-"""Home page, programme cycles, administrative units and the health check."""
+"""Home page, programme cycles, administrative units, the user's notifications and the health check."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -6,6 +6,8 @@ from django.db import connection
 from django.db.models import Count, Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -18,7 +20,7 @@ from .listing import paginate, querystring_without, sort_queryset
 from .models import AdministrativeUnit, Cycle, CycleStepPlan
 from .permissions import permission_required
 from .registry import panels_for, step_progress
-from .selectors import audit_trail_for, cycle_list, units_in_scope
+from .selectors import audit_trail_for, cycle_list, notification_list, units_in_scope
 
 
 @login_required
@@ -152,6 +154,44 @@ def unit_detail(request, code):
         "children": unit.children.order_by("name"),
         "merged_from": unit.merged_from.all(),
     })
+
+
+# ---------------------------------------------------------------------------------------------
+# Notifications: every user sees his own, and only his own
+# ---------------------------------------------------------------------------------------------
+
+
+@login_required
+def notification_list_view(request):
+    return render(request, "ocop/notification_list.html", {
+        "page": paginate(request, notification_list(user=request.user)),
+    })
+
+
+@login_required
+@require_POST
+def notification_read(request, pk):
+    """Mark one notification read; with `open`, go on to what it links to, else back to the list."""
+    notification = get_object_or_404(notification_list(user=request.user), pk=pk)
+    services.notification_mark_read(notification=notification, by=request.user)
+    if "open" in request.POST and notification.url and url_has_allowed_host_and_scheme(
+            notification.url, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return redirect(notification.url)
+    return redirect(_notification_list_url(request))
+
+
+@login_required
+@require_POST
+def notifications_read_all(request):
+    count = services.notifications_mark_all_read(by=request.user)
+    if count:
+        messages.success(request, _("All notifications are marked as read."))
+    return redirect(_notification_list_url(request))
+
+
+def _notification_list_url(request) -> str:
+    page = request.POST.get("page", "")
+    return reverse("notification-list") + (f"?page={page}" if page.isdigit() else "")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ With nothing set, the app runs on SQLite, sends mail to the console and runs Cel
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -115,6 +116,13 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "Asia/Ho_Chi_Minh"
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
+# Task modules besides each app's tasks.py (which autodiscovery finds).
+CELERY_IMPORTS = ["certificates.tasks_notices"]
+# The daily schedule `celery -A ocop beat` keeps (in CELERY_TIMEZONE). Without a broker nothing is scheduled:
+# run `manage.py expiry_notices` from cron instead.
+CELERY_BEAT_SCHEDULE = {
+    "certificate-expiry-notices": {"task": "certificates.expiry_notices", "schedule": crontab(hour=6, minute=0)},
+}
 
 # ---------------------------------------------------------------------------------------------
 # Email: console by default, SMTP (or any backend) through EMAIL_URL
@@ -209,3 +217,7 @@ LOGGING = {
 # OCOP programme settings
 # ---------------------------------------------------------------------------------------------
 OCOP_PAGE_SIZE = env.int("OCOP_PAGE_SIZE", default=25)
+# Days before a certificate's end when its holder and officers are told (and once more when it ends), and
+# how long after its end an ended certificate is still worth telling about.
+OCOP_CERTIFICATE_NOTICE_DAYS = env.list("OCOP_CERTIFICATE_NOTICE_DAYS", cast=int, default=[180, 90, 30])
+OCOP_CERTIFICATE_EXPIRED_NOTICE_DAYS = env.int("OCOP_CERTIFICATE_EXPIRED_NOTICE_DAYS", default=30)
