@@ -232,7 +232,7 @@ def test_queries_do_not_grow_with_the_certificates(issued):
 
 def test_the_command_runs_the_job_for_a_day(issued, capsys):
     ends_in(30, *THIEN_AN)
-    call_command("expiry_notices", "--date", TODAY.isoformat())
+    call_command("flag_expiring_certificates", "--date", TODAY.isoformat())
     assert capsys.readouterr().out.strip() == "notices: 2 new, 2 told; notifications: 3; emails: 3 sent, 0 failed"
 
 

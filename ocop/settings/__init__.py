@@ -119,7 +119,7 @@ CELERY_ACCEPT_CONTENT = ["json"]
 # Task modules besides each app's tasks.py (which autodiscovery finds).
 CELERY_IMPORTS = ["certificates.tasks_notices"]
 # The daily schedule `celery -A ocop beat` keeps (in CELERY_TIMEZONE). Without a broker nothing is scheduled:
-# run `manage.py expiry_notices` from cron instead.
+# run `manage.py flag_expiring_certificates` from cron instead.
 CELERY_BEAT_SCHEDULE = {
     "certificate-expiry-notices": {"task": "certificates.expiry_notices", "schedule": crontab(hour=6, minute=0)},
 }

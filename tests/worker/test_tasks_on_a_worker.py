@@ -29,3 +29,20 @@ def test_worker_renders_a_job_in_chunks_and_reports_progress(demo_full, celery_w
     assert render_job_progress(job)["done"] == job.total == len(ids) == 10
     assert job.chunks.count() == 1 and not job.chunks.filter(finished_at__isnull=True).exists()
     assert all(c.pdf and c.pdf_fingerprint for c in Certificate.objects.all())
+
+
+def test_worker_runs_the_daily_expiry_job_once_per_window(demo_full, celery_worker, mailoutbox):
+    from certificates.models import CertificateNotice
+    from certificates.tasks_notices import certificate_expiry_notices
+    from ocop.models import Notification
+
+    expiring = Certificate.objects.get(product__name="Thảo dược ngâm chân Thiên An")  # ends within 30 days
+    first = certificate_expiry_notices.delay()
+    assert wait_for(lambda: first.ready(), timeout=60)
+    assert CertificateNotice.objects.filter(certificate=expiring, window_days=30).exists()
+    notices, notifications = CertificateNotice.objects.count(), Notification.objects.count()
+    assert Notification.objects.filter(recipient__username="htx.thienan").exists()
+    # Run again (beat twice, or a redelivery): nothing new.
+    second = certificate_expiry_notices.delay()
+    assert wait_for(lambda: second.ready(), timeout=60)
+    assert (CertificateNotice.objects.count(), Notification.objects.count()) == (notices, notifications)
