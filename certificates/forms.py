@@ -10,16 +10,27 @@ from .enums import CertificateStatus
 from .models import Renewal
 
 
+IN_FORCE, ENDING_6_MONTHS = "in_force", "expiring6"
+
+
 class CertificateFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False)
     status = forms.ChoiceField(label=_("Status"), required=False,
-                               choices=[("", _("All statuses"))] + list(CertificateStatus.choices),
+                               choices=[("", _("All statuses")), (IN_FORCE, _("In force (valid or expiring soon)")),
+                                        (ENDING_6_MONTHS, _("In force, ending within 6 months"))]
+                               + list(CertificateStatus.choices),
                                widget=forms.Select(attrs={"class": "form-select", "aria-label": _("Status")}))
     star = forms.TypedChoiceField(label=_("Star"), required=False, coerce=int, empty_value=None,
                                   choices=[("", _("All stars")), (3, "3★"), (4, "4★"), (5, "5★")],
                                   widget=forms.Select(attrs={"class": "form-select", "aria-label": _("Star")}))
     year = forms.IntegerField(label=_("Year issued"), required=False, min_value=2018, max_value=2100)
     month = forms.CharField(label=_("Ending in month"), required=False)
+    # Drill-down from the dashboard (not shown as inputs): unit code, subject kind, product set, first or not.
+    unit = forms.CharField(required=False)
+    kind = forms.CharField(required=False)
+    set = forms.IntegerField(required=False)
+    first = forms.TypedChoiceField(required=False, choices=[("", ""), ("1", "1"), ("0", "0")],
+                                   coerce=lambda v: v == "1", empty_value=None)
 
     def clean_month(self):
         value = self.cleaned_data["month"].strip()

@@ -4,7 +4,7 @@ import datetime
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from evaluation.models import Decision
 from evaluation.selectors import decisions_visible_to
 from ocop.downloads import xlsx_response
+from ocop.models import AdministrativeUnit
 from ocop.listing import paginate, querystring_without, sort_queryset
 from ocop.permissions import permission_required
 from ocop.selectors import audit_trail_for
@@ -22,11 +23,12 @@ from ocop.text import fold
 
 from . import services
 from .enums import CertificateStatus
-from .forms import CertificateFilterForm, RenewalForm, RevokeForm
+from .forms import ENDING_6_MONTHS, IN_FORCE, CertificateFilterForm, RenewalForm, RevokeForm
 from .models import Certificate, RenderJob
 from .rendering import certificate_pdf, certificates_for_rendering
 from .selectors import certificate_list, certificates_visible_to, expiry_by_month
 from .tasks import render_job_progress
+from .validity import add_months
 
 LIST_SORTS = {"number": "number", "product": "product__name", "subject": "subject__name", "star": "star",
               "issued": "issued_on", "until": "valid_until"}
@@ -42,8 +44,22 @@ def _filtered(request):
             for word in words:
                 qs = qs.filter(Q(product__search_text__contains=word) | Q(subject__search_text__contains=word)
                                | Q(number__icontains=word))
-        if data.get("status"):
+        if data.get("status") in (IN_FORCE, ENDING_6_MONTHS):
+            qs = qs.filter(status__in=[CertificateStatus.VALID, CertificateStatus.EXPIRING])
+            if data["status"] == ENDING_6_MONTHS:
+                qs = qs.filter(valid_until__lte=add_months(timezone.localdate(), 6))
+        elif data.get("status"):
             qs = qs.filter(status=data["status"])
+        if data.get("unit"):
+            unit = AdministrativeUnit.objects.filter(code=data["unit"]).first()
+            qs = qs.filter(product__commune__path__startswith=unit.path) if unit else qs.none()
+        if data.get("kind"):
+            qs = qs.filter(subject__kind=data["kind"])
+        if data.get("set"):
+            qs = qs.filter(product__product_set__number=data["set"])
+        if data.get("first") is not None:
+            earlier = Certificate.objects.filter(product=OuterRef("product"), issued_on__lt=OuterRef("issued_on"))
+            qs = qs.filter(~Exists(earlier) if data["first"] else Exists(earlier), revoked_on__isnull=True)
         if data.get("star"):
             qs = qs.filter(star=data["star"])
         if data.get("year"):
@@ -61,7 +77,7 @@ def certificate_list_view(request):
     qs, sort = sort_queryset(request, qs, LIST_SORTS, "until")
     return render(request, "certificates/list.html", {
         "form": form, "page": paginate(request, qs), "sort": sort, "filtered": bool(request.GET.get("q") or any(
-            request.GET.get(k) for k in ("status", "star", "year", "month"))),
+            request.GET.get(k) for k in ("status", "star", "year", "month", "unit", "kind", "set", "first"))),
         "qs_nosort": querystring_without(request, "sort", "page"),
         "qs_nopage": querystring_without(request, "page"),
         "is_rep": request.user.role == "subject_rep",

@@ -22,7 +22,8 @@ def sits_on_a_council(user) -> bool:
 rules.add_perm("evaluation.view_scoring_nav", is_council_member | sits_on_a_council)
 
 register_nav(NavItem(_("Councils"), "evaluation:council-list", "award", "evaluation.view_council_list", order=40))
-register_nav(NavItem(_("Score sheets"), "evaluation:sheet-list", "list-check", "evaluation.view_sheets", order=42))
+register_nav(NavItem(_("Score sheets"), "evaluation:sheet-list", "list-check", "evaluation.view_sheets", order=42,
+                     more=True))
 register_nav(NavItem(_("Scoring"), "evaluation:queue", "pencil-square", "evaluation.view_scoring_nav", order=45))
 
 

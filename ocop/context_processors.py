@@ -10,8 +10,10 @@ def navigation(request):
     if user is None:
         return {}
     current = getattr(getattr(request, "resolver_match", None), "view_name", None)
+    items = nav_for(user)
     return {
-        "nav_items": nav_for(user),
+        "nav_items": [item for item in items if not item.more],
+        "nav_more": [item for item in items if item.more],
         "nav_current": current,
         # Called by the template only where the bell is drawn (one query), never for fragments or PDFs.
         "notifications_unread": cache(lambda: notifications_unread_count(user)),

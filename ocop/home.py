@@ -7,7 +7,7 @@ from .selectors import current_cycle_for
 
 register_nav(NavItem(_("Home"), "home", "house", "ocop.view_home", order=0))
 register_nav(NavItem(_("Cycles"), "cycle-list", "calendar3", "ocop.view_cycle_list", order=10))
-register_nav(NavItem(_("Administrative units"), "unit-list", "diagram-3", "ocop.view_unit", order=90))
+register_nav(NavItem(_("Administrative units"), "unit-list", "diagram-3", "ocop.view_unit", order=90, more=True))
 
 
 def _cycle_panel(user):

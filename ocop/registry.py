@@ -15,6 +15,7 @@ class NavItem:
     icon: str
     permission: str
     order: int = 100
+    more: bool = False  # reference pages (units, score sheets) go under the "More" menu to keep the bar short
 
     @property
     def url(self) -> str:

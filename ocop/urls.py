@@ -33,6 +33,7 @@ urlpatterns = [
     path("evaluation/", include("evaluation.urls")),
     path("certificates/", include("certificates.urls")),
     path("promotion/", include("promotion.urls")),
+    path("dashboard/", include("promotion.urls_dashboard")),
     path("verify/", views_public.verify_search, name="verify-search"),
     path("verify/<path:number>/", views_public.verify, name="verify"),
 ]

@@ -1,0 +1,100 @@
+"""The programme report of a unit: the summary figures and the register of OCOP products, as JSON or as an
+Excel workbook laid out like the tables a district or province sends upward."""
+import io
+
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.utils import get_column_letter
+
+from .selectors_dashboard import Summary, product_register, programme_summary
+
+THIN = Side(style="thin", color="888888")
+BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+
+
+def register_rows(summary: Summary) -> list[dict]:
+    rows = []
+    for c in product_register(summary.unit, summary.today):
+        commune = c.product.commune
+        rows.append({
+            "product": c.product.name, "product_set": c.product.product_set.name, "subject": c.subject.name,
+            "subject_kind": c.subject.get_kind_display(), "commune": commune.name,
+            "district": commune.parent.name if commune.parent_id else "", "star": c.star,
+            "certificate_number": c.number, "issued_on": c.issued_on, "valid_until": c.valid_until,
+        })
+    return rows
+
+
+def report_data(unit, year=None, today=None) -> dict:
+    summary = programme_summary(unit, year, today)
+    data = summary.as_dict()
+    data["register"] = [{**row, "issued_on": row["issued_on"].isoformat(),
+                         "valid_until": row["valid_until"].isoformat()} for row in register_rows(summary)]
+    return data
+
+
+def _table(sheet, row: int, title: str, headers: list[str], lines: list[list]) -> int:
+    sheet.cell(row=row, column=1, value=title).font = Font(bold=True)
+    row += 1
+    for col, header in enumerate(headers, start=1):
+        cell = sheet.cell(row=row, column=col, value=header)
+        cell.font, cell.border = Font(bold=True), BOX
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+    for line in lines:
+        row += 1
+        for col, value in enumerate(line, start=1):
+            sheet.cell(row=row, column=col, value=value).border = BOX
+    return row + 2
+
+
+def report_xlsx(unit, year=None, today=None) -> bytes:
+    summary = programme_summary(unit, year, today)
+    book = Workbook()
+    sheet = book.active
+    sheet.title = _("Summary")[:31]
+    sheet["A1"] = _("REPORT ON THE OCOP PROGRAMME")
+    sheet["A1"].font = Font(bold=True, size=13)
+    sheet["A2"] = _("%(unit)s, year %(year)s, figures on %(date)s") % {
+        "unit": unit.name, "year": summary.year, "date": summary.today.strftime("%d/%m/%Y")}
+    row = 4
+    stars = [[_("%(star)s stars") % {"star": s}, summary.by_star.get(s, 0)] for s in (3, 4, 5)]
+    stars.append([_("Total"), summary.products])
+    row = _table(sheet, row, _("I. OCOP products by star"), [_("Star"), _("Products")], stars)
+    kinds = [[k["label"], k["subjects"], k["products"]] for k in summary.by_kind]
+    kinds.append([_("Total"), summary.subjects, summary.products])
+    row = _table(sheet, row, _("II. Subjects holding OCOP products"), [_("Kind of subject"), _("Subjects"),
+                                                                      _("Products")], kinds)
+    row = _table(sheet, row, _("III. OCOP products by sector"), [_("Sector"), _("Products")],
+                 [[s["sector"], s["products"]] for s in summary.by_sector])
+    row = _table(sheet, row, _("IV. Communes"), [_("Indicator"), _("Number")], [
+        [_("Communes with an OCOP product"), summary.communes_with_product],
+        [_("Communes in the unit"), summary.communes],
+        [_("New products this year"), summary.new_this_year],
+        [_("Re-recognised this year"), summary.re_recognised],
+        [_("Upgraded this year"), summary.upgraded],
+        [_("Certificates ending in the next 6 months"), summary.expiring_6_months]])
+    _table(sheet, row, _("V. Targets of the year"), [_("Indicator"), pgettext("target", "Planned"), _("Achieved"), _("% of plan")],
+           [[str(t.label), t.planned, t.actual, t.percent] for t in summary.targets])
+    for col, width in zip("ABCD", (48, 14, 14, 12), strict=True):
+        sheet.column_dimensions[col].width = width
+
+    register = book.create_sheet(_("OCOP products")[:31])
+    headers = [_("No."), _("Product"), _("Product set"), _("Subject"), _("Kind of subject"), _("Commune"),
+               _("District"), _("Star"), _("Certificate number"), _("Issued on"), _("Valid until")]
+    register.append(headers)
+    for cell in register[1]:
+        cell.font, cell.border = Font(bold=True), BOX
+    for number, line in enumerate(register_rows(summary), start=1):
+        register.append([number, line["product"], line["product_set"], line["subject"], line["subject_kind"],
+                         line["commune"], line["district"], line["star"], line["certificate_number"],
+                         line["issued_on"], line["valid_until"]])
+        register.cell(row=number + 1, column=10).number_format = "DD/MM/YYYY"
+        register.cell(row=number + 1, column=11).number_format = "DD/MM/YYYY"
+    register.freeze_panes = "A2"
+    for col, width in enumerate((6, 36, 30, 34, 20, 20, 20, 6, 18, 12, 12), start=1):
+        register.column_dimensions[get_column_letter(col)].width = width
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

@@ -1,0 +1,87 @@
+"""The programme dashboard of a unit, and its report downloads (Excel, JSON)."""
+import json
+
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
+from ocop.downloads import XLSX_TYPE
+from ocop.models import AdministrativeUnit
+from ocop.permissions import permission_required
+from ocop.rules import is_system_admin, unit_within_scope
+
+from . import rules_dashboard  # noqa: F401  (registers promotion.view_dashboard)
+from .reports import report_data, report_xlsx
+from .selectors_dashboard import programme_summary
+
+
+def _unit_and_year(request):
+    """The unit asked for (?unit=CODE) when it lies in the user's area, else his own; the year asked for."""
+    user = request.user
+    code = request.GET.get("unit", "").strip()
+    unit = AdministrativeUnit.objects.filter(code=code).first() if code else None
+    if unit is None or not unit_within_scope(user, unit):
+        unit = user.unit if user.unit_id else None
+    if unit is None and is_system_admin(user):
+        unit = AdministrativeUnit.objects.provinces().order_by("name").first()
+    try:
+        year = int(request.GET.get("year", ""))
+    except ValueError:
+        year = timezone.localdate().year
+    year = min(max(year, 2018), timezone.localdate().year + 1)
+    return unit, year
+
+
+def _choices(request, unit):
+    """The units the user may switch to: his own, the districts (or communes) below, and above for admins."""
+    user = request.user
+    top = user.unit if user.unit_id else None
+    if top is None:
+        return list(AdministrativeUnit.objects.provinces().order_by("name"))
+    below = AdministrativeUnit.objects.within(top).exclude(pk=top.pk).filter(parent=top).order_by("name")
+    return [top, *below]
+
+
+@permission_required("promotion.view_dashboard")
+def dashboard(request):
+    unit, year = _unit_and_year(request)
+    if unit is None:
+        return render(request, "promotion/dashboard.html", {"unit": None})
+    summary = programme_summary(unit, year)
+    certificates = reverse("certificates:list")
+    drill = f"{certificates}?unit={unit.code}"
+    chart_data = {
+        "stars": {"labels": [f"{s}★" for s in (3, 4, 5)], "values": [summary.by_star.get(s, 0) for s in (3, 4, 5)],
+                  "links": [f"{drill}&status=in_force&star={s}" for s in (3, 4, 5)]},
+        "kinds": {"labels": [k["label"] for k in summary.by_kind], "values": [k["products"] for k in summary.by_kind],
+                  "links": [f"{drill}&status=in_force&kind={k['kind']}" for k in summary.by_kind]},
+        "sectors": {"labels": [s["sector"] for s in summary.by_sector],
+                    "values": [s["products"] for s in summary.by_sector]},
+        "targets": {"labels": [str(t.label) for t in summary.targets if t.planned],
+                    "planned": [t.planned for t in summary.targets if t.planned],
+                    "actual": [t.actual for t in summary.targets if t.planned]},
+        "labels": {"products": _("OCOP products"), "planned": pgettext("target", "Planned"), "actual": _("Achieved")},
+    }
+    return render(request, "promotion/dashboard.html", {
+        "unit": unit, "year": year, "summary": summary, "drill": drill, "chart_data": chart_data,
+        "units": _choices(request, unit), "years": range(timezone.localdate().year, 2018, -1),
+        "expiring_until": summary.today,
+    })
+
+
+@permission_required("promotion.view_dashboard")
+def report_download(request):
+    unit, year = _unit_and_year(request)
+    if unit is None:
+        return JsonResponse({"error": _("Choose a unit.")}, status=400)
+    if request.GET.get("format") == "json":
+        response = HttpResponse(json.dumps(report_data(unit, year), ensure_ascii=False, indent=1),
+                                content_type="application/json; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="bao-cao-ocop-{unit.code}-{year}.json"'
+        return response
+    response = HttpResponse(report_xlsx(unit, year), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="bao-cao-ocop-{unit.code}-{year}.xlsx"'
+    return response
