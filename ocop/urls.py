@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
 from certificates import views_public
+from promotion import views_public as promotion_public
 
 from . import views
 from .forms_auth import LoginForm
@@ -34,6 +35,11 @@ urlpatterns = [
     path("certificates/", include("certificates.urls")),
     path("promotion/", include("promotion.urls")),
     path("dashboard/", include("promotion.urls_dashboard")),
+    path("catalog/", promotion_public.catalog, name="catalog"),
+    path("catalog/<int:pk>/", promotion_public.catalog_product, name="catalog-product"),
+    path("api/v1/products/", promotion_public.api_products, name="api-products"),
+    path("api/v1/certificates/<path:number>/", promotion_public.api_certificate, name="api-certificate"),
+    path("api/v1/openapi.json", promotion_public.api_openapi, name="api-openapi"),
     path("verify/", views_public.verify_search, name="verify-search"),
     path("verify/<path:number>/", views_public.verify, name="verify"),
 ]

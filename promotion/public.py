@@ -1,0 +1,71 @@
+"""What the public may read: certified products (a certificate in force) with their holder, star, validity and
+where to buy them. Nothing private: no tax code, no representative, no phone, no file, no score."""
+import datetime
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from certificates.models import Certificate
+from ocop.models import AdministrativeUnit
+from ocop.text import fold
+
+from .models import Booth, Listing, PromotionEvent, SalesPoint
+
+PUBLIC_CERTIFICATE_FIELDS = (
+    "number", "star", "issued_on", "valid_until", "revoked_on", "superseded_by", "decision_number", "decision_date",
+    "level", "authority_name", "issuing_unit__name",
+    "product__name", "product__description", "product__has_traceability", "product__commune__name",
+    "product__commune__parent__name", "product__commune__parent__parent__name",
+    "product__product_set__number", "product__product_set__name", "product__product_set__sector",
+    "subject__name", "subject__kind",
+)
+
+
+def certified(today: datetime.date | None = None) -> QuerySet:
+    """One row per certified product: its certificate in force, with what the catalogue shows."""
+    return (Certificate.objects.in_force(today=today or timezone.localdate())
+            .select_related("product__product_set", "product__commune__parent__parent", "subject", "issuing_unit")
+            .only(*PUBLIC_CERTIFICATE_FIELDS, "product_id", "subject_id", "issuing_unit_id"))
+
+
+def certified_filtered(params, today=None) -> QuerySet:
+    """Filters shared by the catalogue page and the API: q (accents optional), province (code), star, sector,
+    product set (number)."""
+    qs = certified(today)
+    words = fold(params.get("q", "")).split()
+    for word in words[:8]:
+        qs = qs.filter(Q(product__search_text__contains=word) | Q(subject__search_text__contains=word))
+    province = (params.get("province") or "").strip()
+    if province:
+        unit = AdministrativeUnit.objects.filter(code=province).first()
+        qs = qs.filter(product__commune__path__startswith=unit.path) if unit else qs.none()
+    star = params.get("star")
+    if star in ("3", "4", "5"):
+        qs = qs.filter(star=int(star))
+    sector = (params.get("sector") or "").strip()
+    if sector:
+        qs = qs.filter(product__product_set__sector=sector)
+    product_set = params.get("set")
+    if product_set and str(product_set).isdigit():
+        qs = qs.filter(product__product_set__number=int(product_set))
+    return qs.order_by("-star", "product__name", "pk")
+
+
+def where_to_buy(product, today: datetime.date | None = None) -> dict:
+    today = today or timezone.localdate()
+    return {
+        "sales_points": list(SalesPoint.objects.filter(products=product)
+                             .filter(Q(closed_on__isnull=True) | Q(closed_on__gte=today))
+                             .select_related("commune__parent").order_by("name")),
+        "listings": list(Listing.objects.filter(product=product).order_by("platform")),
+        "fairs": list(PromotionEvent.objects.filter(
+            booths__products=product, booths__status=Booth.Status.REGISTERED, ends_on__gte=today)
+            .distinct().order_by("starts_on")),
+    }
+
+
+def provinces_with_products(today=None) -> list:
+    """Provinces that have at least one certified product, for the filter."""
+    paths = set(certified(today).values_list("product__commune__path", flat=True).distinct())
+    roots = {path.split("/")[0] for path in paths}
+    return list(AdministrativeUnit.objects.filter(path__in=[f"{root}/" for root in roots]).order_by("name"))
