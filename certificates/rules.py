@@ -1,7 +1,7 @@
 """Who may do what with certificates (django-rules)."""
 import rules
 
-from ocop.rules import is_official, is_subject_rep, is_system_admin, unit_within_scope
+from ocop.rules import is_official, is_province_staff, is_subject_rep, is_system_admin, unit_within_scope
 
 
 @rules.predicate
@@ -35,3 +35,6 @@ rules.add_perm("certificates.revoke_certificate", at_issuing_level)
 rules.add_perm("certificates.issue_for_decision", issues_for_decision)
 rules.add_perm("certificates.view_expiry", is_official)
 rules.add_perm("certificates.renew_certificate", official_of_holder | represents_holder)
+
+
+rules.add_perm("certificates.import_register", is_system_admin | is_province_staff)

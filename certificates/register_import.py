@@ -1,0 +1,241 @@
+"""Import a province's existing Excel register of OCOP products: subjects, products and certificates.
+
+One sheet, a header row, one row per certificate. Columns (Vietnamese headers as officials write them, or the
+English keys; order free, extra columns ignored):
+
+    product        Tên sản phẩm          required
+    product_set    Bộ sản phẩm           required, the set's number 1-26
+    subject        Chủ thể               required
+    kind           Loại hình             required: Hợp tác xã, Tổ hợp tác, Doanh nghiệp, Hộ kinh doanh (or the keys)
+    tax_code       Mã số thuế            10 digits, or 10-3 for a branch; empty for a cooperative group
+    representative Người đại diện        required
+    commune        Mã xã                 required, the commune's code
+    star           Hạng sao              required, 3 to 5
+    number         Số giấy chứng nhận    required, unique for the issuing authority
+    decision       Số quyết định         required
+    decision_date  Ngày quyết định       required, dd/mm/yyyy (or an Excel date)
+    issued_on      Ngày cấp              dd/mm/yyyy; the decision's date when empty
+    authority      Cơ quan cấp           the issuing unit's code (province or district)
+    signer         Người ký              optional ("UBND <authority>" when empty)
+
+A subject is matched by its tax code, else by its name in the commune; a product by its name for that
+subject; otherwise they are created. A dry run does all the work inside a transaction and rolls it back,
+so what it reports is exactly what the import will do. Any refused row refuses the whole file.
+"""
+import datetime
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+from openpyxl import load_workbook
+
+from evaluation.enums import EvaluationLevel
+from ocop.enums import UnitLevel
+from ocop.models import AdministrativeUnit
+from ocop.text import fold
+from products.models import Product, ProductSet
+from subjects.enums import SubjectKind
+from subjects.models import Subject
+
+from .models import Certificate
+from .services import certificate_register
+
+COLUMNS = {
+    "product": ["tên sản phẩm", "sản phẩm"], "product_set": ["bộ sản phẩm", "nhóm sản phẩm"],
+    "subject": ["chủ thể", "tên chủ thể"], "kind": ["loại hình", "loại hình chủ thể"],
+    "tax_code": ["mã số thuế", "mã số doanh nghiệp"], "representative": ["người đại diện", "đại diện"],
+    "commune": ["mã xã"], "star": ["hạng sao", "số sao"], "number": ["số giấy chứng nhận", "số gcn"],
+    "decision": ["số quyết định"], "decision_date": ["ngày quyết định"], "issued_on": ["ngày cấp"],
+    "authority": ["cơ quan cấp", "mã cơ quan cấp"], "signer": ["người ký"],
+}
+REQUIRED = ["product", "product_set", "subject", "kind", "representative", "commune", "star", "number", "decision",
+            "decision_date", "authority"]
+LEVEL_OF_UNIT = {UnitLevel.PROVINCE: EvaluationLevel.PROVINCE, UnitLevel.DISTRICT: EvaluationLevel.DISTRICT,
+                 UnitLevel.COMMUNE: EvaluationLevel.COMMUNE}
+
+
+@dataclass
+class RowResult:
+    line: int
+    product: str = ""
+    outcome: str = ""            # "imported" or "refused"
+    subject: str = ""            # "created" / "matched"
+    product_action: str = ""     # "created" / "matched"
+    errors: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ImportResult:
+    rows: list[RowResult] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # problems of the file itself
+    committed: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and all(not r.errors for r in self.rows)
+
+    def count(self, **match) -> int:
+        return sum(1 for r in self.rows if all(getattr(r, k) == v for k, v in match.items()))
+
+
+class _DryRun(Exception):
+    pass
+
+
+def _header_map(header: list) -> tuple[dict[str, int], list[str]]:
+    positions, errors = {}, []
+    names = [fold(str(h or "")) for h in header]
+    for key, aliases in COLUMNS.items():
+        for i, name in enumerate(names):
+            if name == key or name in {fold(a) for a in aliases}:
+                positions[key] = i
+                break
+    missing = [COLUMNS[k][0].capitalize() for k in REQUIRED if k not in positions]
+    if missing:
+        errors.append(_("Missing columns: %(columns)s.") % {"columns": ", ".join(missing)})
+    return positions, errors
+
+
+def _date(value, label: str, errors: list[str]) -> datetime.date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    try:
+        return datetime.datetime.strptime(str(value).strip(), "%d/%m/%Y").date()
+    except ValueError:
+        errors.append(_("%(column)s “%(value)s” is not a date dd/mm/yyyy.") % {"column": label, "value": value})
+        return None
+
+
+def _kind(value) -> str | None:
+    folded = fold(str(value or ""))
+    for kind in SubjectKind:
+        if folded in (kind.value, fold(str(kind.label))):
+            return kind.value
+    return None
+
+
+def _row(line, cells, positions, units, sets, seen_numbers, by) -> RowResult:
+    def get(key):
+        i = positions.get(key)
+        value = cells[i] if i is not None and i < len(cells) else None
+        return value.strip() if isinstance(value, str) else value
+
+    result = RowResult(line=line, product=str(get("product") or ""))
+    errors = result.errors
+    for key in REQUIRED:
+        if get(key) in (None, ""):
+            errors.append(_("%(column)s is empty.") % {"column": COLUMNS[key][0].capitalize()})
+    if errors:
+        return result
+    commune = units.get(str(get("commune")))
+    if commune is None or commune.level != UnitLevel.COMMUNE:
+        errors.append(_("No commune has the code “%(code)s”.") % {"code": get("commune")})
+    authority = units.get(str(get("authority")))
+    if authority is None:
+        errors.append(_("No unit has the code “%(code)s” (issuing authority).") % {"code": get("authority")})
+    kind = _kind(get("kind"))
+    if kind is None:
+        errors.append(_("Unknown kind of subject “%(value)s”.") % {"value": get("kind")})
+    try:
+        product_set = sets.get(int(get("product_set")))
+    except (TypeError, ValueError):
+        product_set = None
+    if product_set is None:
+        errors.append(_("Product set “%(value)s” is not a number from 1 to 26.") % {"value": get("product_set")})
+    try:
+        star = int(get("star"))
+    except (TypeError, ValueError):
+        star = None
+    if star not in (3, 4, 5):
+        errors.append(_("Star “%(value)s”: a certificate is for 3, 4 or 5 stars.") % {"value": get("star")})
+    decision_date = _date(get("decision_date"), _("Decision date"), errors)
+    issued_on = _date(get("issued_on"), _("Issued on"), errors) or decision_date
+    number = str(get("number"))
+    key = (str(get("authority")), number)
+    if key in seen_numbers:
+        errors.append(_("Certificate number %(number)s is repeated on line %(line)s.") % {
+            "number": number, "line": seen_numbers[key]})
+    seen_numbers.setdefault(key, line)
+    if errors:
+        return result
+    if Certificate.objects.filter(issuing_unit=authority, number=number).exists():
+        errors.append(_("Certificate number %(number)s of %(unit)s is already recorded.") % {
+            "number": number, "unit": authority.name})
+        return result
+
+    tax_code = str(get("tax_code") or "").strip()
+    subject = Subject.objects.filter(tax_code=tax_code).first() if tax_code else None
+    subject = subject or Subject.objects.filter(name=get("subject"), commune=commune).first()
+    try:
+        with transaction.atomic():
+            if subject is None:
+                subject = Subject(name=get("subject"), kind=kind, tax_code=tax_code,
+                                  legal_representative=get("representative"), commune=commune)
+                subject.full_clean()
+                subject.save()
+                result.subject = "created"
+            else:
+                result.subject = "matched"
+            product = Product.objects.filter(subject=subject, name=get("product")).first()
+            if product is None:
+                product = Product(subject=subject, product_set=product_set, name=get("product"), commune=commune)
+                product.full_clean()
+                product.save()
+                result.product_action = "created"
+            else:
+                result.product_action = "matched"
+            certificate_register(
+                product=product, star=star, number=number, decision_number=str(get("decision")),
+                decision_date=decision_date, signer=str(get("signer") or f"UBND {authority.name}"),
+                level=LEVEL_OF_UNIT.get(authority.level, EvaluationLevel.PROVINCE), issued_on=issued_on,
+                issuing_unit=authority, by=by, render=False)
+    except ValidationError as exc:
+        errors.extend(exc.messages)
+    result.outcome = "refused" if errors else "imported"
+    return result
+
+
+def register_import(fileobj, *, by=None, commit: bool = False) -> ImportResult:
+    """Read the register and import it (commit=True) or only report what would happen (a dry run).
+
+    All or nothing: when any row is refused, nothing is written even with commit=True.
+    """
+    result = ImportResult()
+    try:
+        book = load_workbook(fileobj, read_only=True, data_only=True)
+    except Exception:  # noqa: BLE001 — openpyxl raises many kinds on a file that is not a workbook
+        result.errors.append(_("The file is not an Excel workbook (.xlsx)."))
+        return result
+    rows = book.worksheets[0].iter_rows(values_only=True)
+    header = next(rows, None)
+    if not header:
+        result.errors.append(_("The first sheet is empty."))
+        return result
+    positions, errors = _header_map(list(header))
+    if errors:
+        result.errors.extend(errors)
+        return result
+    data = [(line, list(cells)) for line, cells in enumerate(rows, start=2) if any(c not in (None, "") for c in cells)]
+    if not data:
+        result.errors.append(_("The register has no rows under its header."))
+        return result
+    codes = {str(cells[i]) for _line, cells in data for i in (positions["commune"], positions["authority"])
+             if i < len(cells) and cells[i] is not None}
+    units = {u.code: u for u in AdministrativeUnit.objects.filter(code__in=codes)}
+    sets = {s.number: s for s in ProductSet.objects.all()}
+    seen: dict = {}
+    try:
+        with transaction.atomic():
+            for line, cells in data:
+                result.rows.append(_row(line, cells, positions, units, sets, seen, by))
+            if not (commit and result.ok):
+                raise _DryRun
+    except _DryRun:
+        return result
+    result.committed = True
+    return result

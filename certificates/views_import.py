@@ -1,0 +1,60 @@
+"""Importing a province's existing Excel register: upload, dry run row by row, then confirm."""
+import uuid
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from ocop.permissions import permission_required
+from ocop.uploads import validate_upload
+
+from .register_import import COLUMNS, REQUIRED, register_import
+
+SESSION_KEY = "certificates.register_import"
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("certificates.import_register")
+def register_import_view(request):
+    """GET: the form and the expected columns. POST with a file: the dry run. POST with confirm: the import."""
+    context = {"columns": [(key, COLUMNS[key][0].capitalize(), key in REQUIRED) for key in COLUMNS]}
+    if request.method == "POST" and request.POST.get("confirm"):
+        pending = request.session.get(SESSION_KEY)
+        if not pending or pending.get("token") != request.POST.get("confirm"):
+            messages.error(request, _("The checked file is no longer available: upload it again."))
+            return redirect("certificates:import")
+        with default_storage.open(pending["path"], "rb") as handle:
+            result = register_import(handle, by=request.user, commit=True)
+        if result.committed:
+            default_storage.delete(pending["path"])
+            del request.session[SESSION_KEY]
+            messages.success(request, _("%(count)s certificates were imported.") % {"count": len(result.rows)})
+            return redirect("certificates:list")
+        context.update(result=result, name=pending.get("name"))
+        messages.error(request, _("Nothing was imported: the register changed since the check. Correct the rows "
+                                  "below and upload the file again."))
+        return render(request, "certificates/import.html", context)
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            context["error"] = _("Choose the register's Excel file.")
+            return render(request, "certificates/import.html", context, status=400)
+        try:
+            validate_upload(upload, allowed=("xlsx",))
+        except ValidationError as exc:
+            context["error"] = " ".join(exc.messages)
+            return render(request, "certificates/import.html", context, status=400)
+        content = upload.read()
+        result = register_import(ContentFile(content), by=request.user, commit=False)
+        context.update(result=result, name=upload.name)
+        if result.ok:
+            token = uuid.uuid4().hex
+            path = default_storage.save(f"private/imports/{token}.xlsx", ContentFile(content))
+            request.session[SESSION_KEY] = {"token": token, "path": path, "name": upload.name}
+            context["token"] = token
+        return render(request, "certificates/import.html", context)
+    return render(request, "certificates/import.html", context)
