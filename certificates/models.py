@@ -139,6 +139,9 @@ class CertificateNotice(models.Model):
         verbose_name = _("expiry notice")
         verbose_name_plural = _("expiry notices")
         constraints = [models.UniqueConstraint(fields=["certificate", "window_days"], name="notice_unique_window")]
+        # Each run looks for the notices not emailed yet: few among many, as notices pile up over the years.
+        indexes = [models.Index(fields=["created_at"], condition=Q(emailed_at__isnull=True),
+                                name="notice_not_emailed_idx")]
 
     def __str__(self):
         return f"{self.certificate} · {self.window_days}"
