@@ -1,0 +1,62 @@
+"""Django admin for certificates, their numbering, notices, rendering jobs and renewals."""
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from .models import Certificate, CertificateNotice, CertificateSequence, RenderChunk, RenderJob, Renewal
+
+
+@admin.register(Certificate)
+class CertificateAdmin(admin.ModelAdmin):
+    list_display = ["number", "product", "subject", "star", "issued_on", "valid_until", "status_label"]
+    list_filter = ["star", "level", "issued_on"]
+    search_fields = ["number", "product__search_text", "subject__search_text", "decision_number"]
+    list_select_related = ["product", "subject"]
+    autocomplete_fields = ["product", "subject", "issuing_unit"]
+    raw_id_fields = ["recognition", "decision", "superseded_by", "revoked_by"]
+    readonly_fields = ["pdf", "pdf_fingerprint", "created_at"]
+    date_hierarchy = "issued_on"
+    show_full_result_count = False  # no second COUNT(*) over the whole register on every page
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_status()
+
+    @admin.display(description=_("Status"), ordering="valid_until")
+    def status_label(self, obj):
+        return obj.status_display
+
+
+@admin.register(CertificateNotice)
+class CertificateNoticeAdmin(admin.ModelAdmin):
+    list_display = ["certificate", "window_days", "created_at", "emailed_at"]
+    list_filter = ["window_days"]
+    search_fields = ["certificate__number"]
+    list_select_related = ["certificate"]
+    raw_id_fields = ["certificate"]
+
+
+@admin.register(CertificateSequence)
+class CertificateSequenceAdmin(admin.ModelAdmin):
+    list_display = ["issuing_unit", "year", "last"]
+    list_select_related = ["issuing_unit"]
+    raw_id_fields = ["issuing_unit"]
+
+
+class RenderChunkInline(admin.TabularInline):
+    model = RenderChunk
+    extra = 0
+    readonly_fields = ["size", "finished_at", "certificate_ids"]
+
+
+@admin.register(RenderJob)
+class RenderJobAdmin(admin.ModelAdmin):
+    list_display = ["pk", "decision", "status", "total", "created_at", "finished_at"]
+    list_filter = ["status"]
+    raw_id_fields = ["decision", "requested_by"]
+    inlines = [RenderChunkInline]
+
+
+@admin.register(Renewal)
+class RenewalAdmin(admin.ModelAdmin):
+    list_display = ["certificate", "kind", "dossier", "started_by", "started_at"]
+    list_filter = ["kind"]
+    raw_id_fields = ["certificate", "dossier", "started_by"]
