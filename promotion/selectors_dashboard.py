@@ -74,19 +74,25 @@ class Summary:
         }
 
 
-def certificates_in_unit(unit: AdministrativeUnit) -> QuerySet:
-    return Certificate.objects.filter(product__commune__path__startswith=unit.path)
+def unit_ids(unit: AdministrativeUnit) -> list[int]:
+    """The unit's units as a list of ids (a few hundred for a province): PostgreSQL then reaches the products
+    through their commune index instead of scanning every product to join it to the units' paths."""
+    return list(AdministrativeUnit.objects.within(unit).values_list("pk", flat=True))
 
 
-def ocop_products(unit: AdministrativeUnit, today: datetime.date) -> QuerySet:
+def certificates_in_unit(unit: AdministrativeUnit, ids: list[int] | None = None) -> QuerySet:
+    return Certificate.objects.filter(product__commune_id__in=unit_ids(unit) if ids is None else ids)
+
+
+def ocop_products(unit: AdministrativeUnit, today: datetime.date, ids: list[int] | None = None) -> QuerySet:
     """The certificates in force in the unit: one per OCOP product (a renewal supersedes the old one)."""
-    return certificates_in_unit(unit).in_force(today=today)
+    return certificates_in_unit(unit, ids).in_force(today=today)
 
 
-def _issued_in_year(unit, year):
+def _issued_in_year(unit, year, ids=None):
     earlier = Certificate.objects.filter(product=OuterRef("product"), issued_on__lt=OuterRef("issued_on"))
     previous_star = earlier.order_by("-issued_on").values("star")[:1]
-    return (certificates_in_unit(unit).filter(issued_on__year=year, revoked_on__isnull=True)
+    return (certificates_in_unit(unit, ids).filter(issued_on__year=year, revoked_on__isnull=True)
             .annotate(had_before=Exists(earlier),
                       previous_star=Subquery(previous_star, output_field=IntegerField())))
 
@@ -102,7 +108,8 @@ def programme_summary(unit: AdministrativeUnit, year: int | None = None,
     today = today or timezone.localdate()
     year = year or today.year
     summary = Summary(unit=unit, year=year, today=today)
-    in_force = ocop_products(unit, today)
+    ids = unit_ids(unit)
+    in_force = ocop_products(unit, today, ids)
 
     totals = in_force.aggregate(products=Count("product", distinct=True), subjects=Count("subject", distinct=True),
                                 communes=Count("product__commune", distinct=True,
@@ -126,7 +133,7 @@ def programme_summary(unit: AdministrativeUnit, year: int | None = None,
         for row in in_force.values("product__product_set__number", "product__product_set__name")
         .annotate(n=Count("product", distinct=True)).order_by("product__product_set__number")]
 
-    issued = _issued_in_year(unit, year).aggregate(
+    issued = _issued_in_year(unit, year, ids).aggregate(
         new=Count("product", distinct=True, filter=Q(had_before=False)),
         new_4=Count("product", distinct=True, filter=Q(had_before=False, star__gte=4)),
         again=Count("product", distinct=True, filter=Q(had_before=True)),
