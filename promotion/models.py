@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from ocop.models import AdministrativeUnit
 from products.models import Product
@@ -79,6 +80,20 @@ class Booth(models.Model):
     def __str__(self):
         return f"{self.event} · {self.subject}"
 
+    @property
+    def status_label(self) -> str:
+        """The status as the pages name it: "Registered" alone is also the label of a date, hence a context."""
+        return {
+            self.Status.INVITED: pgettext("booth status", "Invited"),
+            self.Status.REGISTERED: pgettext("booth status", "Registered"),
+            self.Status.DECLINED: pgettext("booth status", "Declined"),
+        }[self.status]
+
+    @property
+    def has_results(self) -> bool:
+        """Whether sales or contracts have been recorded (the event can then no longer be deleted)."""
+        return self.sales is not None or self.contracts is not None
+
 
 class SalesPoint(models.Model):
     """An OCOP sales point or centre (điểm bán, trung tâm OCOP) and the products it carries."""
@@ -102,6 +117,9 @@ class SalesPoint(models.Model):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("promotion:salespoint-detail", args=[self.pk])
 
 
 class Listing(models.Model):
@@ -143,6 +161,9 @@ class TrainingEvent(models.Model):
 
     def __str__(self):
         return self.topic
+
+    def get_absolute_url(self):
+        return reverse("promotion:training-edit", args=[self.pk])
 
 
 class TargetMetric(models.TextChoices):

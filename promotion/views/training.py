@@ -1,0 +1,58 @@
+"""Training events (tập huấn): the list of the user's area with the participants in total, creating and
+changing them."""
+import copy
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, Sum
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from ocop.permissions import permission_required
+from ocop.selectors import audit_trail_for
+
+from .. import services
+from ..forms import TrainingFilterForm, TrainingForm
+from ..selectors import training_list, trainings_visible_to
+from .common import list_context, saved_by
+
+LIST_SORTS = {"date": "held_on", "topic": "topic", "unit": "unit__path", "participants": "participants_count"}
+
+
+@permission_required("promotion.view_training_list")
+def training_list_view(request):
+    form = TrainingFilterForm(request.GET or None)
+    qs = training_list(user=request.user)
+    if form.is_valid():
+        for word in form.cleaned_data["q"].split():
+            qs = qs.filter(Q(topic__icontains=word) | Q(place__icontains=word))
+        if form.cleaned_data["year"]:
+            qs = qs.filter(held_on__year=form.cleaned_data["year"])
+    total = qs.aggregate(total=Sum("participants_count"))["total"] or 0
+    return render(request, "promotion/training_list.html", list_context(
+        request, qs, LIST_SORTS, "-date", form=form, tab="training", participants_total=total,
+        filtered=any(request.GET.get(k) for k in ("q", "year")),
+        can_add=request.user.has_perm("promotion.add_training")))
+
+
+def _training_form(request, training=None):
+    form = TrainingForm(request.POST or None, instance=copy.copy(training) if training else None, user=request.user)
+    if saved_by(request, form, lambda: services.training_save(
+            training=training, data=form.data_for_service(), subjects=form.cleaned_data["subjects"], by=request.user),
+            _("The training event was saved.")) is not None:
+        return redirect("promotion:training-list")
+    return render(request, "promotion/training_form.html", {
+        "form": form, "training": training, "tab": "training",
+        "audit": audit_trail_for(training)[:50] if training else None})
+
+
+@permission_required("promotion.add_training")
+def training_create(request):
+    return _training_form(request)
+
+
+@permission_required("promotion.view_training_list")
+def training_edit(request, pk):
+    training = get_object_or_404(trainings_visible_to(request.user).select_related("unit"), pk=pk)
+    if not request.user.has_perm("promotion.change_training", training):
+        raise PermissionDenied
+    return _training_form(request, training)
