@@ -21,7 +21,7 @@ def render_certificate_pdf(certificate_id: int) -> None:
         certificate_pdf(certificate)
 
 
-def render_job_start(*, certificate_ids: list[int], decision=None, by=None) -> RenderJob:
+def render_job_start(*, certificate_ids: list[int], decision=None, by=None, batch_size: int = BATCH_SIZE) -> RenderJob:
     """Create the job and its chunks, then queue the chunks once the transaction commits."""
     ids = sorted(certificate_ids)
     with transaction.atomic():
@@ -29,8 +29,8 @@ def render_job_start(*, certificate_ids: list[int], decision=None, by=None) -> R
                                        total=len(ids), status=RenderJob.Status.QUEUED if ids else RenderJob.Status.DONE,
                                        finished_at=None if ids else timezone.now())
         chunks = RenderChunk.objects.bulk_create([
-            RenderChunk(job=job, certificate_ids=ids[i:i + BATCH_SIZE], size=len(ids[i:i + BATCH_SIZE]))
-            for i in range(0, len(ids), BATCH_SIZE)])
+            RenderChunk(job=job, certificate_ids=ids[i:i + batch_size], size=len(ids[i:i + batch_size]))
+            for i in range(0, len(ids), batch_size)])
         chunk_ids = [c.pk for c in chunks]
         transaction.on_commit(lambda: [render_chunk.delay(chunk_id) for chunk_id in chunk_ids])
     return job
