@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django.utils.translation import pgettext
 
 from ocop.models import AdministrativeUnit
@@ -58,7 +59,7 @@ class Booth(models.Model):
 
     class Status(models.TextChoices):
         INVITED = "invited", _("Invited")
-        REGISTERED = "registered", _("Registered")
+        REGISTERED = "registered", pgettext_lazy("booth status", "Registered")
         DECLINED = "declined", _("Declined")
 
     event = models.ForeignKey(PromotionEvent, on_delete=models.CASCADE, related_name="booths")

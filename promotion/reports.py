@@ -75,7 +75,8 @@ def report_xlsx(unit, year=None, today=None) -> bytes:
         [_("Re-recognised this year"), summary.re_recognised],
         [_("Upgraded this year"), summary.upgraded],
         [_("Certificates ending in the next 6 months"), summary.expiring_6_months]])
-    _table(sheet, row, _("V. Targets of the year"), [_("Indicator"), pgettext("target", "Planned"), _("Achieved"), _("% of plan")],
+    _table(sheet, row, _("V. Targets of the year"),
+           [_("Indicator"), pgettext("target", "Planned"), _("Achieved"), _("Share of plan (%)")],
            [[str(t.label), t.planned, t.actual, t.percent] for t in summary.targets])
     for col, width in zip("ABCD", (48, 14, 14, 12), strict=True):
         sheet.column_dimensions[col].width = width

@@ -447,8 +447,8 @@ def test_finalised_session_shows_no_agenda_forms(client_for, provincial):
 def test_council_member_has_the_scoring_entry_and_his_waiting_scorecards_on_home(client_for, provincial, users):
     answer_all(provincial.card(users["hoidong.2"]))
     page = client_for("hoidong.2").get("/").content.decode()
-    assert '<i class="bi bi-pencil-square"></i> Chấm điểm</a>' in page
-    assert '<i class="bi bi-award"></i> Hội đồng</a>' in page
+    assert '<i class="bi bi-pencil-square nav-icon"></i> Chấm điểm</a>' in page
+    assert '<i class="bi bi-award nav-icon"></i> Hội đồng</a>' in page
     assert 'data-testid="panel-scoring"' in page
     assert f"{CRITERIA_COUNT}/{CRITERIA_COUNT} tiêu chí" in page and f"0/{CRITERIA_COUNT} tiêu chí" in page
 

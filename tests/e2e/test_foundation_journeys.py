@@ -2,14 +2,14 @@
 import pytest
 
 
-OFFICIAL_NAV = ["Trang chủ", "Chu trình OCOP", "Chủ thể", "Ý tưởng sản phẩm", "Sản phẩm", "Hội đồng",
-                "Phiếu đánh giá", "Giấy chứng nhận", "Đơn vị hành chính"]
+OFFICIAL_NAV = ["Trang chủ", "Tổng hợp", "Chu trình OCOP", "Chủ thể", "Ý tưởng sản phẩm", "Sản phẩm", "Hội đồng",
+                "Giấy chứng nhận", "Xúc tiến thương mại", "Thêm"]
 
 
 @pytest.mark.parametrize(("username", "role", "nav"), [
     ("tinh.backan", "Văn phòng OCOP tỉnh", OFFICIAL_NAV),
     ("huyen.bachthong", "Cán bộ huyện/xã", OFFICIAL_NAV),
-    ("hoidong.1", "Thành viên hội đồng", ["Trang chủ", "Hội đồng", "Phiếu đánh giá", "Chấm điểm"]),
+    ("hoidong.1", "Thành viên hội đồng", ["Trang chủ", "Hội đồng", "Chấm điểm", "Thêm"]),
     ("htx.thienan", "Đại diện chủ thể", ["Trang chủ", "Chủ thể", "Ý tưởng sản phẩm", "Sản phẩm", "Giấy chứng nhận"]),
 ])
 def test_demo_user_logs_in_to_a_vietnamese_home(demo, login, username, role, nav):
