@@ -27,6 +27,32 @@ def private_file_response(fieldfile, *, download_name: str, file_type: str | Non
     return response
 
 
+def attachment_response(content: bytes, *, filename: str, content_type: str) -> HttpResponse:
+    """A file generated for the user who asked (an export, a PDF): downloaded, and kept by no cache (it holds
+    what his scope lets him see, often names, phones and unpublished scores)."""
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _text_cell(sheet, value):
+    """The value; user text that starts with "=" as a text cell (openpyxl would store it as a formula, which
+    Excel runs when the file is opened: =HYPERLINK(...) typed as a subject's name)."""
+    if not (isinstance(value, str) and value.startswith("=")):
+        return value
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.data_type = "s"
+    return cell
+
+
+def keep_text_as_text(cells) -> None:
+    """In a worksheet filled with append(), turn back into text the cells that user text made formulas."""
+    for cell in cells:
+        if cell.data_type == "f":
+            cell.data_type = "s"
+
+
 def xlsx_response(*, filename: str, sheet_title: str, headers: list[str], rows) -> HttpResponse:
     """An .xlsx workbook with a bold header row, frozen below it, and column widths that fit."""
     workbook = Workbook(write_only=True)
@@ -48,9 +74,7 @@ def xlsx_response(*, filename: str, sheet_title: str, headers: list[str], rows) 
         header_cells.append(cell)
     sheet.append(header_cells)
     for row in buffered:
-        sheet.append(row)
+        sheet.append([_text_cell(sheet, value) for value in row])
     out = io.BytesIO()
     workbook.save(out)
-    response = HttpResponse(out.getvalue(), content_type=XLSX_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return attachment_response(out.getvalue(), filename=filename, content_type=XLSX_TYPE)

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from ocop.downloads import XLSX_TYPE, xlsx_response
+from ocop.downloads import XLSX_TYPE, attachment_response, keep_text_as_text, xlsx_response
 from ocop.listing import paginate, querystring_without, sort_queryset
 from ocop.pdf import render_pdf
 from ocop.permissions import permission_required
@@ -312,6 +312,7 @@ def session_results_xlsx(request, pk):
                _("Spread above the limit"), _("Failed mandatory criteria"), _("Knocked out"), _("Star band"),
                _("Star recognised"), _("Nomination")]
     sheet.append(headers)
+    keep_text_as_text(sheet[1])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     sheet.freeze_panes = "G2"
@@ -334,6 +335,7 @@ def session_results_xlsx(request, pk):
                 ", ".join(result.failed_mandatory), _("Yes") if result.knocked_out else _("No"),
                 row.star_band, row.recognised_star or None, row.nomination,
             ])
+            keep_text_as_text(sheet[sheet.max_row])
             sheet.row_dimensions[sheet.max_row].outlineLevel = 1
             for column in number_columns:
                 sheet.cell(row=sheet.max_row, column=column).number_format = "0.00"
@@ -341,16 +343,11 @@ def session_results_xlsx(request, pk):
         sheet.column_dimensions[letter].width = width
     out = BytesIO()
     workbook.save(out)
-    response = HttpResponse(out.getvalue(), content_type=XLSX_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="ket-qua-{_slug(session)}.xlsx"'
-    return response
+    return attachment_response(out.getvalue(), filename=f"ket-qua-{_slug(session)}.xlsx", content_type=XLSX_TYPE)
 
 
 def _pdf_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return attachment_response(content, filename=filename, content_type="application/pdf")
 
 
 @permission_required("evaluation.view_council_list")
@@ -564,9 +561,7 @@ def session_paper_sheets(request, pk):
 def session_paper_template(request, pk):
     session = _session_with_perm(request, pk, "evaluation.import_paper_scores")
     content = paper_services.paper_template_xlsx(session)
-    response = HttpResponse(content, content_type=XLSX_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="mau-nhap-phieu-{_slug(session)}.xlsx"'
-    return response
+    return attachment_response(content, filename=f"mau-nhap-phieu-{_slug(session)}.xlsx", content_type=XLSX_TYPE)
 
 
 PENDING_IMPORTS = "paper_imports"
