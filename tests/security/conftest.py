@@ -1,0 +1,274 @@
+"""A world of records in three districts, built once per test module, for the security tests.
+
+Bạch Thông ("063") and Na Rì ("066") in Bắc Kạn, Đà Bắc ("150") in Hòa Bình: each area holds a subject with a
+representative, a product with a photo, ideas (sent with their list, submitted, draft), a business plan with
+its document, milestone and support record, a dossier with a document, a district council with an adviser,
+a finalised session with its decision and an open one with the dossier on its agenda, a certificate, a
+rendering job and a notification. Everything is written through the services, on top of what `seed_demo`
+loads (promotion's demo aside: that app is being written and has no record URL in the matrix yet).
+
+The world is built inside one transaction that is rolled back when the module ends; each test runs in a
+savepoint of it (pytest-django's `db`), so what a test writes is undone after it.
+"""
+import datetime
+import io
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.test import Client
+from django.test.utils import override_settings
+
+# The demo logins whose scope the matrix checks (the administrator's scope has no outside), and an officer of
+# Vi Hương commune in Bạch Thông (HTX Thiên An's), whom the world adds: the demo has no commune officer.
+ROLES = ["tinh.backan", "huyen.bachthong", "huyen.nari", "huyen.dabac", "xa.vihuong", "hoidong.1", "htx.thienan"]
+AREAS = ["bachthong", "nari", "dabac"]
+OFFICER = {"bachthong": "huyen.bachthong", "nari": "huyen.nari", "dabac": "huyen.dabac"}
+
+# Score targets of the three members of a scored session (close together: no spread to accept).
+TARGETS = (66, 64, 68)
+
+
+def pdf_upload(name: str = "tai-lieu.pdf") -> SimpleUploadedFile:
+    from products.tests.factories import TINY_PDF
+
+    return SimpleUploadedFile(name, TINY_PDF, content_type="application/pdf")
+
+
+def jpeg_upload(name: str = "anh.jpg") -> SimpleUploadedFile:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8), (11, 110, 79)).save(out, format="JPEG")
+    return SimpleUploadedFile(name, out.getvalue(), content_type="image/jpeg")
+
+
+@dataclass
+class World:
+    media_root: str
+    users: dict
+    areas: dict = field(default_factory=dict)  # area -> SimpleNamespace of its records
+    sheet: object = None
+
+    def client(self, username: str | None = None, **kwargs) -> Client:
+        """A test client, logged in as `username` (anonymous when None)."""
+        client = Client(**kwargs)
+        if username:
+            client.force_login(self.users[username])
+        return client
+
+
+def _user(username, role, unit=None):
+    from ocop.models import User
+
+    return User.objects.create(username=username, role=role, unit=unit, email=f"{username}@example.vn",
+                               first_name="Kiểm", last_name=f"Thử {username}")
+
+
+def new_idea(*, cycle, subject, name, commune, by):
+    """A complete draft idea of set 7 (food) with a photo attached."""
+    from products.models import ProductSet
+    from products.services.ideas import idea_create
+
+    return idea_create(by=by, attachments=[jpeg_upload()], data={
+        "cycle": cycle, "subject": subject, "product_name": name,
+        "product_set": ProductSet.objects.get(number=7), "commune": commune,
+        "raw_material_source": "Nguyên liệu của các hộ trong xã", "local_material_share": 80,
+        "market": "provincial", "expected_star": 3, "support_needed": "Thiết kế bao bì"})
+
+
+def _recognising_council(*, cycle, unit, area, district, product, decision_number, by):
+    """A district council with three new members (chair, member, secretary) whose finalised session
+    recognised the product, and its decision."""
+    from evaluation.demo import _answer_near
+    from evaluation.enums import EvaluationLevel, MemberRole
+    from evaluation.services.councils import council_create, council_member_add, session_assign, session_create
+    from evaluation.services.results import decision_issue, session_finalise
+    from evaluation.services.scoring import scorecard_submit
+    from ocop.enums import Role
+
+    council = council_create(cycle=cycle, level=EvaluationLevel.DISTRICT, unit=unit, by=by,
+                             name=f"Hội đồng đánh giá, phân hạng sản phẩm OCOP huyện {district} năm 2023",
+                             established_by="Quyết định thành lập Hội đồng")
+    members = []
+    for number, role in enumerate([MemberRole.CHAIR, MemberRole.MEMBER, MemberRole.SECRETARY], start=1):
+        user = _user(f"hoidong.{area}.{number}", Role.COUNCIL_MEMBER, unit=unit)
+        members.append(council_member_add(council=council, user=user, role=role, by=by))
+    session = session_create(council=council, held_on=datetime.date(2023, 9, 25), place="Hội trường", by=None)
+    evaluation = session_assign(session=session, product=product, by=None)
+    for member, target in zip(members, TARGETS, strict=True):
+        card = evaluation.scorecards.get(member=member)
+        _answer_near(card, target, member.user)
+        scorecard_submit(scorecard=card, by=member.user)
+    session_finalise(session=session, by=members[0].user)
+    decision = decision_issue(session=session, number=decision_number, signed_on=datetime.date(2023, 10, 10),
+                              signer=f"Chủ tịch UBND huyện {district}", by=None)
+    return council, [m.user for m in members], session, decision
+
+
+def _area(*, officer, subject, product, sent_idea, idea_list, submitted_idea, draft_idea, council,
+          chair, scorer, final_session, decision, certificate, unit, cycle, dossier_cycle, rep_username,
+          open_held_on):
+    """The records of one area that the matrix needs besides those given."""
+    from certificates.tasks import render_job_start
+    from evaluation.services.councils import adviser_add, session_assign, session_create
+    from ocop.enums import Role
+    from ocop.services import notify
+    from products.enums import EvidenceKind, SupportKind
+    from products.services.catalog import (
+        business_plan_create, plan_milestone_save, product_photos_add, support_activity_save,
+    )
+    from products.services.dossiers import dossier_create, dossier_documents_add
+    from subjects.services import subject_representative_add
+
+    rep = _user(rep_username, Role.SUBJECT_REP)
+    link = subject_representative_add(subject=subject, user=rep, position="Giám đốc", by=None)
+    photo = product_photos_add(product=product, files=[jpeg_upload()], caption="Bao bì", by=officer)[0]
+    plan = business_plan_create(idea=sent_idea, summary="Mở rộng vùng nguyên liệu", by=officer,
+                                received_on=datetime.date(2024, 5, 15), document=pdf_upload("phuong-an.pdf"))
+    milestone = plan_milestone_save(plan=plan, title="Hoàn thiện bao bì", due_on=datetime.date(2024, 7, 31),
+                                    done_on=None, by=officer)
+    support = support_activity_save(plan=plan, kind=SupportKind.TRAINING, description="Tập huấn câu chuyện sản phẩm",
+                                    by=officer)
+    dossier = dossier_create(product=product, cycle=dossier_cycle, by=officer)
+    document = dossier_documents_add(dossier=dossier, kind=EvidenceKind.REGISTRATION_FORM,
+                                     files=[pdf_upload("phieu-dang-ky.pdf")], by=officer)[0]
+    adviser = adviser_add(council=council, name="Chuyên gia tư vấn", agency="Sở Nông nghiệp", by=officer)
+    open_session = session_create(council=council, held_on=open_held_on, place="Hội trường", by=None)
+    evaluation = session_assign(session=open_session, product=product, dossier=dossier, by=None)
+    scorecard = evaluation.scorecards.get(member__user=scorer)
+    member = council.members.exclude(user__in=[chair, scorer]).first()
+    job = render_job_start(certificate_ids=[], decision=decision, by=None)
+    notification = notify([officer], kind="security.test", title="Thông báo kiểm thử", url="/")[0]
+    return SimpleNamespace(
+        officer=officer.username, chair=chair.username, scorer=scorer.username,
+        subject=subject, link=link, product=product, photo=photo,
+        idea=sent_idea, idea_list=idea_list, attachment=sent_idea.attachments.first(),
+        submitted_idea=submitted_idea, draft_idea=draft_idea, draft_attachment=draft_idea.attachments.first(),
+        plan=plan, milestone=milestone, support=support, dossier=dossier, document=document,
+        council=council, member=member, adviser=adviser, session=open_session, scorecard=scorecard,
+        final_session=final_session, decision=decision, certificate=certificate, job=job,
+        unit=unit, cycle=cycle, notification=notification,
+    )
+
+
+def build_world(media_root) -> World:
+    from certificates.models import Certificate
+    from certificates.services import certificate_register, certificates_issue_for_decision
+    from evaluation.enums import EvaluationLevel
+    from evaluation.models import Council, CycleRegulation, Decision, Regulation, ScoreSheet, Session
+    from ocop.enums import Role
+    from ocop.models import AdministrativeUnit, Cycle, User
+    from ocop.registry import demo_loaders
+    from products.models import IdeaList, Product, ProductIdea
+    from products.services.ideas import idea_select, idea_submit, ideas_send
+    from subjects.models import Subject
+
+    for loader in demo_loaders(heavy=True):
+        if not loader.__module__.startswith("promotion"):
+            loader(lambda text: None)
+    users = {u.username: u for u in User.objects.select_related("unit")}
+    units = {u.code: u for u in AdministrativeUnit.objects.filter(code__in=["06", "063", "066", "17", "150"])}
+    backan_2023 = Cycle.objects.get(province=units["06"], year=2023)
+    backan_2024 = Cycle.objects.get(province=units["06"], year=2024)
+    hoabinh_2023 = Cycle.objects.get(province=units["17"], year=2023)
+    CycleRegulation.objects.get_or_create(cycle=hoabinh_2023,
+                                          defaults={"regulation": Regulation.objects.get(code="148/QĐ-TTg")})
+    world = World(media_root=str(media_root), users=users, sheet=ScoreSheet.objects.order_by("pk").first())
+    _user("xa.vihuong", Role.LOCAL_OFFICER, unit=AdministrativeUnit.objects.get(code="01843"))
+
+    # Bạch Thông: HTX Dền Vang (not the demo representative's HTX Thiên An), the demo district council.
+    bachthong = users["huyen.bachthong"]
+    den_vang = Subject.objects.get(name="Hợp tác xã Dền Vang")
+    district_council = Council.objects.get(level=EvaluationLevel.DISTRICT, unit=units["063"])
+    world.areas["bachthong"] = _area(
+        officer=bachthong, subject=den_vang,
+        product=Product.objects.get(name="Gạo nếp Khẩu Nua Lương"),
+        sent_idea=ProductIdea.objects.get(product_name="Bánh gio Dền Vang"),
+        idea_list=IdeaList.objects.get(unit=units["063"]),
+        submitted_idea=ProductIdea.objects.get(product_name="Rượu men lá Hợp Giang"),
+        draft_idea=ProductIdea.objects.get(product_name="Mật ong bạc hà An Bình"),
+        council=district_council, chair=users["hoidong.1"], scorer=users["hoidong.2"],
+        final_session=Session.objects.get(council=district_council, status="finalised"),
+        decision=Decision.objects.get(number="1568/QĐ-UBND"),
+        certificate=Certificate.objects.get(product__name="Gạo nếp Khẩu Nua Lương", decision__number="1568/QĐ-UBND"),
+        unit="063", cycle=backan_2024, dossier_cycle=backan_2024, rep_username="daidien.denvang",
+        open_held_on=datetime.date(2023, 12, 5))
+
+    # Na Rì: HTX Tài Hoan's miến dong, Hương Ngàn's idea sent as Na Rì's list, a new district council.
+    nari = users["huyen.nari"]
+    tai_hoan = Subject.objects.get(name="Hợp tác xã Tài Hoan")
+    mien_dong = Product.objects.get(name="Miến dong Tài Hoan")
+    que = idea_select(idea=ProductIdea.objects.get(product_name="Tinh dầu quế Hương Ngàn"), by=nari)
+    nari_list = ideas_send(ideas=[que], by=nari, note="Danh sách ý tưởng huyện Na Rì")
+    submitted = idea_submit(idea=new_idea(cycle=backan_2024, subject=tai_hoan, name="Bánh đa Tài Hoan",
+                                          commune=tai_hoan.commune, by=nari), by=nari)
+    draft = new_idea(cycle=backan_2024, subject=tai_hoan, name="Miến dong ý tưởng Tài Hoan",
+                     commune=tai_hoan.commune, by=nari)
+    council, members, final, decision = _recognising_council(
+        cycle=backan_2023, unit=units["066"], area="nari", district="Na Rì", product=mien_dong,
+        decision_number="1601/QĐ-UBND", by=nari)
+    huong_ngan = Product.objects.get(name="Tinh dầu sả chanh Hương Ngàn")
+    certificate = certificate_register(
+        product=huong_ngan, star=3, number="005/2023/GCN-066", decision_number="1601/QĐ-UBND",
+        decision_date=datetime.date(2023, 10, 10), signer="Chủ tịch UBND huyện Na Rì", level=EvaluationLevel.DISTRICT,
+        issued_on=datetime.date(2023, 10, 10), issuing_unit=units["066"], by=None, render=False)
+    world.areas["nari"] = _area(
+        officer=nari, subject=tai_hoan, product=mien_dong, sent_idea=que, idea_list=nari_list,
+        submitted_idea=submitted, draft_idea=draft, council=council, chair=members[0], scorer=members[1],
+        final_session=final, decision=decision, certificate=certificate, unit="066", cycle=None,
+        dossier_cycle=backan_2024, rep_username="daidien.taihoan", open_held_on=datetime.date(2023, 12, 5))
+
+    # Đà Bắc (Hòa Bình): Bàn Văn Sơn's măng khô becomes a product; a district council recognises it.
+    dabac = users["huyen.dabac"]
+    son = Subject.objects.get(name="Hộ kinh doanh Bàn Văn Sơn")
+    mang = ProductIdea.objects.get(product_name="Măng khô Toàn Sơn")
+    product = mang.product  # created when the idea was selected
+    draft = new_idea(cycle=hoabinh_2023, subject=son, name="Măng chua Toàn Sơn", commune=son.commune, by=dabac)
+    council, members, final, decision = _recognising_council(
+        cycle=hoabinh_2023, unit=units["150"], area="dabac", district="Đà Bắc", product=product,
+        decision_number="2105/QĐ-UBND", by=dabac)
+    certificate = certificates_issue_for_decision(decision=decision, by=None, render=False)[0]
+    world.areas["dabac"] = _area(
+        officer=dabac, subject=son, product=product, sent_idea=mang,
+        idea_list=IdeaList.objects.get(unit=units["150"]),
+        submitted_idea=ProductIdea.objects.get(product_name="Gà sơ chế Tâm Cương"), draft_idea=draft,
+        council=council, chair=members[0], scorer=members[1], final_session=final, decision=decision,
+        certificate=certificate, unit="150", cycle=hoabinh_2023, dossier_cycle=hoabinh_2023,
+        rep_username="daidien.toanson", open_held_on=datetime.date(2023, 12, 6))
+    # Who manages each area's cycle (Na Rì shares Bắc Kạn's, which Bạch Thông's rows already use).
+    for area, manager in (("bachthong", "tinh.backan"), ("nari", None), ("dabac", "admin")):
+        world.areas[area].cycle_manager = manager
+    world.users = {u.username: u for u in User.objects.select_related("unit")}
+    return world
+
+
+@pytest.fixture(scope="module")
+def _world(django_db_setup, django_db_blocker, tmp_path_factory):
+    from ocop.celery import app
+
+    media_root = tmp_path_factory.mktemp("security-media")
+    eager = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    with override_settings(MEDIA_ROOT=media_root, LANGUAGE_CODE="vi",
+                           PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        from django.utils import translation
+
+        with django_db_blocker.unblock(), translation.override("vi"):
+            with transaction.atomic():
+                world = build_world(media_root)
+                yield world
+                transaction.set_rollback(True)
+    app.conf.task_always_eager = eager
+
+
+@pytest.fixture
+def world(_world, db, settings):
+    """The module's world, with this test's settings pointing at its stored files."""
+    from django.core.cache import cache
+
+    settings.MEDIA_ROOT = _world.media_root
+    yield _world
+    cache.clear()  # the public pages' request counts (ocop/throttle.py): none left for the next test
