@@ -8,6 +8,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
+from ocop.downloads import keep_text_as_text
+
 from .selectors_dashboard import Summary, product_register, programme_summary
 
 THIN = Side(style="thin", color="888888")
@@ -91,6 +93,7 @@ def report_xlsx(unit, year=None, today=None) -> bytes:
         register.append([number, line["product"], line["product_set"], line["subject"], line["subject_kind"],
                          line["commune"], line["district"], line["star"], line["certificate_number"],
                          line["issued_on"], line["valid_until"]])
+        keep_text_as_text(register[number + 1])  # a name typed as "=..." stays text, never a formula
         register.cell(row=number + 1, column=10).number_format = "DD/MM/YYYY"
         register.cell(row=number + 1, column=11).number_format = "DD/MM/YYYY"
     register.freeze_panes = "A2"

@@ -1,14 +1,14 @@
 """The programme dashboard of a unit, and its report downloads (Excel, JSON)."""
 import json
 
-from django.http import HttpResponse, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from ocop.downloads import XLSX_TYPE
+from ocop.downloads import XLSX_TYPE, attachment_response
 from ocop.models import AdministrativeUnit
 from ocop.permissions import permission_required
 from ocop.rules import is_system_admin, unit_within_scope
@@ -78,10 +78,8 @@ def report_download(request):
     if unit is None:
         return JsonResponse({"error": _("Choose a unit.")}, status=400)
     if request.GET.get("format") == "json":
-        response = HttpResponse(json.dumps(report_data(unit, year), ensure_ascii=False, indent=1),
-                                content_type="application/json; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="bao-cao-ocop-{unit.code}-{year}.json"'
-        return response
-    response = HttpResponse(report_xlsx(unit, year), content_type=XLSX_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="bao-cao-ocop-{unit.code}-{year}.xlsx"'
-    return response
+        return attachment_response(json.dumps(report_data(unit, year), ensure_ascii=False, indent=1).encode(),
+                                   filename=f"bao-cao-ocop-{unit.code}-{year}.json",
+                                   content_type="application/json; charset=utf-8")
+    return attachment_response(report_xlsx(unit, year), filename=f"bao-cao-ocop-{unit.code}-{year}.xlsx",
+                               content_type=XLSX_TYPE)

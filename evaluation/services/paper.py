@@ -115,6 +115,8 @@ def paper_template_xlsx(session: Session, *, member=None) -> bytes:
     """The Excel template to type paper sheets into: one row per open scorecard and criterion."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
+
+    from ocop.downloads import keep_text_as_text
     from openpyxl.worksheet.datavalidation import DataValidation
 
     cards = [c for c in session_paper_cards(session, member=member) if c.status == ScorecardStatus.OPEN]
@@ -133,7 +135,8 @@ def paper_template_xlsx(session: Session, *, member=None) -> bytes:
             sheet.append([code, str(card.member.user), card.evaluation.product.name, entry.criterion.code,
                           entry.criterion.title, _answers_text(entry), None, None])
             row = sheet.max_row
-            sheet.cell(row=row, column=4).data_type = "s"
+            # User text stays text: a product named "=HYPERLINK(...)" must not become a live formula.
+            keep_text_as_text(sheet[row])
             for column in (7, 8):
                 sheet.cell(row=row, column=column).fill = fill
     last = max(sheet.max_row, 2)

@@ -43,8 +43,6 @@ def test_every_form_that_posts_carries_the_token(world, name):
     assert [form["action"] for form in forms if not form["token"]] == []
 
 
-@pytest.mark.xfail(strict=True, reason="not fixed: no templates/403_csrf.html, so a form posted from a stale tab gets "
-                                       "Django's English technical page")
 def test_csrf_failure_page_speaks_vietnamese(world):
     response = world.client("huyen.bachthong", enforce_csrf_checks=True).post(reverse("subjects:create"), {})
     assert is_csrf_failure(response)

@@ -217,8 +217,6 @@ def test_results_export_keeps_formula_like_names_as_text(world, formula_named):
     assert [(c.column_letter, c.data_type) for c in cells] == [("D", "s"), ("E", "s")]  # product, subject
 
 
-@pytest.mark.xfail(strict=True, reason="not fixed: evaluation/services/paper.py paper_template_xlsx appends product "
-                                       "names as they are (a service, outside this change's views)")
 def test_paper_template_keeps_a_formula_like_product_name_as_text(world, formula_named):
     url = reverse("evaluation:session-paper-template", args=[formula_named.session.pk])
     cells = [c for c in _cells(world.client("huyen.bachthong").get(url)) if c.value == FORMULA]
