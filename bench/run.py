@@ -2,15 +2,15 @@
 """Run every benchmark of bench/ and keep their figures, for people (a table) and for comparison between runs
 (bench/results.json, with the machine's CPU reference and the database used).
 
-    python bench/run.py [--quick] [--only NAME ...] [--out bench/results.json]
+    python bench/run.py [--quick] [--only NAME ...] [--out bench/results.json] [--national]
 
 Each benchmark is its own script run in a fresh process and a fresh database (a temporary SQLite file, or a
 test database beside DATABASE_URL's). `--quick` runs them at a tenth of their size, to check they work.
 
 What runs today: the session results page and one autosave (evaluation_results.py), rendering a round of
 certificates and one on demand (certificates_render.py), the daily expiry job (expiry_notices.py), a
-province's dashboard and report (dashboard.py). The pages of every role on national data (seed_scale) are the
-next step of issue 7.
+province's dashboard and report (dashboard.py); with --national, every role's pages and the admin
+changelists on the national data `manage.py seed_scale` wrote into DATABASE_URL (pages.py).
 """
 import argparse
 import datetime
@@ -73,6 +73,8 @@ def main():
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--only", nargs="*", choices=sorted(BENCHMARKS))
     parser.add_argument("--out", type=Path, default=HERE / "results.json")
+    parser.add_argument("--national", action="store_true",
+                        help="also time every role's pages on DATABASE_URL, which seed_scale has filled")
     args = parser.parse_args()
     results = {
         "when": datetime.datetime.now().isoformat(timespec="seconds"), "quick": args.quick,
@@ -95,6 +97,22 @@ def main():
         if done.returncode:
             failed.append(name)
             print(done.stderr[-2000:], file=sys.stderr)
+    if args.national:
+        figures_file = args.out.with_name("pages.tmp.json")
+        started = time.perf_counter()
+        done = subprocess.run([sys.executable, str(HERE / "pages.py"), "--requests", "5" if args.quick else "20",
+                               "--json", str(figures_file)], capture_output=True, text=True)
+        ok = done.returncode == 0 and figures_file.exists()
+        results["benchmarks"]["pages"] = {
+            "seconds": round(time.perf_counter() - started, 1), "ok": ok,
+            "figures": json.loads(figures_file.read_text()) if ok else {}, "output": done.stdout.strip().splitlines()}
+        print(f"== pages on national data{'' if ok else ' FAILED'}")
+        for line in done.stdout.strip().splitlines():
+            print("   " + line)
+        if not ok:
+            failed.append("pages")
+            print(done.stderr[-2000:], file=sys.stderr)
+        figures_file.unlink(missing_ok=True)
     args.out.write_text(json.dumps(results, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     print(f"figures written to {args.out}")
     sys.exit(1 if failed else 0)
