@@ -22,6 +22,15 @@ def _eager_tasks():
 
 
 @pytest.fixture
+def reference_data(transactional_db):
+    """A transactional test (browser, real worker) ends with a flush that empties the tables migrations fill
+    (product sets, standards, regulations): put them back before the next test's own fixtures run."""
+    from ocop.reference import reference_data_ensure
+
+    reference_data_ensure()
+
+
+@pytest.fixture
 def demo_units(db):
     """The administrative units of the demo data (Bắc Kạn, Nam Định, Hòa Bình, Thái Nguyên)."""
     from ocop.demo import UNITS_CSV

@@ -96,7 +96,7 @@ def _users(provinces, communes, scale, counts):
     return staff, officers, members
 
 
-def _sheets(regulation, rng):
+def _sheets(regulation):
     """A sheet per product set under the regulation: the demo's where it has one, a 35-criterion one else."""
     from evaluation.models import Criterion, CriterionOption, ScoreSheet, SheetPart, SheetSection
     from products.models import ProductSet
@@ -209,7 +209,7 @@ def seed_scale(*, provinces: int = PROVINCES, years: int = 3, scale: float = 1.0
 
         regulation = Regulation.objects.get(code="148/QĐ-TTg")
         _bulk(CycleRegulation, [CycleRegulation(cycle=c, regulation=regulation) for c in cycles])
-        sheets = _sheets(regulation, rng)
+        sheets = _sheets(regulation)
         products_by_province = {}
         for product in products:
             products_by_province.setdefault(product.commune.parent_id, []).append(product)

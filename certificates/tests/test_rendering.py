@@ -2,7 +2,6 @@
 once and rendered again when what it shows changes, and a QR code that holds the verification address."""
 import base64
 import io
-import subprocess
 
 import qrcode
 from django.core.management import call_command
@@ -14,12 +13,7 @@ from certificates.rendering import (
     certificate_context, certificate_pdf, certificates_render, qr_data_uri, render_batch, render_certificate,
 )
 from certificates.services import certificate_revoke
-
-
-def pdf_text(pdf: bytes) -> str:
-    out = subprocess.run(["pdftotext", "-enc", "UTF-8", "-", "-"], input=pdf, capture_output=True,
-                         check=True).stdout.decode("utf-8")
-    return " ".join(out.split())
+from ocop.tests.utils import pdf_text
 
 
 def test_certificate_text_extracts_with_exact_diacritics(certs):

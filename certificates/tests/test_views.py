@@ -3,7 +3,6 @@ issuing a decision's certificates, the expiry calendar and the public verificati
 import datetime
 import io
 import re
-import subprocess
 
 from django.core.cache import cache
 from django.utils import timezone
@@ -13,7 +12,7 @@ from certificates.models import Certificate, Renewal, RenderJob
 from certificates.validity import add_months
 from evaluation.models import Decision
 from ocop.models import Cycle
-from ocop.tests.utils import count_queries
+from ocop.tests.utils import count_queries, pdf_text
 
 
 def rows(response) -> dict[str, str]:
@@ -21,11 +20,6 @@ def rows(response) -> dict[str, str]:
     html = response.content.decode()
     found = re.findall(r'data-testid="certificate-row" data-number="([^"]+)">(.*?)</tr>', html, re.S)
     return {number: " ".join(re.sub(r"<[^>]+>", " ", row).split()) for number, row in found}
-
-
-def pdf_text(pdf: bytes) -> str:
-    return " ".join(subprocess.run(["pdftotext", "-enc", "UTF-8", "-", "-"], input=pdf, capture_output=True,
-                                   check=True).stdout.decode().split())
 
 
 def test_cooperative_sees_its_certificates_with_status_and_days_left(certs, client_for):

@@ -8,3 +8,23 @@ def count_queries(fn) -> int:
     with CaptureQueriesContext(connection) as ctx:
         fn()
     return len(ctx.captured_queries)
+
+
+def pdf_text(pdf: bytes) -> str:
+    """The text of a PDF as pdftotext reads it (poppler-utils), on one line: what a user copying it would get."""
+    import subprocess
+
+    out = subprocess.run(["pdftotext", "-enc", "UTF-8", "-", "-"], input=pdf, capture_output=True, check=True)
+    return " ".join(out.stdout.decode("utf-8").split())
+
+
+def wait_for(condition, timeout: float = 120) -> bool:
+    """Poll `condition()` every 0.2 s until it is true (True) or `timeout` seconds pass (False)."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.2)
+    return False

@@ -23,12 +23,8 @@ def pytest_collection_modifyitems(items):
 
 
 @pytest.fixture(autouse=True)
-def _reference_data(transactional_db):
-    """live_server's flush after each browser test empties the tables that migrations fill (product sets,
-    standards, regulations): put them back before the next test's own fixtures run."""
-    from ocop.reference import reference_data_ensure
-
-    reference_data_ensure()
+def _reference_data(reference_data):
+    """Every browser test is transactional (live_server): see the root conftest's `reference_data`."""
 
 
 @pytest.fixture(scope="session")

@@ -1,19 +1,10 @@
 """A decision's certificates rendered by a real worker over Redis, with the progress the interface polls."""
-import time
 
 from django.db import transaction
 
 from certificates.models import Certificate, RenderJob
 from certificates.tasks import render_job_progress, render_job_start
-
-
-def wait_for(condition, timeout=120):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.2)
-    return False
+from ocop.tests.utils import wait_for
 
 
 def test_worker_renders_a_job_in_chunks_and_reports_progress(demo_full, celery_worker, settings):

@@ -6,7 +6,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -15,6 +14,7 @@ from django.db import connection, transaction
 
 from certificates.models import Certificate, RenderJob
 from certificates.tasks import render_job_progress, render_job_start
+from ocop.tests.utils import wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -28,15 +28,6 @@ def start_worker(tmp_path, name):
     return subprocess.Popen([sys.executable, "-m", "celery", "-A", "ocop", "worker", "-P", "solo", "-n", f"{name}@%h",
                              "--without-mingle", "--without-gossip", "-l", "WARNING"],
                             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-
-
-def wait_for(condition, timeout):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.2)
-    return False
 
 
 @pytest.mark.django_db(transaction=True)
