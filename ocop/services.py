@@ -310,6 +310,7 @@ def step_plan_update(*, plan: CycleStepPlan, planned_start, planned_end, note: s
 # Notifications: in the application (the bell), and by email when asked
 # ---------------------------------------------------------------------------------------------
 EMAIL_BATCH = 100
+EMAIL_SENDERS = 4  # sending tasks that share a large backlog of emails
 
 
 def notifications_create(notifications: Iterable[Notification], *, email: bool = False) -> list[Notification]:
@@ -342,6 +343,21 @@ def notify(users: Iterable[User], *, kind: str, title: str, body: str = "", url:
 
         transaction.on_commit(send_notification_emails.delay)
     return created
+
+
+def notification_emails_queue() -> int:
+    """Hand the emails that wait to the email task, after the commit of what made them; returns how many wait.
+
+    A backlog is shared: one task per EMAIL_BATCH waiting, up to EMAIL_SENDERS, each claiming batches until
+    none is left (an idle worker's task finds nothing and ends). Run eagerly when no broker is set.
+    """
+    waiting = Notification.objects.filter(email_status=NotificationEmail.PENDING).count()
+    if waiting:
+        from .tasks import send_notification_emails
+
+        for _sender in range(min(EMAIL_SENDERS, -(-waiting // EMAIL_BATCH))):
+            send_notification_emails.delay()
+    return waiting
 
 
 def notification_mark_read(*, notification: Notification, by: User) -> bool:

@@ -25,6 +25,7 @@ def test_worker_renders_a_job_in_chunks_and_reports_progress(demo_full, celery_w
 def test_worker_runs_the_daily_expiry_job_once_per_window(demo_full, celery_worker, mailoutbox):
     from certificates.models import CertificateNotice
     from certificates.tasks_notices import certificate_expiry_notices
+    from ocop.enums import NotificationEmail
     from ocop.models import Notification
 
     expiring = Certificate.objects.get(product__name="Thảo dược ngâm chân Thiên An")  # ends within 30 days
@@ -33,7 +34,14 @@ def test_worker_runs_the_daily_expiry_job_once_per_window(demo_full, celery_work
     assert CertificateNotice.objects.filter(certificate=expiring, window_days=30).exists()
     notices, notifications = CertificateNotice.objects.count(), Notification.objects.count()
     assert Notification.objects.filter(recipient__username="htx.thienan").exists()
+    # The job queued the emails: the email task, on the worker too, sends each once.
+    assert wait_for(lambda: not Notification.objects.filter(email_status=NotificationEmail.PENDING).exists(),
+                    timeout=60)
+    assert "htx.thienan@ocop.local" in {message.to[0] for message in mailoutbox}
+    sent = len(mailoutbox)
+    assert sent == Notification.objects.filter(email_status=NotificationEmail.SENT).count() > 0
     # Run again (beat twice, or a redelivery): nothing new.
     second = certificate_expiry_notices.delay()
     assert wait_for(lambda: second.ready(), timeout=60)
     assert (CertificateNotice.objects.count(), Notification.objects.count()) == (notices, notifications)
+    assert len(mailoutbox) == sent

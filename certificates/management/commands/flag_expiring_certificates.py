@@ -26,4 +26,4 @@ class Command(BaseCommand):
         counts = expiry_notices_run(today=date)
         self.stdout.write(
             f"notices: {counts['notices']} new, {counts['told']} told; notifications: {counts['notifications']}; "
-            f"emails: {counts['emails']} sent, {counts['email_failures']} failed")
+            f"emails: {counts['emails_queued']} queued")
