@@ -4,8 +4,10 @@ Bạch Thông ("063") and Na Rì ("066") in Bắc Kạn, Đà Bắc ("150") in H
 representative, a product with a photo, ideas (sent with their list, submitted, draft), a business plan with
 its document, milestone and support record, a dossier with a document, a district council with an adviser,
 a finalised session with its decision and an open one with the dossier on its agenda, a certificate, a
-rendering job and a notification. Everything is written through the services, on top of what `seed_demo`
-loads (promotion's demo aside: that app is being written and has no record URL in the matrix yet).
+rendering job, a notification, and trade promotion's records (a district fair with the certified product's
+booth, a sales point in the subject's commune, an e-commerce listing, a training course, the district's
+targets). Everything is written through the services, on top of what `seed_demo` loads (promotion's demo
+aside: the matrix builds its own records there).
 
 The world is built inside one transaction that is rolled back when the module ends; each test runs in a
 savepoint of it (pytest-django's `db`), so what a test writes is undone after it.
@@ -115,6 +117,7 @@ def _area(*, officer, subject, product, sent_idea, idea_list, submitted_idea, dr
     from certificates.tasks import render_job_start
     from evaluation.services.councils import adviser_add, session_assign, session_create
     from ocop.enums import Role
+    from ocop.models import AdministrativeUnit
     from ocop.services import notify
     from products.enums import EvidenceKind, SupportKind
     from products.services.catalog import (
@@ -142,6 +145,8 @@ def _area(*, officer, subject, product, sent_idea, idea_list, submitted_idea, dr
     member = council.members.exclude(user__in=[chair, scorer]).first()
     job = render_job_start(certificate_ids=[], decision=decision, by=None)
     notification = notify([officer], kind="security.test", title="Thông báo kiểm thử", url="/")[0]
+    promotion = _promotion(officer=officer, unit=AdministrativeUnit.objects.get(code=unit), subject=subject,
+                           product=product, certificate=certificate)
     return SimpleNamespace(
         officer=officer.username, chair=chair.username, scorer=scorer.username,
         subject=subject, link=link, product=product, photo=photo,
@@ -150,8 +155,33 @@ def _area(*, officer, subject, product, sent_idea, idea_list, submitted_idea, dr
         plan=plan, milestone=milestone, support=support, dossier=dossier, document=document,
         council=council, member=member, adviser=adviser, session=open_session, scorecard=scorecard,
         final_session=final_session, decision=decision, certificate=certificate, job=job,
-        unit=unit, cycle=cycle, notification=notification,
+        unit=unit, cycle=cycle, notification=notification, **promotion,
     )
+
+
+def _promotion(*, officer, unit, subject, product, certificate) -> dict:
+    """Trade promotion's records of one area: a fair the district organises (open next month) with the
+    certified product's booth, a sales point in the subject's commune carrying it, its listing on an
+    e-commerce platform, a training course the subject attended."""
+    from django.utils import timezone
+
+    from promotion.services import booths_invite, event_save, listing_add, sales_point_save, training_save
+
+    start = timezone.localdate() + datetime.timedelta(days=30)
+    event = event_save(by=officer, data={
+        "name": f"Hội chợ OCOP {unit.name}", "kind": "fair", "unit": unit, "organiser": f"UBND {unit.name}",
+        "place": "Trung tâm huyện", "starts_on": start, "ends_on": start + datetime.timedelta(days=3),
+        "budget": None, "description": ""})
+    # Invitations take products with a certificate in force; the 2023 certificates were, the day they issued.
+    booth = booths_invite(event=event, products=[certificate.product], by=officer, today=certificate.issued_on)[0]
+    sales_point = sales_point_save(by=officer, products=[product], data={
+        "name": f"Điểm bán OCOP {subject.name}", "is_centre": False, "commune": subject.commune,
+        "address": "Chợ trung tâm xã", "operator": "", "phone": "", "opened_on": None, "closed_on": None})
+    listing = listing_add(product=product, url=f"https://postmart.vn/san-pham/{product.pk}", by=officer)
+    training = training_save(by=officer, subjects=[subject], data={
+        "topic": "Tập huấn xây dựng câu chuyện sản phẩm", "unit": unit, "held_on": datetime.date(2024, 3, 12),
+        "place": "Hội trường UBND huyện", "participants_count": 30, "participants": ""})
+    return {"event": event, "booth": booth, "sales_point": sales_point, "listing": listing, "training": training}
 
 
 def build_world(media_root) -> World:

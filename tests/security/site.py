@@ -8,7 +8,6 @@ from .test_scope_matrix import MATRIX
 
 SKIPPED_NAMESPACES = {
     "admin": "Django admin: Django's own CSRF and headers; staff only (see test_scope_matrix)",
-    "promotion": "being written in parallel; issue 7 item 5 leaves promotion/ for now",
 }
 PUBLIC_GET_ONLY = {"health", "javascript-catalog", "catalog", "catalog-product", "api-products", "api-certificate",
                    "api-openapi", "verify", "verify-search"}
@@ -24,7 +23,7 @@ DOWNLOADS = {
     "evaluation:sheet-list-export", "evaluation:sheet-download", "evaluation:session-results-xlsx",
     "evaluation:session-minutes-pdf", "evaluation:session-paper-sheets", "evaluation:session-paper-template",
     "evaluation:decision-list-xlsx", "evaluation:nominations-xlsx", "certificates:export",
-    "certificates:expiry-export", "certificates:pdf", "dashboard:report",
+    "certificates:expiry-export", "certificates:pdf", "dashboard:report", "promotion:event-export",
 }
 # GET answers with a redirect or refuses the method: actions, not pages.
 ACTIONS = {"logout", "set_language", "notifications-read-all", "products:plan-create"} | {

@@ -2,7 +2,7 @@
 
 The URLs come from the URL configuration: those that take a record use the scope matrix's records (Bạch
 Thông's) and the user who may use them, the others the administrator (or an anonymous visitor for the
-login and password-reset pages). Django admin (Django's own tests), promotion/ (being written) and the
+login and password-reset pages). Django admin (Django's own tests) and the
 public GET-only endpoints are left out.
 """
 import pytest

@@ -146,6 +146,19 @@ MATRIX = {
     "certificates:renew": Row(P, "area", pk("certificate"), expected=302),
     "certificates:decision-issue": Row(P, "council", pk("decision"), expected=302),
     "certificates:job-progress": Row(G, "council", pk("job")),
+    # promotion: events and booths, sales points and listings, training, targets
+    "promotion:event-detail": Row(G, "area", pk("event")),
+    "promotion:event-edit": Row(G, "area", pk("event")),
+    "promotion:event-delete": Row(P, "area", pk("event"), expected=302),
+    "promotion:event-invite": Row(G, "area", pk("event")),
+    "promotion:booth-answer": Row(P, "area", pk("booth"), expected=400),  # no answer given
+    "promotion:booth-results": Row(G, "area", pk("booth")),
+    "promotion:salespoint-detail": Row(G, "area", pk("sales_point")),
+    "promotion:salespoint-edit": Row(G, "area", pk("sales_point")),
+    "promotion:product-listings": Row(G, "area", pk("product")),
+    "promotion:listing-remove": Row(P, "area", pk("listing"), expected=302),
+    "promotion:training-edit": Row(G, "area", pk("training")),
+    "promotion:target-edit": Row(G, "area", lambda a, w: {"code": a.unit, "year": 2026}),
 }
 
 # Record URLs outside the matrix, each with the reason.
@@ -157,7 +170,6 @@ ALLOWED = {
 }
 ALLOWED_NAMESPACES = {
     "admin": "Django admin: staff only (test_admin_refuses_every_role_but_the_administrator below)",
-    "promotion": "being written in parallel (issue 7 item 5 leaves promotion/ for now): add its rows when it lands",
 }
 
 
@@ -331,3 +343,42 @@ def test_council_takes_no_member_from_another_province(world):
         {"user": world.users["hoidong.1"].pk, "role": "member"})
     assert response.status_code == 200 and "user" in response.context["member_form"].errors
     assert not CouncilMember.objects.filter(council=council, user__username="hoidong.1").exists()
+
+
+def test_sales_point_takes_no_commune_or_product_of_another_area(world):
+    from promotion.models import SalesPoint
+
+    nari = world.areas["nari"]
+    response = world.client("huyen.bachthong").post(reverse("promotion:salespoint-create"), {
+        "name": "Điểm bán thử", "commune": nari.subject.commune.pk, "address": "Chợ",
+        "products": [nari.product.pk]})
+    assert response.status_code == 200
+    assert {"commune", "products"} <= set(response.context["form"].errors)
+    assert not SalesPoint.objects.filter(name="Điểm bán thử").exists()
+
+
+def test_event_and_training_take_no_unit_or_subject_of_another_area(world):
+    from promotion.models import PromotionEvent, TrainingEvent
+
+    nari = world.areas["nari"]
+    client = world.client("huyen.bachthong")
+    response = client.post(reverse("promotion:event-create"), {
+        "name": "Hội chợ thử", "kind": "fair", "unit": nari.event.unit_id, "organiser": "UBND",
+        "starts_on": "2027-01-10", "ends_on": "2027-01-12"})
+    assert response.status_code == 200 and "unit" in response.context["form"].errors
+    response = client.post(reverse("promotion:training-create"), {
+        "topic": "Tập huấn thử", "unit": world.areas["bachthong"].event.unit_id, "held_on": "2026-03-01",
+        "participants_count": 5, "subjects": [nari.subject.pk]})
+    assert response.status_code == 200 and "subjects" in response.context["form"].errors
+    assert not PromotionEvent.objects.filter(name="Hội chợ thử").exists()
+    assert not TrainingEvent.objects.filter(topic="Tập huấn thử").exists()
+
+
+def test_invitations_list_only_the_certified_products_of_the_officer_area(world):
+    """The invitation filter runs over the officer's area: another area's unit is no choice, and the
+    candidates never include another area's products."""
+    bachthong, nari = world.areas["bachthong"], world.areas["nari"]
+    url = reverse("promotion:event-invite", args=[bachthong.event.pk])
+    response = world.client("huyen.bachthong").get(url, {"min_star": 3, "unit": nari.event.unit_id})
+    assert response.status_code == 200
+    assert response.context["groups"] == [] and "unit" in response.context["form"].errors
