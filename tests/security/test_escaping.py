@@ -74,6 +74,12 @@ PAGES_WITH_NAMES = {
     "member's scoring page": ("hoidong.2", lambda r: r.scorecard.get_absolute_url()),
     "decision page": ("huyen.bachthong", lambda r: r.decision.get_absolute_url()),
     "cooperative's product list": ("daidien.denvang", lambda r: reverse("products:list")),
+    "fair's booths": ("huyen.bachthong", lambda r: r.event.get_absolute_url()),
+    "fair's booths, as the invited representative sees them": ("daidien.denvang", lambda r: r.event.get_absolute_url()),
+    "booth's results form": ("huyen.bachthong", lambda r: reverse("promotion:booth-results", args=[r.booth.pk])),
+    "sales point page": ("huyen.bachthong", lambda r: r.sales_point.get_absolute_url()),
+    "products' e-commerce listings": ("huyen.bachthong", lambda r: reverse("promotion:listing-products")),
+    "product's listings": ("huyen.bachthong", lambda r: reverse("promotion:product-listings", args=[r.product.pk])),
 }
 
 
