@@ -10,8 +10,27 @@ from django.utils.translation import pgettext_lazy
 from django.utils.translation import pgettext
 
 from ocop.models import AdministrativeUnit
+from ocop.text import fold
 from products.models import Product
 from subjects.models import Subject
+
+
+class FoldedSearch(models.Model):
+    """A folded copy of the `SEARCHED` fields (ocop.text.fold), kept on every save: the list's search matches
+    "ba be" to "Ba Bể" the same way on SQLite and PostgreSQL, as the other lists do."""
+
+    SEARCHED: tuple[str, ...] = ()
+    search_text = models.TextField(editable=False, default="")
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self.search_text = fold(" ".join(str(getattr(self, name) or "") for name in self.SEARCHED))
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and set(update_fields) & set(self.SEARCHED):
+            kwargs["update_fields"] = {*update_fields, "search_text"}
+        super().save(*args, **kwargs)
 
 
 class EventKind(models.TextChoices):
@@ -21,8 +40,10 @@ class EventKind(models.TextChoices):
     ONLINE = "online", _("Online campaign")
 
 
-class PromotionEvent(models.Model):
+class PromotionEvent(FoldedSearch):
     """A fair, exhibition, festival or online campaign where OCOP products are shown and sold."""
+
+    SEARCHED = ("name", "organiser", "place")
 
     name = models.CharField(_("name"), max_length=255)
     kind = models.CharField(_("kind"), max_length=20, choices=EventKind.choices, default=EventKind.FAIR)
@@ -96,8 +117,10 @@ class Booth(models.Model):
         return self.sales is not None or self.contracts is not None
 
 
-class SalesPoint(models.Model):
+class SalesPoint(FoldedSearch):
     """An OCOP sales point or centre (điểm bán, trung tâm OCOP) and the products it carries."""
+
+    SEARCHED = ("name", "address", "operator")
 
     name = models.CharField(_("name"), max_length=255)
     is_centre = models.BooleanField(_("OCOP centre"), default=False)
@@ -141,8 +164,10 @@ class Listing(models.Model):
         return f"{self.product} · {self.platform}"
 
 
-class TrainingEvent(models.Model):
+class TrainingEvent(FoldedSearch):
     """A training course (tập huấn) with its participants: a count, and optionally the list."""
+
+    SEARCHED = ("topic", "place")
 
     topic = models.CharField(_("topic"), max_length=255)
     unit = models.ForeignKey(AdministrativeUnit, verbose_name=_("unit"), on_delete=models.PROTECT,

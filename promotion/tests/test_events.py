@@ -93,6 +93,9 @@ def test_event_list_filters_by_year_kind_and_search(client_for, demo):
     assert names("year=2024") == ["Hội chợ xuân", "Lễ hội mùa thu"]
     assert names("kind=festival") == ["Lễ hội mùa thu"]
     assert names("q=hè") == ["Hội chợ hè"]
+    # Without accents or in capitals, as people type: the same folded search as the other lists.
+    assert names("q=HOI CHO he") == ["Hội chợ hè"]
+    assert names("q=le hoi") == ["Lễ hội mùa thu"]
     assert "Không có sự kiện nào phù hợp" in client.get("/promotion/?q=khong+co").content.decode()
 
 

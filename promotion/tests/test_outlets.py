@@ -80,6 +80,20 @@ def test_sales_point_list_is_scoped_and_its_query_count_does_not_grow(client_for
     assert "Trung tâm OCOP" in texts(page, "salespoint-row")[1]
 
 
+def test_sales_point_search_ignores_accents_and_case(client_for, products):
+    SalesPointFactory(name="Điểm bán OCOP Phủ Thông", address="Chợ Phủ Thông")
+    SalesPointFactory(name="Cửa hàng đặc sản", address="Tổ 2, thị trấn", operator="Hợp tác xã Thiên An")
+    client = client_for("huyen.bachthong")
+
+    def names(query):
+        return row_names(client.get("/promotion/sales-points/", {"q": query}).content.decode(), "salespoint-row")
+
+    assert names("phu thong") == ["Điểm bán OCOP Phủ Thông"]
+    assert names("THIEN AN") == ["Cửa hàng đặc sản"]  # its operator
+    assert names("dac san thi tran") == ["Cửa hàng đặc sản"]  # every word, in name or address
+    assert names("thien an phu thong") == []
+
+
 # ---------------------------------------------------------------------------------------------
 # E-commerce listings
 # ---------------------------------------------------------------------------------------------

@@ -77,3 +77,17 @@ def test_training_list_query_count_does_not_grow(client_for, products):
     for _n in range(4):
         TrainingFactory().subjects.set([products["Chè Bản Dao"].subject])
     assert one == count_queries(lambda: client.get("/promotion/training/"))
+
+
+def test_training_search_ignores_accents_and_case(client_for, products):
+    TrainingFactory(topic="Tập huấn xây dựng câu chuyện sản phẩm", place="Hội trường huyện")
+    TrainingFactory(topic="Tập huấn thương mại điện tử", place="Nhà văn hóa xã Vi Hương")
+    client = client_for("huyen.bachthong")
+
+    def rows(query):
+        return texts(client.get("/promotion/training/", {"q": query}).content.decode(), "training-row")
+
+    found = rows("cau chuyen")
+    assert len(found) == 1 and "Tập huấn xây dựng câu chuyện sản phẩm" in found[0]
+    found = rows("VI HUONG")  # its place
+    assert len(found) == 1 and "Tập huấn thương mại điện tử" in found[0]

@@ -4,7 +4,6 @@ import copy
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
 from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -17,6 +16,7 @@ from ocop.listing import sort_queryset
 from ocop.permissions import permission_required
 from ocop.rules import is_official
 from ocop.selectors import audit_trail_for
+from ocop.text import search_q
 
 from .. import services
 from ..forms import BoothResultsForm, EventFilterForm, EventForm, InvitationForm
@@ -37,8 +37,8 @@ def _filtered_events(request):
     qs = event_list(user=request.user)
     if form.is_valid():
         data = form.cleaned_data
-        for word in data["q"].split():
-            qs = qs.filter(Q(name__icontains=word) | Q(place__icontains=word) | Q(organiser__icontains=word))
+        if data["q"]:
+            qs = qs.filter(search_q(data["q"]))
         if data["year"]:
             qs = qs.filter(starts_on__year=data["year"])
         if data["kind"]:

@@ -3,7 +3,6 @@ import copy
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -32,8 +31,8 @@ def sales_point_list_view(request):
     form = SalesPointFilterForm(request.GET or None)
     qs = sales_point_list(user=request.user)
     if form.is_valid():
-        for word in form.cleaned_data["q"].split():
-            qs = qs.filter(Q(name__icontains=word) | Q(address__icontains=word) | Q(operator__icontains=word))
+        if form.cleaned_data["q"]:
+            qs = qs.filter(search_q(form.cleaned_data["q"]))
         if form.cleaned_data["centre"]:
             qs = qs.filter(is_centre=form.cleaned_data["centre"] == "yes")
     return render(request, "promotion/salespoint_list.html", list_context(

@@ -3,12 +3,13 @@ changing them."""
 import copy
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, Sum
+from django.db.models import Sum
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from ocop.permissions import permission_required
 from ocop.selectors import audit_trail_for
+from ocop.text import search_q
 
 from .. import services
 from ..forms import TrainingFilterForm, TrainingForm
@@ -23,8 +24,8 @@ def training_list_view(request):
     form = TrainingFilterForm(request.GET or None)
     qs = training_list(user=request.user)
     if form.is_valid():
-        for word in form.cleaned_data["q"].split():
-            qs = qs.filter(Q(topic__icontains=word) | Q(place__icontains=word))
+        if form.cleaned_data["q"]:
+            qs = qs.filter(search_q(form.cleaned_data["q"]))
         if form.cleaned_data["year"]:
             qs = qs.filter(held_on__year=form.cleaned_data["year"])
     total = qs.aggregate(total=Sum("participants_count"))["total"] or 0
