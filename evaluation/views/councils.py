@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ocop.downloads import xlsx_response
+from ocop.formflow import saved_by
 from ocop.listing import paginate, querystring_without, sort_queryset
 from ocop.models import Cycle
 from ocop.permissions import permission_required
@@ -173,16 +174,12 @@ def council_detail(request, pk):
 def council_member_add(request, pk):
     council = _managed_council(request, pk)
     form = CouncilMemberForm(request.POST, council=council)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            member = services.council_member_add(council=council, user=data["user"], role=data["role"],
-                                                 agency=data["agency"], by=request.user)
-        except ValidationError as exc:
-            form.add_error(None, exc)  # {"role": ...} and {"user": ...} land beside their fields
-        else:
-            messages.success(request, _("%(user)s was added to the council.") % {"user": member.user})
-            return redirect(council)
+    # A refusal naming the role or the user lands beside its field.
+    if saved_by(request, form, lambda: services.council_member_add(
+            council=council, user=form.cleaned_data["user"], role=form.cleaned_data["role"],
+            agency=form.cleaned_data["agency"], by=request.user),
+            lambda member: _("%(user)s was added to the council.") % {"user": member.user}):
+        return redirect(council)
     return _council_page(request, council, member_form=form)
 
 
@@ -205,14 +202,9 @@ def council_member_remove(request, pk):
 def adviser_add(request, pk):
     council = _managed_council(request, pk)
     form = AdviserForm(request.POST)
-    if form.is_valid():
-        try:
-            adviser = services.adviser_add(council=council, by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("%(name)s was added to the advisory team.") % {"name": adviser.name})
-            return redirect(council)
+    if saved_by(request, form, lambda: services.adviser_add(council=council, by=request.user, **form.cleaned_data),
+                lambda adviser: _("%(name)s was added to the advisory team.") % {"name": adviser.name}):
+        return redirect(council)
     return _council_page(request, council, adviser_form=form)
 
 
@@ -231,15 +223,12 @@ def adviser_remove(request, pk):
 def session_create(request, pk):
     council = _managed_council(request, pk)
     form = SessionForm(request.POST)
-    if form.is_valid():
-        try:
-            session = services.session_create(council=council, by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("Session %(number)s was planned. Put products on its agenda.") % {
-                "number": session.number})
-            return redirect(session)
+    session = saved_by(request, form, lambda: services.session_create(council=council, by=request.user,
+                                                                      **form.cleaned_data),
+                       lambda session: _("Session %(number)s was planned. Put products on its agenda.") % {
+                           "number": session.number})
+    if session:
+        return redirect(session)
     return _council_page(request, council, session_form=form)
 
 

@@ -11,6 +11,7 @@ from django.utils.translation import ngettext, pgettext
 from django.views.decorators.http import require_POST
 
 from ocop.downloads import private_file_response, xlsx_response
+from ocop.formflow import add_errors
 from ocop.listing import paginate, querystring_without, sort_queryset
 from ocop.models import Cycle
 from ocop.permissions import permission_required
@@ -57,13 +58,19 @@ def _list_context(request, page, sort, form, **extra) -> dict:
             "qs_nopage": querystring_without(request, "page"), **extra}
 
 
-def _add_errors(form, exc: ValidationError) -> None:
-    """A service's refusal beside the fields it names; what names no field of the form goes on top."""
-    if hasattr(exc, "error_dict"):
-        for field, messages_ in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages_)
-    else:
-        form.add_error(None, exc)
+def _filtered(request, form, qs, sorts: dict, default: str):
+    """The list's rows as the filter form and the sort asked for in the query string leave them."""
+    form.is_valid()
+    qs, sort = sort_queryset(request, form.filter(qs), sorts, default)
+    return form, qs, sort
+
+
+def _list_page(request, template: str, filtered, tab: str):
+    """A list page: the filtered rows (`filtered(request)`: form, rows, sort) a page at a time."""
+    form, qs, sort = filtered(request)
+    return render(request, template, _list_context(
+        request, paginate(request, qs), sort, form, tab=tab,
+        filtered=any(v for k, v in request.GET.items() if k not in ("sort", "page"))))
 
 
 def _yes_no(value: bool) -> str:
@@ -82,19 +89,13 @@ PRODUCT_SORTS = {"name": "name", "subject": "subject__name", "set": "product_set
 
 
 def _filtered_products(request):
-    form = ProductFilterForm(request.GET or None, user=request.user)
-    form.is_valid()
-    qs = form.filter(product_list(user=request.user).prefetch_related("standards"))
-    qs, sort = sort_queryset(request, qs, PRODUCT_SORTS, "name")
-    return form, qs, sort
+    return _filtered(request, ProductFilterForm(request.GET or None, user=request.user),
+                     product_list(user=request.user).prefetch_related("standards"), PRODUCT_SORTS, "name")
 
 
 @permission_required("products.view_product_list")
 def product_list_view(request):
-    form, qs, sort = _filtered_products(request)
-    return render(request, "products/catalog/product_list.html", _list_context(
-        request, paginate(request, qs), sort, form, tab="products",
-        filtered=any(v for k, v in request.GET.items() if k not in ("sort", "page"))))
+    return _list_page(request, "products/catalog/product_list.html", _filtered_products, "products")
 
 
 @permission_required("products.view_product_list")
@@ -155,7 +156,7 @@ def product_edit(request, pk):
             services.product_update(product=product, data=data, standards=form.cleaned_data["standards"],
                                     by=request.user)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, _("The product was saved."))
             return redirect(product)
@@ -181,7 +182,7 @@ def product_photos(request, pk):
                 photos = services.product_photos_add(product=product, files=form.cleaned_data["files"],
                                                      caption=form.cleaned_data["caption"], by=request.user)
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_errors(form, exc)
             else:
                 messages.success(request, ngettext("%(count)s photo was added.", "%(count)s photos were added.",
                                                    len(photos)) % {"count": len(photos)})
@@ -212,20 +213,14 @@ PLAN_SORTS = {"product": "idea__product_name", "subject": "idea__subject__name",
 
 
 def _filtered_plans(request):
-    form = PlanFilterForm(request.GET or None,
-                          cycles=Cycle.objects.filter(pk__in=ideas_visible_to(request.user).values("cycle")))
-    form.is_valid()
-    qs = form.filter(plan_list(user=request.user))
-    qs, sort = sort_queryset(request, qs, PLAN_SORTS, "product")
-    return form, qs, sort
+    cycles = Cycle.objects.filter(pk__in=ideas_visible_to(request.user).values("cycle"))
+    return _filtered(request, PlanFilterForm(request.GET or None, cycles=cycles), plan_list(user=request.user),
+                     PLAN_SORTS, "product")
 
 
 @permission_required("products.view_plan_list")
 def plan_list_view(request):
-    form, qs, sort = _filtered_plans(request)
-    return render(request, "products/catalog/plan_list.html", _list_context(
-        request, paginate(request, qs), sort, form, tab="plans",
-        filtered=any(v for k, v in request.GET.items() if k not in ("sort", "page"))))
+    return _list_page(request, "products/catalog/plan_list.html", _filtered_plans, "plans")
 
 
 @permission_required("products.view_plan_list")
@@ -268,7 +263,7 @@ def plan_create(request, idea_pk):
         try:
             plan = services.business_plan_create(idea=idea, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, _("The business plan was recorded."))
             return redirect(plan)
@@ -304,7 +299,7 @@ def plan_edit(request, pk):
         try:
             services.business_plan_update(plan=plan, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, _("The business plan was saved."))
             return redirect(plan)
@@ -348,7 +343,7 @@ def _plan_part_edit(request, *, model, form_class, save, pk, plan_pk, saved, new
         try:
             save(plan, part, request.user, form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, saved)
             return redirect(plan)
@@ -406,20 +401,14 @@ DOSSIER_SORTS = {"product": "product__name", "subject": "product__subject__name"
 
 
 def _filtered_dossiers(request):
-    form = DossierFilterForm(request.GET or None,
-                             cycles=Cycle.objects.filter(pk__in=dossiers_visible_to(request.user).values("cycle")))
-    form.is_valid()
-    qs = form.filter(dossier_list(user=request.user))
-    qs, sort = sort_queryset(request, qs, DOSSIER_SORTS, "product")
-    return form, qs, sort
+    cycles = Cycle.objects.filter(pk__in=dossiers_visible_to(request.user).values("cycle"))
+    return _filtered(request, DossierFilterForm(request.GET or None, cycles=cycles), dossier_list(user=request.user),
+                     DOSSIER_SORTS, "product")
 
 
 @permission_required("products.view_product_list")
 def dossier_list_view(request):
-    form, qs, sort = _filtered_dossiers(request)
-    return render(request, "products/catalog/dossier_list.html", _list_context(
-        request, paginate(request, qs), sort, form, tab="dossiers",
-        filtered=any(v for k, v in request.GET.items() if k not in ("sort", "page"))))
+    return _list_page(request, "products/catalog/dossier_list.html", _filtered_dossiers, "dossiers")
 
 
 @permission_required("products.view_product_list")
@@ -498,7 +487,7 @@ def dossier_create(request, product_pk):
             dossier = dossier_services.dossier_create(product=product, cycle=form.cleaned_data["cycle"],
                                                       by=request.user)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, _("The dossier was opened."))
             return redirect(dossier)
@@ -524,7 +513,7 @@ def dossier_upload(request, pk):
                 dossier=dossier, kind=data["kind"], files=data["files"], title=data["title"],
                 issued_on=data["issued_on"], valid_until=data["valid_until"], by=request.user)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, ngettext("%(count)s file was added.", "%(count)s files were added.",
                                                len(documents)) % {"count": len(documents)})
@@ -544,7 +533,7 @@ def dossier_samples(request, pk):
             dossier_services.dossier_set_samples(
                 dossier=dossier, samples_received_on=form.cleaned_data["samples_received_on"], by=request.user)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, _("The samples date was saved."))
             return redirect(dossier)

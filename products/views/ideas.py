@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from ocop.downloads import private_file_response, xlsx_response
 from ocop.enums import AuditAction
+from ocop.formflow import add_errors
 from ocop.listing import paginate, querystring_without, sort_queryset
 from ocop.models import Cycle
 from ocop.permissions import permission_required
@@ -32,6 +33,9 @@ IDEA_SORTS = {
 }
 FORM_TOKEN_TTL = 24 * 3600
 
+# The idea form chooses its subject through a search box: a refusal about the subject shows beside it.
+SUBJECT_FIELD = {"subject": "subject_search"}
+
 
 def _idea_or_404(request, pk) -> ProductIdea:
     """The idea if the user may see it; another area's idea is a 404, never data."""
@@ -41,16 +45,6 @@ def _idea_or_404(request, pk) -> ProductIdea:
             "sent_list__unit"),
         pk=pk,
     )
-
-
-def _add_errors(form, exc: ValidationError) -> None:
-    """Put a service's errors beside the form's fields (unknown keys become errors of the whole form)."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc.messages)
-        return
-    for key, errors in exc.message_dict.items():
-        field = "subject_search" if key == "subject" else key
-        form.add_error(field if field in form.fields else None, errors)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -150,7 +144,7 @@ def _after_save(request, idea: ProductIdea, *, created: bool):
     except IdeaIncomplete as exc:
         form = _saved_form(request, idea)
         form.add_error(None, _("The draft was saved, but it cannot be submitted yet: complete the items marked."))
-        _add_errors(form, exc)
+        add_errors(form, exc, fields=SUBJECT_FIELD)
         return _render_form(request, form, idea)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
@@ -183,11 +177,11 @@ def idea_create(request):
         cache.set(_token_key(token), exc.idea.pk, FORM_TOKEN_TTL)
         form = _saved_form(request, exc.idea)
         form.add_error(None, _("The draft was saved, but some files were refused: see beside the file field."))
-        _add_errors(form, exc)
+        add_errors(form, exc, fields=SUBJECT_FIELD)
         return _render_form(request, form, exc.idea)
     except ValidationError as exc:
         cache.delete(_token_key(token))
-        _add_errors(form, exc)
+        add_errors(form, exc, fields=SUBJECT_FIELD)
         return _render_form(request, form)
     cache.set(_token_key(token), idea.pk, FORM_TOKEN_TTL)
     return _after_save(request, idea, created=True)
@@ -209,10 +203,10 @@ def idea_edit(request, pk):
     except IdeaAttachmentsRefused as exc:
         form = _saved_form(request, exc.idea)
         form.add_error(None, _("The changes were saved, but some files were refused: see beside the file field."))
-        _add_errors(form, exc)
+        add_errors(form, exc, fields=SUBJECT_FIELD)
         return _render_form(request, form, exc.idea)
     except ValidationError as exc:
-        _add_errors(form, exc)
+        add_errors(form, exc, fields=SUBJECT_FIELD)
         return _render_form(request, form, idea, status=409 if getattr(exc, "code", None) == "conflict" else 200)
     return _after_save(request, idea, created=False)
 
@@ -433,7 +427,7 @@ def idea_send(request):
             sent = services.ideas_send(ideas=form.cleaned_data["ideas"], by=request.user,
                                        note=form.cleaned_data["note"])
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc, fields=SUBJECT_FIELD)
         else:
             messages.success(request, _("The list of %(count)s selected ideas was sent to the province.") % {
                 "count": sent.ideas.count()})

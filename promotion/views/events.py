@@ -12,6 +12,7 @@ from django.utils.translation import ngettext, pgettext
 from django.views.decorators.http import require_POST
 
 from ocop.downloads import xlsx_response
+from ocop.formflow import saved_by
 from ocop.listing import sort_queryset
 from ocop.permissions import permission_required
 from ocop.rules import is_official
@@ -22,7 +23,7 @@ from .. import services
 from ..forms import BoothResultsForm, EventFilterForm, EventForm, InvitationForm
 from ..models import Booth
 from ..selectors import booths_visible_to, certified_products, event_booths, event_list, events_visible_to
-from .common import list_context, next_url, saved_by
+from .common import list_context, next_url
 
 LIST_SORTS = {"name": "name", "date": "starts_on", "kind": "kind", "unit": "unit__path", "booths": "booth_count",
               "sales": "sales_total"}

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from ocop.formflow import saved_by
 from ocop.permissions import permission_required
 from ocop.selectors import audit_trail_for
 from ocop.text import search_q
@@ -16,7 +17,7 @@ from .. import services
 from ..forms import ListingFilterForm, ListingForm, SalesPointFilterForm, SalesPointForm
 from ..models import Listing
 from ..selectors import listed_products, product_listings, sales_point_list, sales_points_visible_to
-from .common import list_context, saved_by
+from .common import list_context
 
 SALES_POINT_SORTS = {"name": "name", "commune": "commune__name", "products": "product_count", "opened": "opened_on"}
 PRODUCT_SORTS = {"name": "name", "subject": "subject__name", "listings": "listing_count"}

@@ -6,13 +6,13 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from ocop.formflow import saved_by
 from ocop.listing import paginate
 from ocop.permissions import permission_required
 
 from .. import services
 from ..forms import TargetChooseForm, TargetForm, parse_year, units_for
 from ..selectors import target_sets, targets_of
-from .common import saved_by
 
 
 @permission_required("promotion.view_targets")

@@ -7,6 +7,7 @@ from django.db.models import Sum
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from ocop.formflow import saved_by
 from ocop.permissions import permission_required
 from ocop.selectors import audit_trail_for
 from ocop.text import search_q
@@ -14,7 +15,7 @@ from ocop.text import search_q
 from .. import services
 from ..forms import TrainingFilterForm, TrainingForm
 from ..selectors import training_list, trainings_visible_to
-from .common import list_context, saved_by
+from .common import list_context
 
 LIST_SORTS = {"date": "held_on", "topic": "topic", "unit": "unit__path", "participants": "participants_count"}
 
