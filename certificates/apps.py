@@ -14,7 +14,7 @@ class CertificatesConfig(AppConfig):
         )
 
         from . import demo, home, rules  # noqa: F401  (rules: permissions)
-        from .views import decision_panel
+        from .panels import decision_panel
 
         register_nav(NavItem(_("Certificates"), "certificates:list", "patch-check", "certificates.view_certificate_list",
                              order=50))

@@ -120,6 +120,8 @@ def certificate_detail(request, pk):
                     .exclude(pk=certificate.pk).order_by("-issued_on")),
         "renewals": certificate.renewals.select_related("dossier__cycle", "started_by"),
         "can_revoke": user.has_perm("certificates.revoke_certificate", certificate) and not certificate.revoked_on,
+        # The decision's page is the councils' and officials' (a representative reads its number and date here).
+        "can_open_decision": certificate.decision_id is not None and user.has_perm("evaluation.view_decision_list"),
         "revoke_form": RevokeForm(),
         "can_renew": can_renew,
         "renew_form": RenewalForm(certificate=certificate) if can_renew else None,
@@ -249,20 +251,3 @@ def job_progress(request, pk):
         raise Http404
     return render(request, "certificates/_job_progress.html", {
         **render_job_progress(job), "poll_url": reverse("certificates:job-progress", args=[job.pk])})
-
-
-def decision_panel(user, decision) -> dict | None:
-    """What the decision page shows about its certificates (registered with the record panels)."""
-    if not user.has_perm("certificates.view_certificate_list"):
-        return None
-    certificates = certificates_visible_to(user).filter(decision=decision).with_status()
-    job = decision.render_jobs.order_by("-created_at").first()
-    eligible = decision.items.filter(star__gte=3).count()
-    return {
-        "decision": decision,
-        "certificates": certificates.select_related("product").order_by("number"),
-        "missing": eligible - decision.certificates.count(),
-        "can_issue": user.has_perm("certificates.issue_for_decision", decision),
-        "progress": render_job_progress(job) if job else None,
-        "poll_url": reverse("certificates:job-progress", args=[job.pk]) if job else "",
-    }

@@ -17,7 +17,7 @@ from . import services
 from .enums import UnitKind
 from .forms import CurrentStepForm, CycleForm, StepPlanForm
 from .listing import paginate, querystring_without, sort_queryset
-from .models import AdministrativeUnit, Cycle, CycleStepPlan
+from .models import Cycle, CycleStepPlan
 from .permissions import permission_required
 from .registry import panels_for, step_progress
 from .selectors import audit_trail_for, cycle_list, notification_list, units_in_scope
@@ -148,11 +148,17 @@ def unit_list(request):
 
 @permission_required("ocop.view_unit")
 def unit_detail(request, code):
-    unit = get_object_or_404(units_in_scope(request.user).select_related("parent", "merged_into"), code=code)
+    scope = units_in_scope(request.user)
+    unit = get_object_or_404(scope.select_related("parent", "merged_into"), code=code)
+    merged_from = list(unit.merged_from.all())
+    # The province above a district officer's district, or the unit a commune merged into across a provincial
+    # border, is named but not linked: its page lies outside the user's area.
+    named = [u.pk for u in (unit.parent, unit.merged_into, *merged_from) if u is not None]
     return render(request, "ocop/unit_detail.html", {
         "unit": unit,
         "children": unit.children.order_by("name"),
-        "merged_from": unit.merged_from.all(),
+        "merged_from": merged_from,
+        "linked": set(scope.filter(pk__in=named).values_list("pk", flat=True)),
     })
 
 

@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -146,9 +147,23 @@ class SalesPointForm(ServiceDataMixin, forms.ModelForm):
             units_in_scope(user).communes().select_related("parent__parent").order_by("path"))
         self.fields["products"].queryset = (
             products_visible_to(user).select_related("subject").order_by("subject__name", "name"))
+        # Products of other areas that the sales point carries (a provincial centre's, edited by a district
+        # officer) are not his to choose: they stay as they are, and the form says so.
+        self.outside_area = []
         if self.instance.pk:
             self.initial["products"] = list(self.instance.products.values_list("pk", flat=True))
+            self.outside_area = list(self.instance.products.exclude(
+                pk__in=self.fields["products"].queryset.values("pk")).order_by("name"))
+        if self.outside_area:
+            self.fields["products"].help_text = format_lazy(
+                "{} {}", self.fields["products"].help_text,
+                _("It also carries products of other areas, which stay as they are: %(names)s.")
+                % {"names": ", ".join(p.name for p in self.outside_area)})
         self.fields["phone"].widget.attrs.update({"inputmode": "tel"})
+
+    def products_carried(self) -> list:
+        """The products chosen here and those of other areas the sales point already carries."""
+        return [*self.cleaned_data["products"], *self.outside_area]
 
 
 class ListingFilterForm(FilterForm):

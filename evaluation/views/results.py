@@ -436,6 +436,8 @@ def decision_detail(request, pk):
         "decision": decision, "session": decision.session, "items": items,
         "nominated": [(e, nomination_label(e.nominated_to)) for e in nominated],
         "panels": record_panels("evaluation.decision", request.user, decision),
+        # Council members read the decision; the products' pages are the officials' and the subjects'.
+        "can_open_products": request.user.has_perm("products.view_product_list"),
         "audit": audit_trail_for(decision)[:50],
     })
 

@@ -10,11 +10,14 @@ def count_queries(fn) -> int:
     return len(ctx.captured_queries)
 
 
-def pdf_text(pdf: bytes) -> str:
-    """The text of a PDF as pdftotext reads it (poppler-utils), on one line: what a user copying it would get."""
+def pdf_text(pdf: bytes, *, layout: bool = False) -> str:
+    """The text of a PDF as pdftotext reads it (poppler-utils), on one line: what a user copying it would get.
+    With `layout`, a table's cells are read along their rows (pdftotext -layout)."""
     import subprocess
 
-    out = subprocess.run(["pdftotext", "-enc", "UTF-8", "-", "-"], input=pdf, capture_output=True, check=True)
+    options = ["-layout"] if layout else []
+    out = subprocess.run(["pdftotext", *options, "-enc", "UTF-8", "-", "-"], input=pdf, capture_output=True,
+                         check=True)
     return " ".join(out.stdout.decode("utf-8").split())
 
 

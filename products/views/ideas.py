@@ -288,6 +288,8 @@ def _render_detail(request, idea: ProductIdea, *, return_form=None, reject_form=
         "history": _history(idea),
         "can_edit": user.has_perm("products.change_idea", idea),
         "can_screen": can_screen,
+        # The list it was sent with opens for the officials of the list's area, not for the representative.
+        "can_open_list": bool(idea.sent_list_id) and _lists_visible_to(user).filter(pk=idea.sent_list_id).exists(),
         "return_form": return_form or ReasonForm(prefix="return"),
         "reject_form": reject_form or ReasonForm(prefix="reject"),
         "show_reasons": bool(return_form or reject_form),

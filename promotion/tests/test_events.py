@@ -171,6 +171,15 @@ def test_officer_cannot_name_another_districts_unit_as_organiser(client_for, dem
     assert not PromotionEvent.objects.exists()
 
 
+def test_a_negative_budget_is_refused_in_plain_vietnamese_and_the_typed_values_stay(client_for, demo):
+    response = client_for("huyen.bachthong").post("/promotion/events/new/", event_data(budget="-5"))
+    assert response.status_code == 200
+    # Django's own message, in the project's wording (no stray space before the full stop).
+    assert response.context["form"].errors["budget"] == ["Giá trị phải lớn hơn hoặc bằng 0."]
+    assert 'value="Phiên chợ OCOP thử nghiệm"' in response.content.decode()
+    assert not PromotionEvent.objects.filter(name="Phiên chợ OCOP thử nghiệm").exists()
+
+
 def test_event_cannot_end_before_it_starts(client_for, demo):
     page = client_for("huyen.bachthong").post("/promotion/events/new/", event_data(ends_on="30/11/2026"))
     assert "Sự kiện không thể kết thúc trước khi bắt đầu." in page.content.decode()

@@ -39,6 +39,24 @@ def test_sales_point_cannot_carry_another_districts_product(client_for, products
     assert not SalesPoint.objects.exists()
 
 
+def test_district_officer_editing_a_centre_keeps_the_products_of_other_districts(client_for, products):
+    """A provincial centre in Bạch Thông carries Na Rì's miến dong: Bạch Thông's officer edits it, sees that the
+    miến dong stays (he cannot choose it), and saving his choice of Bạch Thông products does not drop it."""
+    centre = SalesPointFactory(name="Trung tâm OCOP tỉnh", is_centre=True)
+    centre.products.set([products["An mộc nhi"], products["Miến dong Tài Hoan"]])
+    client = client_for("huyen.bachthong")
+    url = f"/promotion/sales-points/{centre.pk}/edit/"
+    assert "Miến dong Tài Hoan" in client.get(url).context["form"].fields["products"].help_text
+    response = client.post(url, sales_point_data(name="Trung tâm OCOP tỉnh", is_centre="on",
+                                                 products=[products["Chè Bản Dao"].pk]))
+    assert response.status_code == 302
+    assert sorted(p.name for p in centre.products.all()) == ["Chè Bản Dao", "Miến dong Tài Hoan"]
+    # His page of the centre names the miến dong without a link to a page he may not open.
+    page = client.get(centre.get_absolute_url()).content.decode()
+    assert "Miến dong Tài Hoan" in page and products["Miến dong Tài Hoan"].get_absolute_url() not in page
+    assert products["Chè Bản Dao"].get_absolute_url() in page
+
+
 def test_sales_point_commune_must_be_in_the_officers_area(client_for, products):
     client_for("huyen.nari").post("/promotion/sales-points/new/", sales_point_data())
     assert not SalesPoint.objects.exists()

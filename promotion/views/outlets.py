@@ -3,6 +3,7 @@ import copy
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -55,7 +56,9 @@ def sales_point_detail(request, pk):
     sales_point = _sales_point_for(request, pk, "promotion.view_salespoint")
     return render(request, "promotion/salespoint_detail.html", {
         "sales_point": sales_point, "tab": "sales",
-        "products": sales_point.products.select_related("subject", "product_set").order_by("subject__name", "name"),
+        # Every product it carries is listed; those of the user's area link to their pages.
+        "products": sales_point.products.select_related("subject", "product_set").annotate(
+            linked=Exists(products_visible_to(request.user).filter(pk=OuterRef("pk")))).order_by("subject__name", "name"),
         "can_change": request.user.has_perm("promotion.change_salespoint", sales_point),
         "audit": audit_trail_for(sales_point)[:50],
     })
@@ -65,7 +68,7 @@ def _sales_point_form(request, sales_point=None):
     form = SalesPointForm(request.POST or None, instance=copy.copy(sales_point) if sales_point else None,
                           user=request.user)
     saved = saved_by(request, form, lambda: services.sales_point_save(
-        sales_point=sales_point, data=form.data_for_service(), products=form.cleaned_data["products"],
+        sales_point=sales_point, data=form.data_for_service(), products=form.products_carried(),
         by=request.user), _("The sales point was saved."))
     if saved is not None:
         return redirect(saved)

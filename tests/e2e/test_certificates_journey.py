@@ -1,12 +1,12 @@
 """The cooperative's certificates in the browser: HTX Thiên An's representative sees each certificate with its
 status and days left, downloads one whose text carries every diacritic, and opens the page its QR code
 points to, as a buyer scanning the label would (logged out)."""
-import subprocess
 
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from certificates.models import Certificate
+from ocop.tests.utils import pdf_text
 
 
 def test_cooperative_downloads_its_certificate_and_opens_the_verification_page(demo_full, login):
@@ -37,8 +37,7 @@ def test_cooperative_downloads_its_certificate_and_opens_the_verification_page(d
     download = download_info.value
     assert download.suggested_filename == "GCN-OCOP-" + expiring.number.replace("/", "-") + ".pdf"
     with open(download.path(), "rb") as handle:
-        text = " ".join(subprocess.run(["pdftotext", "-enc", "UTF-8", "-", "-"], input=handle.read(),
-                                       capture_output=True, check=True).stdout.decode("utf-8").split())
+        text = pdf_text(handle.read())
     for expected in ("GIẤY CHỨNG NHẬN", "Thảo dược ngâm chân Thiên An", "Hợp tác xã Thiên An", "Hạng 3 sao",
                      "Thôn Bản Cảu, Vi Hương, Bạch Thông, Bắc Kạn", expiring.number,
                      f"đến ngày {expiring.valid_until:%d/%m/%Y}"):

@@ -6,7 +6,6 @@ finalises the session and downloads the minutes, whose Vietnamese text pdftotext
 `evaluation_journey_setup()` builds the council, session and products through the services."""
 import datetime
 import re
-import subprocess
 from dataclasses import dataclass
 
 import pytest
@@ -15,6 +14,7 @@ from playwright.sync_api import expect
 from evaluation.models import Criterion, Evaluation, Scorecard, Session
 from evaluation.tests.factories import ProductFactory, Scenario, option_of, scenario_build
 from ocop.models import AdministrativeUnit, Cycle, User
+from ocop.tests.utils import pdf_text
 from products.models import ProductSet
 from subjects.tests.factories import SubjectFactory
 
@@ -174,8 +174,7 @@ def test_members_score_declare_a_conflict_and_the_chair_finalises_and_prints_the
         page.click("[data-testid=minutes]", timeout=90000)
     with open(download_info.value.path(), "rb") as handle:
         pdf = handle.read()
-    text = " ".join(subprocess.run(["pdftotext", "-layout", "-enc", "UTF-8", "-", "-"], input=pdf,
-                                   capture_output=True, check=True).stdout.decode("utf-8").split())
+    text = pdf_text(pdf, layout=True)
     for expected in ("BIÊN BẢN HỌP HỘI ĐỒNG ĐÁNH GIÁ, PHÂN HẠNG SẢN PHẨM OCOP", "Nguyễn Văn An", "Hoàng Thị Bình",
                      "Lý Văn Cường", f"{SCORED} – Hợp tác xã Kiểm thử Côn Minh", "Điểm trung bình: 86,67",
                      "Hạng sao công nhận: 4 sao",

@@ -1,9 +1,9 @@
 """The chair closes a scored session in the browser: ranking and stars, finalisation, the minutes PDF."""
-import subprocess
 
 import pytest
 
 from evaluation.tests.test_results import build_scene
+from ocop.tests.utils import pdf_text
 
 
 @pytest.fixture
@@ -62,8 +62,7 @@ def test_chair_finalises_and_downloads_the_minutes(scene, login):
     assert download.suggested_filename.startswith("bien-ban-phien-")
     with open(download.path(), "rb") as handle:
         content = handle.read()
-    text = " ".join(subprocess.run(["pdftotext", "-layout", "-enc", "UTF-8", "-", "-"], input=content,
-                                   capture_output=True, check=True).stdout.decode("utf-8").split())
+    text = pdf_text(content, layout=True)
     for expected in ("BIÊN BẢN HỌP HỘI ĐỒNG ĐÁNH GIÁ, PHÂN HẠNG SẢN PHẨM OCOP", "Nguyễn Văn An", "Hoàng Thị Bình",
                      "Lý Văn Cường", "Miến dong Tài Hoan – Hợp tác xã Tài Hoan", "Điểm trung bình: 92,00",
                      "Hạng sao công nhận: 4 sao", "Đề cử cấp trung ương", "Gạo nếp Khẩu Nua Lương – Hợp tác xã Dền Vang",
