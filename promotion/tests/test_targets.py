@@ -47,7 +47,7 @@ def test_saving_the_same_figures_changes_nothing(demo):
 
 def test_a_planned_figure_cannot_be_negative(client_for, demo):
     page = client_for("tinh.backan").post("/promotion/targets/06/2024/", {"new_3_star": "-1"}).content.decode()
-    assert "Đảm bảo giá trị này lớn hơn hoặc bằng với 0" in page
+    assert "Giá trị phải lớn hơn hoặc bằng 0." in page
     assert not Target.objects.exists()
 
 
