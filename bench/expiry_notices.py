@@ -95,7 +95,7 @@ def build(count: int, today: datetime.date) -> None:
     Certificate.objects.filter(pk__in=[c.pk for c in certificates[2::33]]).update(superseded_by=certificates[0])
 
 
-def timed_run(label: str, day: datetime.date) -> dict:
+def timed_run(label: str, day: datetime.date) -> None:
     """One run of the job as the worker runs it: flag (INSERT ... SELECT), tell (the notifications, emails
     waiting), then the email task's work timed apart: the job hands it the emails and does not wait for it."""
     from django.core import mail
@@ -121,10 +121,6 @@ def timed_run(label: str, day: datetime.date) -> dict:
           f"{told['notifications']:6d} notifications")
     print(f"{label + ', emails':<20}: {(sent - sending) * 1000:6.0f} ms  (the email task: {len(mail.outbox)} "
           f"messages built and handed to the mail backend)")
-    return {"job_ms": round((end - start) * 1000, 1), "insert_ms": round((middle - start) * 1000, 1),
-            "tell_ms": round((end - middle) * 1000, 1), "queries": queries, "notices": inserted,
-            "notifications": told["notifications"], "emails": len(mail.outbox),
-            "email_task_ms": round((sent - sending) * 1000, 1)}
 
 
 def main():

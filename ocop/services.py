@@ -330,7 +330,7 @@ def notify(users: Iterable[User], *, kind: str, title: str, body: str = "", url:
     """Tell each of `users` the same thing in the application, and by email when `email`.
 
     Side effects: one notification per user (one query per thousand); with `email`, queues the sending task
-    once the transaction commits (run eagerly when no broker is set).
+    once the transaction commits (`notification_emails_queue`; run eagerly when no broker is set).
     """
     target_type = ContentType.objects.get_for_model(type(target)) if target is not None else None
     recipients = {user.pk: user for user in users}
@@ -339,9 +339,7 @@ def notify(users: Iterable[User], *, kind: str, title: str, body: str = "", url:
                      target_type=target_type, target_id=target.pk if target is not None else None)
         for user in recipients.values()], email=email)
     if email and created:
-        from .tasks import send_notification_emails
-
-        transaction.on_commit(send_notification_emails.delay)
+        transaction.on_commit(notification_emails_queue)
     return created
 
 

@@ -2,7 +2,7 @@
 and targets, each with what its page shows fetched in a fixed number of queries."""
 import datetime
 
-from django.db.models import Count, Max, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 
 from certificates.models import Certificate
@@ -92,6 +92,14 @@ def sales_points_visible_to(user) -> QuerySet:
 
 def sales_point_list(*, user) -> QuerySet:
     return sales_points_visible_to(user).select_related("commune__parent").annotate(product_count=Count("products"))
+
+
+def sales_point_products(*, sales_point: SalesPoint, user) -> QuerySet:
+    """Every product the sales point carries; `linked` marks those of the user's area (their pages open for
+    him), a provincial centre's products of other districts being named only."""
+    return (sales_point.products.select_related("subject", "product_set")
+            .annotate(linked=Exists(products_visible_to(user).filter(pk=OuterRef("pk"))))
+            .order_by("subject__name", "name"))
 
 
 def listed_products(*, user) -> QuerySet:

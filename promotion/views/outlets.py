@@ -3,7 +3,6 @@ import copy
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -17,7 +16,9 @@ from products.selectors import products_visible_to
 from .. import services
 from ..forms import ListingFilterForm, ListingForm, SalesPointFilterForm, SalesPointForm
 from ..models import Listing
-from ..selectors import listed_products, product_listings, sales_point_list, sales_points_visible_to
+from ..selectors import (
+    listed_products, product_listings, sales_point_list, sales_point_products, sales_points_visible_to,
+)
 from .common import list_context
 
 SALES_POINT_SORTS = {"name": "name", "commune": "commune__name", "products": "product_count", "opened": "opened_on"}
@@ -56,9 +57,7 @@ def sales_point_detail(request, pk):
     sales_point = _sales_point_for(request, pk, "promotion.view_salespoint")
     return render(request, "promotion/salespoint_detail.html", {
         "sales_point": sales_point, "tab": "sales",
-        # Every product it carries is listed; those of the user's area link to their pages.
-        "products": sales_point.products.select_related("subject", "product_set").annotate(
-            linked=Exists(products_visible_to(request.user).filter(pk=OuterRef("pk")))).order_by("subject__name", "name"),
+        "products": sales_point_products(sales_point=sales_point, user=request.user),
         "can_change": request.user.has_perm("promotion.change_salespoint", sales_point),
         "audit": audit_trail_for(sales_point)[:50],
     })
