@@ -12,6 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from .enums import ALLOWED_PARENT_LEVELS, AuditAction, CycleStep, NotificationEmail, Role, UnitKind, UnitLevel
 
+UNIT_KIND_LABELS = dict(UnitKind.choices)  # lazy labels: each use reads the active language
+
 unit_code_validator = RegexValidator(r"^[0-9A-Za-z]+$", _("A unit code may only contain letters and digits."))
 
 
@@ -73,7 +75,8 @@ class AdministrativeUnit(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_kind_display()} {self.name}"
+        # Not get_kind_display(): Django rebuilds its choices dict on every call, and a unit list names hundreds.
+        return f"{UNIT_KIND_LABELS.get(self.kind, self.kind)} {self.name}"
 
     def save(self, *args, **kwargs):
         old_path = self.path

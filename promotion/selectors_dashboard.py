@@ -111,27 +111,35 @@ def programme_summary(unit: AdministrativeUnit, year: int | None = None,
     ids = unit_ids(unit)
     in_force = ocop_products(unit, today, ids)
 
-    totals = in_force.aggregate(products=Count("product", distinct=True), subjects=Count("subject", distinct=True),
-                                communes=Count("product__commune", distinct=True,
-                                               filter=Q(product__commune__in=unit_communes(unit, year))),
-                                expiring=Count("pk", filter=Q(valid_until__lte=add_months(today, 6))))
+    # One pass over the unit's certificates in force for the totals, the stars and the subject kinds (filtered
+    # counts), and one grouped by product set for the sets and their sectors.
+    stars, kinds = (3, 4, 5), list(SubjectKind)
+    totals = in_force.aggregate(
+        products=Count("product", distinct=True), subjects=Count("subject", distinct=True),
+        communes=Count("product__commune", distinct=True, filter=Q(product__commune__in=unit_communes(unit, year))),
+        expiring=Count("pk", filter=Q(valid_until__lte=add_months(today, 6))),
+        **{f"star_{star}": Count("product", distinct=True, filter=Q(star=star)) for star in stars},
+        **{f"subjects_{kind.value}": Count("subject", distinct=True, filter=Q(subject__kind=kind)) for kind in kinds},
+        **{f"products_{kind.value}": Count("product", distinct=True, filter=Q(subject__kind=kind)) for kind in kinds})
     summary.products, summary.subjects = totals["products"], totals["subjects"]
     summary.communes_with_product = totals["communes"]
     summary.expiring_6_months = totals["expiring"]
     summary.communes = unit_communes(unit, year).count()
-    summary.by_star = dict(in_force.values_list("star").annotate(n=Count("product", distinct=True)).order_by())
-    kinds = {row["subject__kind"]: row for row in in_force.values("subject__kind").annotate(
-        subjects=Count("subject", distinct=True), products=Count("product", distinct=True)).order_by()}
-    summary.by_kind = [{"kind": kind.value, "label": str(kind.label),
-                        "subjects": kinds.get(kind.value, {}).get("subjects", 0),
-                        "products": kinds.get(kind.value, {}).get("products", 0)} for kind in SubjectKind]
-    summary.by_sector = [{"sector": row["product__product_set__sector"], "products": row["n"]} for row in
-                         in_force.values("product__product_set__sector").annotate(n=Count("product", distinct=True))
-                         .order_by("-n", "product__product_set__sector")]
+    summary.by_star = {star: totals[f"star_{star}"] for star in stars if totals[f"star_{star}"]}
+    summary.by_kind = [{"kind": kind.value, "label": str(kind.label), "subjects": totals[f"subjects_{kind.value}"],
+                        "products": totals[f"products_{kind.value}"]} for kind in kinds]
     summary.by_product_set = [
-        {"number": row["product__product_set__number"], "name": row["product__product_set__name"], "products": row["n"]}
-        for row in in_force.values("product__product_set__number", "product__product_set__name")
+        {"number": row["product__product_set__number"], "name": row["product__product_set__name"],
+         "sector": row["product__product_set__sector"], "products": row["n"]}
+        for row in in_force.values("product__product_set__number", "product__product_set__name",
+                                   "product__product_set__sector")
         .annotate(n=Count("product", distinct=True)).order_by("product__product_set__number")]
+    # A product belongs to one set and a set to one sector: a sector's figure is the sum of its sets'.
+    sectors: dict[str, int] = {}
+    for row in summary.by_product_set:
+        sectors[row["sector"]] = sectors.get(row["sector"], 0) + row["products"]
+    summary.by_sector = [{"sector": sector, "products": n}
+                         for sector, n in sorted(sectors.items(), key=lambda item: (-item[1], item[0]))]
 
     issued = _issued_in_year(unit, year, ids).aggregate(
         new=Count("product", distinct=True, filter=Q(had_before=False)),

@@ -83,6 +83,21 @@ def test_seed_000_district_figures(bach_thong):
     assert sum(s["products"] for s in summary.by_product_set) == 41
 
 
+def test_products_by_set_and_sector(bach_thong):
+    """Products i of the 41 are in set i % 5 + 1 (all five in the food sector); one drink added in 2024."""
+    drink_set = ProductSet.objects.exclude(sector="Thực phẩm").order_by("number").first()
+    subject = Subject.objects.filter(name="Hợp tác xã Bạch Thông 0").get()
+    certify(Product.objects.create(subject=subject, product_set=drink_set, name="Đồ uống", commune=subject.commune),
+            4, datetime.date(2024, 10, 1), "904/GCN-063", bach_thong)
+    summary = programme_summary(bach_thong, 2024, today=TODAY)
+    assert [(s["number"], s["products"]) for s in summary.by_product_set] == [
+        (1, 9), (2, 8), (3, 8), (4, 8), (5, 8), (drink_set.number, 1)]
+    assert summary.by_sector == [{"sector": "Thực phẩm", "products": 41},
+                                 {"sector": drink_set.sector, "products": 1}]
+    assert summary.by_star == {3: 41, 4: 1}
+    assert summary.by_kind[0] == {"kind": "cooperative", "label": "Hợp tác xã", "subjects": 11, "products": 30}
+
+
 def test_renewals_and_expiry_windows(bach_thong):
     summary = programme_summary(bach_thong, 2026, today=TODAY)
     assert (summary.new_this_year, summary.re_recognised, summary.upgraded) == (0, 1, 0)
