@@ -11,7 +11,7 @@ from django.utils.translation import ngettext, pgettext
 from django.views.decorators.http import require_POST
 
 from ocop.downloads import private_file_response, xlsx_response
-from ocop.formflow import add_errors
+from ocop.formflow import saved_by
 from ocop.listing import paginate, querystring_without, sort_queryset
 from ocop.models import Cycle
 from ocop.permissions import permission_required
@@ -149,17 +149,11 @@ def product_edit(request, pk):
     if not request.user.has_perm("products.change_product", product):
         raise PermissionDenied
     form = ProductForm(request.POST or None, instance=product, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        data = {name: form.cleaned_data[name] for name in
-                ("name", "product_set", "description", "commune", "has_traceability", "traceability_method")}
-        try:
-            services.product_update(product=product, data=data, standards=form.cleaned_data["standards"],
-                                    by=request.user)
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(request, _("The product was saved."))
-            return redirect(product)
+    fields = ("name", "product_set", "description", "commune", "has_traceability", "traceability_method")
+    if saved_by(request, form, lambda: services.product_update(
+            product=product, data={name: form.cleaned_data[name] for name in fields},
+            standards=form.cleaned_data["standards"], by=request.user), _("The product was saved.")):
+        return redirect(product)
     return render(request, "products/catalog/product_form.html", {"form": form, "product": product})
 
 
@@ -177,16 +171,12 @@ def product_photos(request, pk):
         return redirect("products:photos", pk=product.pk)
     if request.method == "POST":
         form = PhotoUploadForm(request.POST, request.FILES)
-        if form.is_valid():
-            try:
-                photos = services.product_photos_add(product=product, files=form.cleaned_data["files"],
-                                                     caption=form.cleaned_data["caption"], by=request.user)
-            except ValidationError as exc:
-                add_errors(form, exc)
-            else:
-                messages.success(request, ngettext("%(count)s photo was added.", "%(count)s photos were added.",
-                                                   len(photos)) % {"count": len(photos)})
-                return redirect("products:photos", pk=product.pk)
+        added = saved_by(request, form, lambda: services.product_photos_add(
+            product=product, files=form.cleaned_data["files"], caption=form.cleaned_data["caption"], by=request.user),
+            lambda photos: ngettext("%(count)s photo was added.", "%(count)s photos were added.",
+                                    len(photos)) % {"count": len(photos)})
+        if added is not None:
+            return redirect("products:photos", pk=product.pk)
     return render(request, "products/catalog/product_photos.html", {
         "product": product, "photos": product.photos.all(), "form": form})
 
@@ -259,14 +249,11 @@ def plan_create(request, idea_pk):
     if not request.user.has_perm("products.add_plan", idea):
         raise PermissionDenied
     form = BusinessPlanForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            plan = services.business_plan_create(idea=idea, by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(request, _("The business plan was recorded."))
-            return redirect(plan)
+    plan = saved_by(request, form, lambda: services.business_plan_create(idea=idea, by=request.user,
+                                                                         **form.cleaned_data),
+                    _("The business plan was recorded."))
+    if plan:
+        return redirect(plan)
     return render(request, "products/catalog/plan_form.html", {"form": form, "idea": idea})
 
 
@@ -295,14 +282,9 @@ def plan_edit(request, pk):
     plan = _visible_plan(request, pk, for_change=True)
     form = BusinessPlanForm(request.POST or None, request.FILES or None,
                             initial={"summary": plan.summary, "received_on": plan.received_on})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.business_plan_update(plan=plan, by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(request, _("The business plan was saved."))
-            return redirect(plan)
+    if saved_by(request, form, lambda: services.business_plan_update(plan=plan, by=request.user, **form.cleaned_data),
+                _("The business plan was saved.")):
+        return redirect(plan)
     return render(request, "products/catalog/plan_form.html", {"form": form, "idea": plan.idea, "plan": plan})
 
 
@@ -339,14 +321,8 @@ def _plan_part_edit(request, *, model, form_class, save, pk, plan_pk, saved, new
     else:
         part, plan = None, _visible_plan(request, plan_pk, for_change=True)
     form = form_class(request.POST or None, instance=part)
-    if request.method == "POST" and form.is_valid():
-        try:
-            save(plan, part, request.user, form.cleaned_data)
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(request, saved)
-            return redirect(plan)
+    if saved_by(request, form, lambda: save(plan, part, request.user, form.cleaned_data), saved):
+        return redirect(plan)
     return render(request, "products/catalog/plan_part_form.html", {
         "form": form, "plan": plan, "title": title_of(part) if part else new_title})
 
@@ -482,15 +458,10 @@ def dossier_create(request, product_pk):
     cycles = dossier_services.dossier_cycles_for(product).order_by("-year")
     initial = {"cycle": request.GET.get("cycle")} if request.GET.get("cycle") else {"cycle": cycles.first()}
     form = DossierCreateForm(request.POST or None, cycles=cycles, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            dossier = dossier_services.dossier_create(product=product, cycle=form.cleaned_data["cycle"],
-                                                      by=request.user)
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(request, _("The dossier was opened."))
-            return redirect(dossier)
+    dossier = saved_by(request, form, lambda: dossier_services.dossier_create(
+        product=product, cycle=form.cleaned_data["cycle"], by=request.user), _("The dossier was opened."))
+    if dossier:
+        return redirect(dossier)
     return render(request, "products/catalog/dossier_form.html", {"form": form, "product": product})
 
 
@@ -506,18 +477,13 @@ def dossier_upload(request, pk):
     if dossier is None:
         return redirect("products:dossier-detail", pk=pk)
     form = DossierUploadForm(request.POST, request.FILES)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            documents = dossier_services.dossier_documents_add(
-                dossier=dossier, kind=data["kind"], files=data["files"], title=data["title"],
-                issued_on=data["issued_on"], valid_until=data["valid_until"], by=request.user)
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(request, ngettext("%(count)s file was added.", "%(count)s files were added.",
-                                               len(documents)) % {"count": len(documents)})
-            return redirect(dossier)
+    fields = ("kind", "files", "title", "issued_on", "valid_until")
+    added = saved_by(request, form, lambda: dossier_services.dossier_documents_add(
+        dossier=dossier, by=request.user, **{name: form.cleaned_data[name] for name in fields}),
+        lambda documents: ngettext("%(count)s file was added.", "%(count)s files were added.",
+                                   len(documents)) % {"count": len(documents)})
+    if added is not None:
+        return redirect(dossier)
     return _dossier_page(request, dossier, upload_form=form)
 
 
@@ -528,15 +494,10 @@ def dossier_samples(request, pk):
     if dossier is None:
         return redirect("products:dossier-detail", pk=pk)
     form = SamplesForm(request.POST)
-    if form.is_valid():
-        try:
-            dossier_services.dossier_set_samples(
-                dossier=dossier, samples_received_on=form.cleaned_data["samples_received_on"], by=request.user)
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(request, _("The samples date was saved."))
-            return redirect(dossier)
+    if saved_by(request, form, lambda: dossier_services.dossier_set_samples(
+            dossier=dossier, samples_received_on=form.cleaned_data["samples_received_on"], by=request.user),
+            _("The samples date was saved.")):
+        return redirect(dossier)
     return _dossier_page(request, dossier, samples_form=form)
 
 
