@@ -41,6 +41,8 @@ def parse_args():
 
 
 def build(count: int, today: datetime.date) -> None:
+    from django.db.models import F
+
     from certificates.models import Certificate
     from ocop.enums import Role, UnitKind
     from ocop.models import AdministrativeUnit, User
@@ -92,7 +94,8 @@ def build(count: int, today: datetime.date) -> None:
             revoke_reason="Vi phạm an toàn thực phẩm" if i % 33 == 1 else ""))
     certificates = Certificate.objects.bulk_create(certificates, batch_size=2000)
     # Every 33rd certificate is superseded (by a renewal, here any other certificate).
-    Certificate.objects.filter(pk__in=[c.pk for c in certificates[2::33]]).update(superseded_by=certificates[0])
+    Certificate.objects.filter(pk__in=[c.pk for c in certificates[2::33]]).update(
+        superseded_by=certificates[0], superseded_on=F("issued_on"))
 
 
 def timed_run(label: str, day: datetime.date) -> None:

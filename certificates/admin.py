@@ -1,8 +1,10 @@
 """Django admin for certificates, their numbering, notices, rendering jobs and renewals."""
 from django.contrib import admin
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .models import Certificate, CertificateNotice, CertificateSequence, RenderChunk, RenderJob, Renewal
+from .services import certificate_chain_rebuild
 
 
 @admin.register(Certificate)
@@ -12,13 +14,20 @@ class CertificateAdmin(admin.ModelAdmin):
     search_fields = ["number", "product__search_text", "subject__search_text", "decision_number"]
     list_select_related = ["product", "subject"]
     autocomplete_fields = ["product", "subject", "issuing_unit"]
-    raw_id_fields = ["recognition", "decision", "superseded_by", "revoked_by"]
-    readonly_fields = ["pdf", "pdf_fingerprint", "created_at"]
+    raw_id_fields = ["recognition", "decision", "revoked_by"]
+    # The chain is derived from the product's certificates (services.certificate_chain_rebuild), never typed.
+    readonly_fields = ["superseded_by", "superseded_on", "pdf", "pdf_fingerprint", "created_at"]
     date_hierarchy = "issued_on"
     show_full_result_count = False  # no second COUNT(*) over the whole register on every page
 
     def get_queryset(self, request):
-        return super().get_queryset(request).with_status()
+        return super().get_queryset(request).with_status(on=timezone.localdate())
+
+    def save_model(self, request, obj, form, change):
+        """Saved as typed, then the product's chain derived again (a changed issue date may reorder it)."""
+        previous_product = form.initial.get("product") if change else None
+        super().save_model(request, obj, form, change)
+        certificate_chain_rebuild(product_ids={obj.product_id, previous_product} - {None}, by=request.user)
 
     @admin.display(description=_("Status"), ordering="valid_until")
     def status_label(self, obj):
@@ -36,9 +45,8 @@ class CertificateNoticeAdmin(admin.ModelAdmin):
 
 @admin.register(CertificateSequence)
 class CertificateSequenceAdmin(admin.ModelAdmin):
-    list_display = ["issuing_unit", "year", "last"]
-    list_select_related = ["issuing_unit"]
-    raw_id_fields = ["issuing_unit"]
+    list_display = ["authority", "year", "last"]
+    search_fields = ["authority"]
 
 
 class RenderChunkInline(admin.TabularInline):

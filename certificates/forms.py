@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from products.services.dossiers import dossier_cycles_for
 
-from .enums import CertificateStatus
+from .enums import CertificateStatus, RevocationGround
 from .models import Renewal
 
 
@@ -43,16 +43,22 @@ class CertificateFilterForm(forms.Form):
 
 
 class RevokeForm(forms.Form):
+    ground = forms.ChoiceField(label=_("Ground for revocation"), choices=[("", "---------")] + RevocationGround.choices,
+                               error_messages={"required": _("Choose the ground for the revocation.")})
     reason = forms.CharField(label=_("Reason for revocation"), widget=forms.Textarea(attrs={"rows": 2}),
                              error_messages={"required": _("Give the reason for the revocation.")})
     decision_number = forms.CharField(label=_("Revocation decision number"), max_length=100,
                                       error_messages={"required": _("Give the number of the revocation decision.")})
+    revoked_on = forms.DateField(label=_("Revoked on"), required=False, help_text=_("Today when empty."),
+                                 widget=forms.DateInput(attrs={"type": "date"}))
 
 
 class RenewalForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=Renewal.Kind.choices)
     cycle = forms.ModelChoiceField(label=_("Cycle"), queryset=None, empty_label=None)
 
-    def __init__(self, *args, certificate, **kwargs):
+    def __init__(self, *args, certificate, kinds=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if kinds is not None:  # only the kinds the certificate offers today
+            self.fields["kind"].choices = [(k, label) for k, label in Renewal.Kind.choices if k in kinds]
         self.fields["cycle"].queryset = dossier_cycles_for(certificate.product).order_by("-year")

@@ -17,7 +17,7 @@ def certificates_panel(user):
                     .exclude(status__in=[CertificateStatus.SUPERSEDED]).order_by("valid_until")[:PANEL_ROWS + 1])
         return {"rep": True, "certificates": rows[:PANEL_ROWS], "more": len(rows) > PANEL_ROWS, "today": today}
     if is_official(user):
-        counts = certificates_visible_to(user).with_status(today=today).aggregate(
+        counts = certificates_visible_to(user).with_status(on=today).aggregate(
             total=Count("pk", filter=Q(status__in=[CertificateStatus.VALID, CertificateStatus.EXPIRING])),
             expiring=Count("pk", filter=Q(status=CertificateStatus.EXPIRING)),
             expired=Count("pk", filter=Q(status=CertificateStatus.EXPIRED)))

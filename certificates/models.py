@@ -6,16 +6,15 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Case, CharField, Q, Value, When
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from evaluation.enums import EvaluationLevel
-from evaluation.models import Decision, RecognisedProduct
+from evaluation.models import Decision, RecognisedProduct, Regulation
 from ocop.models import AdministrativeUnit
 from products.models import Product
 from subjects.models import Subject
 
-from .enums import CertificateStatus
+from .enums import CertificateStatus, RevocationGround
 
 
 def expiring_window_days() -> int:
@@ -23,22 +22,44 @@ def expiring_window_days() -> int:
 
 
 class CertificateQuerySet(models.QuerySet):
-    def with_status(self, today: datetime.date | None = None, expiring_days: int | None = None):
-        """Annotate `status` in the database (revoked, superseded, expired, expiring soon, valid)."""
-        today = today or timezone.localdate()
-        horizon = today + datetime.timedelta(days=expiring_days if expiring_days is not None else expiring_window_days())
-        return self.annotate(status=Case(
-            When(revoked_on__isnull=False, then=Value(CertificateStatus.REVOKED)),
-            When(superseded_by__isnull=False, then=Value(CertificateStatus.SUPERSEDED)),
-            When(valid_until__lt=today, then=Value(CertificateStatus.EXPIRED)),
-            When(valid_until__lte=horizon, then=Value(CertificateStatus.EXPIRING)),
-            default=Value(CertificateStatus.VALID),
-            output_field=CharField(),
-        ))
+    """A certificate's state on a date D is derived from recorded facts only: issued_on, valid_until, revoked_on
+    and superseded_on (the day its successor was issued). Nothing here reads "now": callers pass the date
+    (`timezone.localdate()` for today), so the same question about 31/12/2019 gets the same answer in any year.
+    """
 
-    def in_force(self, today: datetime.date | None = None):
-        today = today or timezone.localdate()
-        return self.filter(revoked_on__isnull=True, superseded_by__isnull=True, valid_until__gte=today)
+    def in_force(self, on: datetime.date):
+        """Certificates in force on `on`: issued by then, not yet ended, revoked or superseded on that day."""
+        return self.filter(live_q(on), valid_until__gte=on)
+
+    def live_on(self, on: datetime.date):
+        """Issued by `on` and neither revoked nor superseded by then, whether or not ended (expiry notices)."""
+        return self.filter(live_q(on))
+
+    def with_status(self, on: datetime.date, expiring_days: int | None = None):
+        """Annotate `status` as it stood on `on`, in the database (not issued yet, revoked, superseded,
+        expired, expiring soon, valid)."""
+        horizon = on + datetime.timedelta(days=expiring_days if expiring_days is not None else expiring_window_days())
+        return self.annotate(status=status_on(on, horizon))
+
+
+def live_q(on: datetime.date, prefix: str = "") -> Q:
+    """Issued on or before `on`, and not revoked or superseded on or before it (`prefix` for a relation)."""
+    return (Q(**{f"{prefix}issued_on__lte": on})
+            & (Q(**{f"{prefix}revoked_on__isnull": True}) | Q(**{f"{prefix}revoked_on__gt": on}))
+            & (Q(**{f"{prefix}superseded_on__isnull": True}) | Q(**{f"{prefix}superseded_on__gt": on})))
+
+
+def status_on(on: datetime.date, horizon: datetime.date) -> Case:
+    """The status expression (see CertificateQuerySet): the first fact that holds on `on` decides."""
+    return Case(
+        When(issued_on__gt=on, then=Value(CertificateStatus.NOT_ISSUED)),
+        When(revoked_on__lte=on, then=Value(CertificateStatus.REVOKED)),
+        When(superseded_on__lte=on, then=Value(CertificateStatus.SUPERSEDED)),
+        When(valid_until__lt=on, then=Value(CertificateStatus.EXPIRED)),
+        When(valid_until__lte=horizon, then=Value(CertificateStatus.EXPIRING)),
+        default=Value(CertificateStatus.VALID),
+        output_field=CharField(),
+    )
 
 
 class Certificate(models.Model):
@@ -66,13 +87,22 @@ class Certificate(models.Model):
     level = models.CharField(_("level"), max_length=20, choices=EvaluationLevel.choices)
     issued_on = models.DateField(_("issued on"))
     valid_until = models.DateField(_("valid until"), db_index=True)
+    # The regulation (criteria version) under which the product was rated: from its evaluation, from an
+    # imported register's "Bộ tiêu chí" column, or the one in force on the issue date.
+    regulation = models.ForeignKey(Regulation, verbose_name=_("criteria version"), on_delete=models.PROTECT,
+                                   null=True, blank=True, related_name="certificates")
     revoked_on = models.DateField(_("revoked on"), null=True, blank=True)
+    revoke_ground = models.CharField(_("ground for revocation"), max_length=20, choices=RevocationGround.choices,
+                                     blank=True)
     revoke_reason = models.TextField(_("reason for revocation"), blank=True)
     revoke_decision_number = models.CharField(_("revocation decision"), max_length=100, blank=True)
     revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                    related_name="+")
     superseded_by = models.ForeignKey("self", verbose_name=_("superseded by"), on_delete=models.PROTECT, null=True,
                                       blank=True, related_name="supersedes")
+    # Derived (services.certificate_chain_rebuild): the issue date of the next certificate of the product, when
+    # it was issued while this one still ran. Kept with superseded_by so that "superseded on D" is one column.
+    superseded_on = models.DateField(_("superseded on"), null=True, blank=True)
     pdf = models.FileField(_("PDF"), upload_to="private/certificates/", blank=True)
     pdf_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -95,6 +125,14 @@ class Certificate(models.Model):
             models.CheckConstraint(condition=Q(valid_until__gt=models.F("issued_on")), name="certificate_dates"),
             models.CheckConstraint(condition=Q(revoked_on__isnull=True) | ~Q(revoke_reason=""),
                                    name="certificate_revocation_has_reason"),
+            models.CheckConstraint(condition=Q(revoked_on__isnull=True) | Q(revoked_on__gte=models.F("issued_on")),
+                                   name="certificate_revoked_after_issue"),
+            # Superseded only by a certificate issued while it ran, and both facts together.
+            models.CheckConstraint(
+                condition=(Q(superseded_by__isnull=True, superseded_on__isnull=True)
+                           | Q(superseded_by__isnull=False, superseded_on__gte=models.F("issued_on"),
+                               superseded_on__lte=models.F("valid_until"))),
+                name="certificate_superseded_in_validity"),
         ]
         indexes = [models.Index(fields=["product", "issued_on"], name="certificate_product_idx")]
 
@@ -114,14 +152,19 @@ class Certificate(models.Model):
 
 
 class CertificateSequence(models.Model):
-    """The last sequence number an authority used in a year (locked row while numbering)."""
+    """The last sequence number an authority used in a year (locked row while numbering).
 
-    issuing_unit = models.ForeignKey(AdministrativeUnit, on_delete=models.CASCADE, related_name="+")
+    `authority` is what the number format calls {authority}: the issuing unit's code, or the central level's
+    code (OCOP_CENTRAL_AUTHORITY_CODE). The row is a floor, not the truth: numbering also reads the highest
+    number already recorded (services.certificate_number_next), so imported numbers are never reissued.
+    """
+
+    authority = models.CharField(max_length=20, default="")
     year = models.PositiveSmallIntegerField()
     last = models.PositiveIntegerField(default=0)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["issuing_unit", "year"], name="certificate_sequence_unique")]
+        constraints = [models.UniqueConstraint(fields=["authority", "year"], name="certificate_sequence_unique")]
 
 
 class CertificateNotice(models.Model):

@@ -41,7 +41,7 @@ from ocop.models import Notification, User
 from ocop.services import notification_emails_queue, notifications_create
 from subjects.models import SubjectRepresentative
 
-from .models import Certificate, CertificateNotice
+from .models import Certificate, CertificateNotice, live_q
 
 NOTIFICATION_KIND = "certificates.expiry"
 LISTED = 50  # certificates listed in one message; the others are counted
@@ -73,9 +73,8 @@ def expiry_notices_insert(*, today: datetime.date | None = None) -> int:
     windows = notice_windows()
     lookback = getattr(settings, "OCOP_CERTIFICATE_EXPIRED_NOTICE_DAYS", 30)
     candidates = (
-        Certificate.objects.order_by()
-        .filter(revoked_on__isnull=True, superseded_by__isnull=True,
-                valid_until__gte=today - datetime.timedelta(days=lookback),
+        Certificate.objects.order_by().live_on(today)
+        .filter(valid_until__gte=today - datetime.timedelta(days=lookback),
                 valid_until__lte=today + datetime.timedelta(days=windows[0]))
         # Annotated in the order of the INSERT's columns: the SELECT lists them in that order.
         .annotate(notice_certificate=F("pk"), notice_window=window_reached(today, windows),
@@ -103,7 +102,7 @@ def expiry_notices_deliver(*, today: datetime.date | None = None) -> dict[str, i
     stamp = timezone.now()
     with transaction.atomic():
         claimed = CertificateNotice.objects.filter(emailed_at__isnull=True).update(emailed_at=stamp)
-        notices = _claimed(stamp) if claimed else []
+        notices = _claimed(stamp, today) if claimed else []
         told, created = _recipients(notices, stamp), []
         if told:
             with translation.override(settings.LANGUAGE_CODE):
@@ -123,11 +122,10 @@ def expiry_notices_run(today: datetime.date | None = None) -> dict[str, int]:
     return counts
 
 
-def _claimed(stamp) -> list[dict]:
+def _claimed(stamp, today: datetime.date) -> list[dict]:
     """The notices this run claimed whose certificate is still in force, the soonest-ending first."""
     return list(
-        CertificateNotice.objects.filter(emailed_at=stamp, certificate__revoked_on__isnull=True,
-                                         certificate__superseded_by__isnull=True)
+        CertificateNotice.objects.filter(live_q(today, prefix="certificate__"), emailed_at=stamp)
         .order_by("certificate__valid_until", "certificate__number")
         .values("window_days", "certificate_id", "certificate__number", "certificate__valid_until",
                 "certificate__star", "certificate__product__name", "certificate__subject_id",

@@ -1,5 +1,6 @@
 """What the certificates app shows on another app's record page (registered in apps.py)."""
 from django.urls import reverse
+from django.utils import timezone
 
 from .selectors import certificates_visible_to
 from .tasks import render_job_progress
@@ -9,7 +10,7 @@ def decision_panel(user, decision) -> dict | None:
     """What the decision page shows about its certificates (registered with the record panels)."""
     if not user.has_perm("certificates.view_certificate_list"):
         return None
-    certificates = certificates_visible_to(user).filter(decision=decision).with_status()
+    certificates = certificates_visible_to(user).filter(decision=decision).with_status(on=timezone.localdate())
     job = decision.render_jobs.order_by("-created_at").first()
     eligible = decision.items.filter(star__gte=3).count()
     return {

@@ -15,8 +15,16 @@ English keys; order free, extra columns ignored):
     decision       Số quyết định         required
     decision_date  Ngày quyết định       required, dd/mm/yyyy (or an Excel date)
     issued_on      Ngày cấp              dd/mm/yyyy; the decision's date when empty
-    authority      Cơ quan cấp           the issuing unit's code (province or district)
+    authority      Cơ quan cấp           the issuing unit's code (province or district), or TW for the ministry
+                                         (OCOP_CENTRAL_AUTHORITY_CODE), which alone recognises 5★
     signer         Người ký              optional ("UBND <authority>" when empty)
+    regulation     Bộ tiêu chí           optional: the criteria version's decision, e.g. 1048/QĐ-TTg
+                                         (the one in force on the issue date when empty)
+
+Rows may come in any order and the file may be imported again: who supersedes whom is derived from the issue
+dates (services.certificate_chain_rebuild), and a row already recorded exactly as written (same authority,
+number, product, star and dates) is reported as already recorded and left as it is. A number the authority
+already used for another certificate is refused with its row.
 
 A subject is matched by its tax code, else by its name in the commune; a product by its name for that
 subject; otherwise they are created. A dry run does all the work inside a transaction and rolls it back,
@@ -25,12 +33,14 @@ so what it reports is exactly what the import will do. Any refused row refuses t
 import datetime
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
 from evaluation.enums import EvaluationLevel
+from evaluation.models import Regulation
 from ocop.enums import UnitLevel
 from ocop.models import AdministrativeUnit
 from ocop.text import fold
@@ -48,6 +58,7 @@ COLUMNS = {
     "commune": ["mã xã"], "star": ["hạng sao", "số sao"], "number": ["số giấy chứng nhận", "số gcn"],
     "decision": ["số quyết định"], "decision_date": ["ngày quyết định"], "issued_on": ["ngày cấp"],
     "authority": ["cơ quan cấp", "mã cơ quan cấp"], "signer": ["người ký"],
+    "regulation": ["bộ tiêu chí", "quyết định bộ tiêu chí"],
 }
 REQUIRED = ["product", "product_set", "subject", "kind", "representative", "commune", "star", "number", "decision",
             "decision_date", "authority"]
@@ -59,7 +70,7 @@ LEVEL_OF_UNIT = {UnitLevel.PROVINCE: EvaluationLevel.PROVINCE, UnitLevel.DISTRIC
 class RowResult:
     line: int
     product: str = ""
-    outcome: str = ""            # "imported" or "refused"
+    outcome: str = ""            # "imported", "unchanged" (already recorded as written) or "refused"
     subject: str = ""            # "created" / "matched"
     product_action: str = ""     # "created" / "matched"
     errors: list[str] = field(default_factory=list)
@@ -119,7 +130,26 @@ def _kind(value) -> str | None:
     return None
 
 
-def _row(line, cells, positions, units, sets, seen_numbers, by) -> RowResult:
+def _regulation(value, regulations: dict, errors: list[str]):
+    """The criteria version named in the "Bộ tiêu chí" column (its decision's code, accents optional)."""
+    if value in (None, ""):
+        return None
+    folded = fold(str(value)).replace(" ", "")
+    found = regulations.get(folded) or next(
+        (r for code, r in regulations.items() if code.split("/")[0] == folded), None)
+    if found is None:
+        errors.append(_("Unknown criteria version “%(value)s”: give its decision, e.g. %(codes)s.") % {
+            "value": value, "codes": ", ".join(r.code for r in regulations.values())})
+    return found
+
+
+def _already_recorded(existing: Certificate, *, product_name, subject_name, star, issued_on, decision_number) -> bool:
+    return (fold(existing.product.name) == fold(product_name) and fold(existing.subject.name) == fold(subject_name)
+            and existing.star == star and existing.issued_on == issued_on
+            and existing.decision_number == decision_number)
+
+
+def _row(line, cells, positions, units, sets, regulations, seen_numbers, by) -> RowResult:
     def get(key):
         i = positions.get(key)
         value = cells[i] if i is not None and i < len(cells) else None
@@ -135,8 +165,9 @@ def _row(line, cells, positions, units, sets, seen_numbers, by) -> RowResult:
     commune = units.get(str(get("commune")))
     if commune is None or commune.level != UnitLevel.COMMUNE:
         errors.append(_("No commune has the code “%(code)s”.") % {"code": get("commune")})
+    central = str(get("authority")).upper() == settings.OCOP_CENTRAL_AUTHORITY_CODE.upper()
     authority = units.get(str(get("authority")))
-    if authority is None:
+    if authority is None and not central:
         errors.append(_("No unit has the code “%(code)s” (issuing authority).") % {"code": get("authority")})
     kind = _kind(get("kind"))
     if kind is None:
@@ -155,6 +186,7 @@ def _row(line, cells, positions, units, sets, seen_numbers, by) -> RowResult:
         errors.append(_("Star “%(value)s”: a certificate is for 3, 4 or 5 stars.") % {"value": get("star")})
     decision_date = _date(get("decision_date"), _("Decision date"), errors)
     issued_on = _date(get("issued_on"), _("Issued on"), errors) or decision_date
+    regulation = _regulation(get("regulation"), regulations, errors)
     number = str(get("number"))
     key = (str(get("authority")), number)
     if key in seen_numbers:
@@ -163,9 +195,19 @@ def _row(line, cells, positions, units, sets, seen_numbers, by) -> RowResult:
     seen_numbers.setdefault(key, line)
     if errors:
         return result
-    if Certificate.objects.filter(issuing_unit=authority, number=number).exists():
-        errors.append(_("Certificate number %(number)s of %(unit)s is already recorded.") % {
-            "number": number, "unit": authority.name})
+    recorded = (Certificate.objects.filter(issuing_unit__isnull=True) if central
+                else Certificate.objects.filter(issuing_unit=authority)).filter(number__iexact=number)
+    existing = recorded.select_related("product", "subject").first()
+    if existing is not None:
+        if _already_recorded(existing, product_name=get("product"), subject_name=get("subject"), star=star,
+                             issued_on=issued_on, decision_number=str(get("decision"))):
+            result.outcome = "unchanged"
+            return result
+        errors.append(_("Certificate number %(number)s of %(unit)s is already recorded for %(product)s "
+                        "(%(star)s★, issued %(date)s).") % {
+            "number": number, "unit": existing.issuing_unit.name if existing.issuing_unit else existing.authority_name,
+            "product": existing.product.name, "star": existing.star, "date": existing.issued_on.strftime("%d/%m/%Y")})
+        result.outcome = "refused"
         return result
 
     tax_code = str(get("tax_code") or "").strip()
@@ -191,9 +233,13 @@ def _row(line, cells, positions, units, sets, seen_numbers, by) -> RowResult:
                 result.product_action = "matched"
             certificate_register(
                 product=product, star=star, number=number, decision_number=str(get("decision")),
-                decision_date=decision_date, signer=str(get("signer") or f"UBND {authority.name}"),
-                level=LEVEL_OF_UNIT.get(authority.level, EvaluationLevel.PROVINCE), issued_on=issued_on,
-                issuing_unit=authority, by=by, render=False)
+                decision_date=decision_date,
+                signer=str(get("signer") or (settings.OCOP_CENTRAL_AUTHORITY_NAME if central
+                                             else f"UBND {authority.name}")),
+                level=EvaluationLevel.CENTRAL if central else LEVEL_OF_UNIT.get(authority.level,
+                                                                                EvaluationLevel.PROVINCE),
+                issued_on=issued_on, issuing_unit=None if central else authority, regulation=regulation,
+                by=by, render=False)
     except ValidationError as exc:
         errors.extend(exc.messages)
     result.outcome = "refused" if errors else "imported"
@@ -228,11 +274,12 @@ def register_import(fileobj, *, by=None, commit: bool = False) -> ImportResult:
              if i < len(cells) and cells[i] is not None}
     units = {u.code: u for u in AdministrativeUnit.objects.filter(code__in=codes)}
     sets = {s.number: s for s in ProductSet.objects.all()}
+    regulations = {fold(r.code).replace(" ", ""): r for r in Regulation.objects.order_by("effective_from")}
     seen: dict = {}
     try:
         with transaction.atomic():
             for line, cells in data:
-                result.rows.append(_row(line, cells, positions, units, sets, seen, by))
+                result.rows.append(_row(line, cells, positions, units, sets, regulations, seen, by))
             if not (commit and result.ok):
                 raise _DryRun
     except _DryRun:

@@ -22,7 +22,7 @@ def certificates_visible_to(user) -> QuerySet:
 
 def certificate_list(*, user, today: datetime.date | None = None) -> QuerySet:
     today = today or timezone.localdate()
-    return (certificates_visible_to(user).with_status(today=today)
+    return (certificates_visible_to(user).with_status(on=today)
             .annotate(time_left=ExpressionWrapper(F("valid_until") - Value(today, output_field=DateField()),
                                                   output_field=DurationField()))
             .select_related("product__product_set", "subject__commune__parent", "issuing_unit"))
@@ -32,7 +32,7 @@ def expiry_by_month(*, user, months: int = 12, today: datetime.date | None = Non
     """Certificates in force ending in each of the next `months` months, counted in the database."""
     today = today or timezone.localdate()
     end = (today.replace(day=1) + datetime.timedelta(days=32 * months)).replace(day=1)
-    rows = (certificates_visible_to(user).in_force(today=today).filter(valid_until__lt=end)
+    rows = (certificates_visible_to(user).in_force(on=today).filter(valid_until__lt=end)
             .annotate(month=TruncMonth("valid_until")).values("month").order_by("month")
             .annotate(count=Count("pk")))
     return list(rows)

@@ -59,7 +59,8 @@ def _filtered(request):
             qs = qs.filter(product__product_set__number=data["set"])
         if data.get("first") is not None:
             earlier = Certificate.objects.filter(product=OuterRef("product"), issued_on__lt=OuterRef("issued_on"))
-            qs = qs.filter(~Exists(earlier) if data["first"] else Exists(earlier), revoked_on__isnull=True)
+            qs = qs.filter(~Exists(earlier) if data["first"] else Exists(earlier)).exclude(
+                revoked_on__lte=timezone.localdate())
         if data.get("star"):
             qs = qs.filter(star=data["star"])
         if data.get("year"):
@@ -106,25 +107,29 @@ def certificate_export(request):
 
 
 def _visible(request, pk) -> Certificate:
-    return get_object_or_404(certificate_list(user=request.user).select_related("superseded_by", "decision"), pk=pk)
+    return get_object_or_404(certificate_list(user=request.user).select_related(
+        "superseded_by", "decision", "regulation"), pk=pk)
 
 
 @permission_required("certificates.view_certificate_list")
 def certificate_detail(request, pk):
     certificate = _visible(request, pk)
     user = request.user
-    can_renew = user.has_perm("certificates.renew_certificate", certificate)
+    today = timezone.localdate()
+    kinds = services.renewal_kinds_open(certificate, today)
+    can_renew = bool(kinds) and user.has_perm("certificates.renew_certificate", certificate)
     return render(request, "certificates/detail.html", {
         "c": certificate,
-        "history": (Certificate.objects.filter(product=certificate.product).with_status()
-                    .exclude(pk=certificate.pk).order_by("-issued_on")),
+        # The product's chain, oldest first: what each one superseded and when (derived from issue dates).
+        "history": (Certificate.objects.filter(product=certificate.product).with_status(on=today)
+                    .select_related("superseded_by").order_by("issued_on", "pk")),
         "renewals": certificate.renewals.select_related("dossier__cycle", "started_by"),
         "can_revoke": user.has_perm("certificates.revoke_certificate", certificate) and not certificate.revoked_on,
         # The decision's page is the councils' and officials' (a representative reads its number and date here).
         "can_open_decision": certificate.decision_id is not None and user.has_perm("evaluation.view_decision_list"),
         "revoke_form": RevokeForm(),
         "can_renew": can_renew,
-        "renew_form": RenewalForm(certificate=certificate) if can_renew else None,
+        "renew_form": RenewalForm(certificate=certificate, kinds=kinds) if can_renew else None,
         "audit": audit_trail_for(certificate)[:50] if user.has_perm("ocop.view_audit") else None,
     })
 
@@ -193,7 +198,7 @@ def certificate_renew_view(request, pk):
 def expiry_view(request):
     today = timezone.localdate()
     months = expiry_by_month(user=request.user, months=12, today=today)
-    expired = certificates_visible_to(request.user).with_status(today=today).filter(
+    expired = certificates_visible_to(request.user).with_status(on=today).filter(
         status=CertificateStatus.EXPIRED).count()
     return render(request, "certificates/expiry.html", {
         "months": months, "expired": expired, "top": max([m["count"] for m in months] or [0]), "today": today,

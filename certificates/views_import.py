@@ -32,7 +32,8 @@ def register_import_view(request):
         if result.committed:
             default_storage.delete(pending["path"])
             del request.session[SESSION_KEY]
-            messages.success(request, _("%(count)s certificates were imported.") % {"count": len(result.rows)})
+            messages.success(request, _("%(count)s certificates were imported, %(unchanged)s already recorded.") % {
+                "count": result.count(outcome="imported"), "unchanged": result.count(outcome="unchanged")})
             return redirect("certificates:list")
         context.update(result=result, name=pending.get("name"))
         messages.error(request, _("Nothing was imported: the register changed since the check. Correct the rows "

@@ -9,7 +9,9 @@ from ocop.throttle import throttle
 from .models import Certificate
 
 # Only what a buyer needs to trust the label: no tax code, no phone, no e-mail, no file.
+# A revocation is published as officials publish it: date, deciding decision, ground and note.
 PUBLIC_FIELDS = ("number", "star", "issued_on", "valid_until", "revoked_on", "revoke_decision_number",
+                 "revoke_ground", "revoke_reason", "superseded_on", "regulation__code",
                  "decision_number", "decision_date", "level", "superseded_by__number",
                  "product__name", "product__product_set__name", "subject__name", "subject__kind",
                  "subject__commune__name", "subject__commune__parent__name",
@@ -17,8 +19,8 @@ PUBLIC_FIELDS = ("number", "star", "issued_on", "valid_until", "revoked_on", "re
 
 
 def _public(queryset):
-    return queryset.with_status().select_related(
-        "product__product_set", "subject__commune__parent__parent", "issuing_unit", "superseded_by"
+    return queryset.with_status(on=timezone.localdate()).select_related(
+        "product__product_set", "subject__commune__parent__parent", "issuing_unit", "superseded_by", "regulation"
     ).only(*PUBLIC_FIELDS)
 
 

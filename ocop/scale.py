@@ -132,6 +132,7 @@ def _sheets(regulation):
 
 def seed_scale(*, provinces: int = PROVINCES, years: int = 3, scale: float = 1.0, log=print) -> Counts:
     from certificates.models import Certificate
+    from certificates.services import certificate_chains_repair
     from certificates.validity import add_months
     from evaluation.enums import EvaluationLevel, MemberRole, ScorecardStatus, SessionStatus
     from evaluation.models import (
@@ -159,7 +160,8 @@ def seed_scale(*, provinces: int = PROVINCES, years: int = 3, scale: float = 1.0
         step(f"{counts.units} units")
         staff, officers, member_users = _users(province_units, communes, scale, counts)
         step(f"{counts.users} users")
-        this_year = timezone.localdate().year
+        today = timezone.localdate()
+        this_year = today.year
         year_list = list(range(this_year - years + 1, this_year + 1))
         cycles = _bulk(Cycle, [Cycle(province=p, year=y, name=f"Kế hoạch OCOP {p.name} năm {y}",
                                      current_step=CycleStep.PROMOTION if y < this_year else CycleStep.EVALUATION)
@@ -308,7 +310,7 @@ def seed_scale(*, provinces: int = PROVINCES, years: int = 3, scale: float = 1.0
                     recognition=r, decision=decision, product=r.product, subject=r.product.subject, star=r.star,
                     decision_number=decision.number, decision_date=issued, signer=decision.signer, level=decision.level,
                     issued_on=issued, valid_until=add_months(issued, 36),
-                    revoked_on=issued + datetime.timedelta(days=200) if cert_seq % 97 == 0 else None,
+                    revoked_on=min(issued + datetime.timedelta(days=200), today) if cert_seq % 97 == 0 else None,
                     revoke_reason="Không duy trì chất lượng" if cert_seq % 97 == 0 else "",
                     revoke_decision_number="99/QĐ-UBND" if cert_seq % 97 == 0 else ""))
             _bulk(Certificate, certificates, "certificates", counts)
@@ -326,14 +328,8 @@ def seed_scale(*, provinces: int = PROVINCES, years: int = 3, scale: float = 1.0
                 signer="Chủ tịch UBND tỉnh", level=EvaluationLevel.PROVINCE, issued_on=issued,
                 valid_until=add_months(issued, 36)))
         _bulk(Certificate, older, "certificates", counts)
-        # Supersede the older certificate of a product recognised again.
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("""
-                    UPDATE certificates_certificate old SET superseded_by_id = newer.id
-                    FROM certificates_certificate newer
-                    WHERE newer.product_id = old.product_id AND newer.issued_on > old.issued_on
-                      AND old.superseded_by_id IS NULL AND old.number LIKE '%%/GCN-R'""")
+        # Who supersedes whom, derived from the issue dates as the services do (chain.py).
+        certificate_chains_repair(by=None, audit=False)
         step(f"{counts.certificates} certificates")
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:

@@ -26,7 +26,7 @@ PUBLIC_CERTIFICATE_FIELDS = (
 
 def certified(today: datetime.date | None = None) -> QuerySet:
     """One row per certified product: its certificate in force, with what the catalogue shows."""
-    return (Certificate.objects.in_force(today=today or timezone.localdate())
+    return (Certificate.objects.in_force(on=today or timezone.localdate())
             .select_related("product__product_set", "product__commune__parent__parent", "subject", "issuing_unit")
             .only(*PUBLIC_CERTIFICATE_FIELDS, "product_id", "subject_id", "issuing_unit_id"))
 
@@ -81,7 +81,7 @@ def provinces_with_products(today=None) -> list:
     key = f"catalog:provinces:{today.isoformat()}"
     codes = cache.get(key)
     if codes is None:
-        paths = set(Certificate.objects.in_force(today=today).order_by()
+        paths = set(Certificate.objects.in_force(on=today).order_by()
                     .values_list("product__commune__path", flat=True).distinct())
         codes = sorted({path.split("/")[0] for path in paths})
         cache.set(key, codes, 600)

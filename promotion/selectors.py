@@ -70,7 +70,7 @@ def certified_products(*, user, min_star: int = 3, unit=None, product_set=None,
 
     `unit` narrows to the products made within it; `product_set` to one product set.
     """
-    in_force = Certificate.objects.in_force(today=today).filter(star__gte=min_star)
+    in_force = Certificate.objects.in_force(on=today or timezone.localdate()).filter(star__gte=min_star)
     best_star = (in_force.filter(product=OuterRef("pk")).order_by().values("product")
                  .annotate(best=Max("star")).values("best"))
     qs = products_visible_to(user).filter(pk__in=in_force.values("product")).annotate(star=Subquery(best_star))

@@ -1,8 +1,9 @@
 """The programme's figures for a unit and a year, every one aggregated in the database.
 
 What counts as what (the monthly report's conventions):
-- an **OCOP product** is a product holding a certificate in force on the report date (`today`): not revoked,
-  not superseded, not past its end date; its star is that certificate's;
+- an **OCOP product** is a product holding a certificate in force on the report date (`today`): issued by
+  then, not revoked or superseded by then, not past its end date; its star is that certificate's. The report
+  date is 31/12 of a past year and today for the current year unless given (`report_date`);
 - a product is in the unit when its place of production (its commune) lies in the unit; the subject's kind is
   the holder's;
 - **new this year**: certificates issued in the year to products that had no certificate before;
@@ -86,13 +87,15 @@ def certificates_in_unit(unit: AdministrativeUnit, ids: list[int] | None = None)
 
 def ocop_products(unit: AdministrativeUnit, today: datetime.date, ids: list[int] | None = None) -> QuerySet:
     """The certificates in force in the unit: one per OCOP product (a renewal supersedes the old one)."""
-    return certificates_in_unit(unit, ids).in_force(today=today)
+    return certificates_in_unit(unit, ids).in_force(on=today)
 
 
-def _issued_in_year(unit, year, ids=None):
+def _issued_in_year(unit, year, today, ids=None):
+    """Certificates issued in the year up to the report date and not revoked by then."""
     earlier = Certificate.objects.filter(product=OuterRef("product"), issued_on__lt=OuterRef("issued_on"))
     previous_star = earlier.order_by("-issued_on").values("star")[:1]
-    return (certificates_in_unit(unit, ids).filter(issued_on__year=year, revoked_on__isnull=True)
+    return (certificates_in_unit(unit, ids).filter(issued_on__year=year, issued_on__lte=today)
+            .exclude(revoked_on__lte=today)
             .annotate(had_before=Exists(earlier),
                       previous_star=Subquery(previous_star, output_field=IntegerField())))
 
@@ -103,10 +106,16 @@ def unit_communes(unit: AdministrativeUnit, year: int) -> QuerySet:
             .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=datetime.date(year, 1, 1))))
 
 
+def report_date(year: int) -> datetime.date:
+    """The date a year's figures are taken on when none is given: 31/12 of a past year, today otherwise."""
+    today = timezone.localdate()
+    return datetime.date(year, 12, 31) if year < today.year else today
+
+
 def programme_summary(unit: AdministrativeUnit, year: int | None = None,
                       today: datetime.date | None = None) -> Summary:
-    today = today or timezone.localdate()
-    year = year or today.year
+    year = year or (today or timezone.localdate()).year
+    today = today or report_date(year)
     summary = Summary(unit=unit, year=year, today=today)
     ids = unit_ids(unit)
     in_force = ocop_products(unit, today, ids)
@@ -141,7 +150,7 @@ def programme_summary(unit: AdministrativeUnit, year: int | None = None,
     summary.by_sector = [{"sector": sector, "products": n}
                          for sector, n in sorted(sectors.items(), key=lambda item: (-item[1], item[0]))]
 
-    issued = _issued_in_year(unit, year, ids).aggregate(
+    issued = _issued_in_year(unit, year, today, ids).aggregate(
         new=Count("product", distinct=True, filter=Q(had_before=False)),
         new_4=Count("product", distinct=True, filter=Q(had_before=False, star__gte=4)),
         again=Count("product", distinct=True, filter=Q(had_before=True)),
@@ -156,7 +165,7 @@ def target_progress(unit, year, today, summary: Summary) -> list[TargetProgress]
     """Each metric's plan (if the unit set one) against what the data shows for the year."""
     planned = dict(Target.objects.filter(unit=unit, year=year).values_list("metric", "planned"))
     traced = (Product.objects.filter(commune__path__startswith=unit.path, has_traceability=True)
-              .filter(Exists(Certificate.objects.in_force(today=today).filter(product=OuterRef("pk")))).count())
+              .filter(Exists(Certificate.objects.in_force(on=today).filter(product=OuterRef("pk")))).count())
     chains = (ValueChainLink.objects.filter(year=year, subject__commune__path__startswith=unit.path)
               .aggregate(n=Count("subject", distinct=True))["n"])
     points = (SalesPoint.objects.filter(commune__path__startswith=unit.path)

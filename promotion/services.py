@@ -116,7 +116,7 @@ def booths_invite(*, event: PromotionEvent, products: Iterable[Product], by: Use
     subjects invited. Returns the new booths.
     """
     products = list(products)
-    certified = set(Certificate.objects.in_force(today=today).filter(product__in=products)
+    certified = set(Certificate.objects.in_force(on=today or timezone.localdate()).filter(product__in=products)
                     .values_list("product_id", flat=True))
     uncertified = [p for p in products if p.pk not in certified]
     if uncertified:

@@ -25,7 +25,7 @@ def issued(demo_full):
     """The four certificates of decision 1568/QĐ-UBND, alone in the database, all ending far from TODAY."""
     from evaluation.models import Decision
 
-    Certificate.objects.update(superseded_by=None)
+    Certificate.objects.update(superseded_by=None, superseded_on=None)
     Certificate.objects.all().delete()
     CertificateSequence.objects.all().delete()
     decision = Decision.objects.get(number="1568/QĐ-UBND")
@@ -150,9 +150,10 @@ def test_one_certificate_links_to_its_page(issued):
 
 def test_revoked_and_superseded_certificates_get_nothing(issued):
     ends_in(30, *THIEN_AN)
-    certificate_revoke(certificate=issued["002/2023/GCN-063"], reason="Vi phạm an toàn thực phẩm",
-                       decision_number="99/QĐ-UBND", by=None)
-    Certificate.objects.filter(number="003/2023/GCN-063").update(superseded_by=issued["001/2023/GCN-063"])
+    certificate_revoke(certificate=issued["002/2023/GCN-063"], ground="food_safety", reason="Vi phạm an toàn thực phẩm",
+                       decision_number="99/QĐ-UBND", revoked_on=TODAY, by=None)
+    Certificate.objects.filter(number="003/2023/GCN-063").update(superseded_by=issued["001/2023/GCN-063"],
+                                                                 superseded_on=datetime.date(2023, 10, 5))
     assert expiry_notices_run(TODAY)["notices"] == 0
     assert (CertificateNotice.objects.count(), Notification.objects.count(), len(mail.outbox)) == (0, 0, 0)
 
@@ -160,8 +161,8 @@ def test_revoked_and_superseded_certificates_get_nothing(issued):
 def test_a_certificate_revoked_between_the_two_steps_is_not_told(issued):
     ends_in(30, "002/2023/GCN-063")
     expiry_notices_insert(today=TODAY)
-    certificate_revoke(certificate=issued["002/2023/GCN-063"], reason="Vi phạm an toàn thực phẩm",
-                       decision_number="99/QĐ-UBND", by=None)
+    certificate_revoke(certificate=issued["002/2023/GCN-063"], ground="food_safety", reason="Vi phạm an toàn thực phẩm",
+                       decision_number="99/QĐ-UBND", revoked_on=TODAY, by=None)
     assert expiry_notices_deliver(today=TODAY)["notifications"] == 0
     assert len(mail.outbox) == 0
 

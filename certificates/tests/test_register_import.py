@@ -56,9 +56,11 @@ def test_commit_imports_every_row(demo):
         "Rượu men lá Nà Hái", "cooperative_group", 3)
     assert (certificate.issued_on, certificate.valid_until) == (datetime.date(2022, 7, 15), datetime.date(2025, 7, 15))
     assert Certificate.objects.get(number="103/2022/GCN-06").issued_on == datetime.date(2022, 7, 20)
-    # Imported again: every number is already recorded, so every row is refused.
+    # Imported again: every row is already recorded as written, so nothing changes.
+    count = Certificate.objects.count()
     again = register_import(workbook(GOOD), commit=True)
-    assert not again.committed and all("đã được ghi nhận" in " ".join(r.errors) for r in again.rows)
+    assert again.committed and [r.outcome for r in again.rows] == ["unchanged", "unchanged", "unchanged"]
+    assert Certificate.objects.count() == count
 
 
 def test_refusals_name_the_row_and_the_reason_and_nothing_is_half_imported(demo):
@@ -114,8 +116,17 @@ def test_command_dry_run_and_commit(demo, tmp_path):
     path.write_bytes(workbook(GOOD).getvalue())
     out = io.StringIO()
     call_command("import_register", str(path), stdout=out)
-    assert "3 rows can be imported" in out.getvalue() and not Certificate.objects.filter(number="101/2022/GCN-06")
+    assert "3 rows can be imported, 0 already recorded" in out.getvalue()
+    assert not Certificate.objects.filter(number="101/2022/GCN-06")
     call_command("import_register", str(path), "--commit", stdout=io.StringIO())
     assert Certificate.objects.filter(number__in=[r[9] for r in GOOD]).count() == 3
+    out = io.StringIO()
+    call_command("import_register", str(path), "--commit", stdout=out)
+    assert "0 certificates imported, 3 already recorded." in out.getvalue()
+    assert Certificate.objects.filter(number__in=[r[9] for r in GOOD]).count() == 3
+    # The same number with other facts is refused with its row, and nothing is imported.
+    changed = [row[:] for row in GOOD]
+    changed[0][8] = 4
+    path.write_bytes(workbook(changed).getvalue())
     with pytest.raises(CommandError):
         call_command("import_register", str(path), "--commit", stdout=io.StringIO())

@@ -54,7 +54,7 @@ def test_stored_pdf_is_reused_until_what_it_shows_changes(certs):
     certificate.refresh_from_db()
     stored_name = certificate.pdf.name
     assert certificate_pdf(certificate) == first  # the stored file, not a new rendering
-    certificate_revoke(certificate=certificate, reason="Vi phạm an toàn thực phẩm", decision_number="99/QĐ-UBND",
+    certificate_revoke(certificate=certificate, ground="food_safety", reason="Vi phạm an toàn thực phẩm", decision_number="99/QĐ-UBND",
                        by=None)
     certificate.refresh_from_db()
     text = pdf_text(certificate_pdf(certificate))

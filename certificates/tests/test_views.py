@@ -86,11 +86,16 @@ def test_revocation_by_the_issuing_level_with_reason(certs, client_for):
     assert "Hãy nêu lý do thu hồi." in page and "Hãy nhập số quyết định thu hồi." in page
     certificate.refresh_from_db()
     assert certificate.revoked_on is None
-    client.post(url, {"reason": "Không duy trì chất lượng", "decision_number": "2001/QĐ-UBND"})
+    client.post(url, {"ground": "quality", "reason": "Mẫu kiểm tra không đạt chỉ tiêu công bố",
+                      "decision_number": "2001/QĐ-UBND"})
     certificate.refresh_from_db()
     assert certificate.revoked_on == timezone.localdate() and certificate.revoke_decision_number == "2001/QĐ-UBND"
+    # Published as officials publish it: date, deciding decision, ground and note.
     verify = client.get(f"/verify/{certificate.number}/").content.decode()
     assert "Đã thu hồi" in verify and "2001/QĐ-UBND" in verify
+    assert f"ngày {timezone.localdate():%d/%m/%Y}" in verify
+    assert "Sản phẩm không duy trì chất lượng, quy trình như khi được công nhận" in verify
+    assert "Mẫu kiểm tra không đạt chỉ tiêu công bố" in verify
 
 
 def test_renewal_from_an_expiring_certificate_opens_a_prefilled_dossier(certs, client_for, tmp_path):
@@ -242,6 +247,6 @@ def test_status_window_follows_the_expiry_setting(certs, settings):
     Certificate.objects.filter(pk=certificate.pk).update(issued_on=add_months(today, -30),
                                                          valid_until=add_months(today, 6))
     settings.OCOP_CERTIFICATE_NOTICE_DAYS = [365, 90]
-    assert Certificate.objects.with_status().get(pk=certificate.pk).status == "expiring"
+    assert Certificate.objects.with_status(on=timezone.localdate()).get(pk=certificate.pk).status == "expiring"
     settings.OCOP_CERTIFICATE_NOTICE_DAYS = [90, 30]
-    assert Certificate.objects.with_status().get(pk=certificate.pk).status == "valid"
+    assert Certificate.objects.with_status(on=timezone.localdate()).get(pk=certificate.pk).status == "valid"

@@ -225,3 +225,7 @@ OCOP_PAGE_SIZE = env.int("OCOP_PAGE_SIZE", default=25)
 # how long after its end an ended certificate is still worth telling about.
 OCOP_CERTIFICATE_NOTICE_DAYS = env.list("OCOP_CERTIFICATE_NOTICE_DAYS", cast=int, default=[180, 90, 30])
 OCOP_CERTIFICATE_EXPIRED_NOTICE_DAYS = env.int("OCOP_CERTIFICATE_EXPIRED_NOTICE_DAYS", default=30)
+# How certificate numbers are written ({seq}, {year}, {authority}); the central level that alone recognises 5★.
+OCOP_CERTIFICATE_NUMBER_FORMAT = env.str("OCOP_CERTIFICATE_NUMBER_FORMAT", default="{seq:03d}/{year}/GCN-{authority}")
+OCOP_CENTRAL_AUTHORITY_NAME = env.str("OCOP_CENTRAL_AUTHORITY_NAME", default="Bộ Nông nghiệp và Môi trường")
+OCOP_CENTRAL_AUTHORITY_CODE = env.str("OCOP_CENTRAL_AUTHORITY_CODE", default="TW")

@@ -60,9 +60,12 @@ _numbers = iter(range(1, 10_000))
 
 
 def certify(product, star: int = 3, issued_on: datetime.date | None = None):
-    """A certificate for `product` issued by Bắc Kạn province (today by default: in force)."""
+    """A certificate for `product` issued by Bắc Kạn province, or for 5★ by the ministry (today by default: in
+    force)."""
     issued_on = issued_on or timezone.localdate()
+    central = star == 5
     return certificate_register(
-        product=product, star=star, number=f"{next(_numbers):03d}/TEST/GCN-06", decision_number="1/QĐ-UBND",
-        decision_date=issued_on, signer="Chủ tịch UBND tỉnh", level=EvaluationLevel.PROVINCE, issued_on=issued_on,
-        issuing_unit=unit("06"), by=None, render=False)
+        product=product, star=star, number=f"{next(_numbers):03d}/TEST/GCN-{'TW' if central else '06'}",
+        decision_number="1/QĐ-UBND", decision_date=issued_on, signer="Chủ tịch UBND tỉnh",
+        level=EvaluationLevel.CENTRAL if central else EvaluationLevel.PROVINCE, issued_on=issued_on,
+        issuing_unit=None if central else unit("06"), by=None, render=False)

@@ -8,10 +8,12 @@ import io
 import json
 
 import pytest
+from django.utils import timezone
 from django.core.management import call_command
 from openpyxl import load_workbook
 
 from certificates.models import Certificate
+from certificates.services import certificate_chain_rebuild
 from ocop.models import AdministrativeUnit
 from ocop.tests.utils import count_queries
 from products.models import Product, ProductSet
@@ -61,7 +63,10 @@ def bach_thong(demo_units):
     renewed = products[0]
     first = Certificate.objects.get(product=renewed)
     newer = certify(renewed, 3, datetime.date(2026, 3, 1), "902/GCN-063", district)
-    Certificate.objects.filter(pk=first.pk).update(superseded_by=newer)
+    # The chain is derived from the issue dates: the renewal supersedes the 2024 certificate.
+    certificate_chain_rebuild(product_ids=[renewed.pk])
+    first.refresh_from_db()
+    assert (first.superseded_by, first.superseded_on) == (newer, datetime.date(2026, 3, 1))
     na_ri = demo_units["066"]
     other = Subject.objects.create(name="HTX Na Rì", kind="cooperative", tax_code="4700999999",
                                    legal_representative="A", commune=AdministrativeUnit.objects.within(na_ri).communes()[0])
@@ -178,7 +183,12 @@ def test_dashboard_stays_in_the_officer_area(bach_thong, client_for):
 
 
 def test_excel_report_download(bach_thong, client_for):
-    response = client_for("tinh.backan").get("/dashboard/report/?unit=063&year=2024")
+    client = client_for("tinh.backan")
+    response = client.get(f"/dashboard/report/?unit=063&year={timezone.localdate().year}")
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     book = load_workbook(io.BytesIO(response.content))
-    assert book.worksheets[1].max_row == 42
+    assert book.worksheets[1].max_row == 42  # the header and today's 41 OCOP products
+    # A past year's register is taken on 31/12 of that year: the 30 products certified in 2024 and the one
+    # revoked only in 2025; not the 11 certified in 2025.
+    book = load_workbook(io.BytesIO(client.get("/dashboard/report/?unit=063&year=2024").content))
+    assert book.worksheets[1].max_row == 32

@@ -25,7 +25,7 @@ def certified(products):
     certify(products["Phục dưỡng hoa"], 4)
     certify(products["Mộc vượng xuân"], 3, issued_on=today - datetime.timedelta(days=4 * 365))
     revoked = certify(products["Túi thổ cẩm Thiên An"], 3)
-    certificate_revoke(certificate=revoked, reason="Vi phạm an toàn thực phẩm", decision_number="9/QĐ-UBND",
+    certificate_revoke(certificate=revoked, ground="food_safety", reason="Vi phạm an toàn thực phẩm", decision_number="9/QĐ-UBND",
                        revoked_on=today, by=None)
     certify(products["Gạo nếp Khẩu Nua Lương"], 3)
     certify(products["Miến dong Tài Hoan"], 5)

@@ -24,10 +24,14 @@ class Command(BaseCommand):
         for row in result.rows:
             if row.errors:
                 self.stdout.write(self.style.ERROR(f"line {row.line}: " + " ".join(row.errors)))
+            elif row.outcome == "unchanged":
+                self.stdout.write(f"line {row.line}: {row.product} already recorded as written, left unchanged")
             else:
                 self.stdout.write(f"line {row.line}: {row.product} (subject {row.subject}, product {row.product_action})")
         if not result.ok:
             raise CommandError("Nothing imported: correct the refused rows.")
         self.stdout.write(self.style.SUCCESS(
-            f"{len(result.rows)} certificates imported." if result.committed else
-            f"{len(result.rows)} rows can be imported (dry run: nothing written; add --commit)."))
+            f"{result.count(outcome='imported')} certificates imported, "
+            f"{result.count(outcome='unchanged')} already recorded." if result.committed else
+            f"{result.count(outcome='imported')} rows can be imported, {result.count(outcome='unchanged')} already "
+            f"recorded (dry run: nothing written; add --commit)."))
