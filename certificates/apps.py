@@ -10,11 +10,12 @@ class CertificatesConfig(AppConfig):
     def ready(self):
         from ocop.registry import (
             HomePanel, NavItem, RecordPanel, register_demo_loader, register_home_panel, register_nav,
-            register_record_panel,
+            register_product_standing, register_record_panel,
         )
 
         from . import demo, home, rules  # noqa: F401  (rules: permissions)
         from .panels import decision_panel
+        from .services import product_standing
 
         register_nav(NavItem(_("Certificates"), "certificates:list", "patch-check", "certificates.view_certificate_list",
                              order=50))
@@ -23,3 +24,5 @@ class CertificatesConfig(AppConfig):
         register_home_panel("certificates", HomePanel("certificates/panels/home.html", home.certificates_panel,
                                                       order=12))
         register_demo_loader("certificates", demo.load, order=50, heavy=True)
+        # The evaluation app asks through the registry what a product holds before it enters a session.
+        register_product_standing(product_standing)

@@ -89,10 +89,10 @@ def certificate_list_view(request):
 @permission_required("certificates.view_certificate_list")
 def certificate_export(request):
     _form, qs = _filtered(request)
-    qs, _sort = sort_queryset(request, qs, LIST_SORTS, "until")
+    qs, _sort = sort_queryset(request, qs.select_related("regulation"), LIST_SORTS, "until")
     headers = [_("Certificate number"), _("Product"), _("Product set"), _("Subject"), _("Commune"), _("District"),
                _("Star"), _("Decision"), _("Decision date"), _("Issued on"), _("Valid until"), _("Status"),
-               _("Days left")]
+               _("Days left"), _("Criteria version")]
     labels = dict(CertificateStatus.choices)
 
     def rows():
@@ -100,7 +100,8 @@ def certificate_export(request):
             commune = c.subject.commune
             yield [c.number, c.product.name, c.product.product_set.name, c.subject.name, commune.name,
                    commune.parent.name if commune.parent_id else "", c.star, c.decision_number, c.decision_date,
-                   c.issued_on, c.valid_until, str(labels[c.status]), max(c.time_left.days, 0)]
+                   c.issued_on, c.valid_until, str(labels[c.status]), max(c.time_left.days, 0),
+                   c.regulation.code if c.regulation_id else ""]
 
     filename = f"giay-chung-nhan-ocop-{timezone.localdate():%Y%m%d}.xlsx"
     return xlsx_response(filename=filename, sheet_title=_("Certificates"), headers=headers, rows=rows())

@@ -6,6 +6,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ocop.models import AdministrativeUnit, Cycle
@@ -290,6 +291,11 @@ class Session(models.Model):
     def get_absolute_url(self):
         return reverse("evaluation:session-detail", args=[self.pk])
 
+    @property
+    def has_taken_place(self) -> bool:
+        """Whether the sitting's date has come: nothing is scored or closed before the council sits."""
+        return self.held_on <= timezone.localdate()
+
 
 class Evaluation(models.Model):
     """One product assessed in a session, frozen to the rules and sheet it started under."""
@@ -311,6 +317,9 @@ class Evaluation(models.Model):
     star_band = models.PositiveSmallIntegerField(_("star band"), null=True, blank=True)
     recognised_star = models.PositiveSmallIntegerField(_("star recognised"), null=True, blank=True)
     nominated_to = models.CharField(_("nominated to"), max_length=20, choices=EvaluationLevel.choices, blank=True)
+    # Why the council kept members' totals further apart than the regulation allows (written at finalisation,
+    # printed in the minutes); empty when the spread was within the limit.
+    spread_reason = models.TextField(_("reason the spread was accepted"), blank=True)
 
     class Meta:
         verbose_name = _("evaluation")

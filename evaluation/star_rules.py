@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 MIN_RECOGNISED_STAR = 3
+MAX_STAR = 5  # the highest star of the programme: nothing to upgrade to beyond it
 
 
 @dataclass(frozen=True)

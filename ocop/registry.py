@@ -2,6 +2,7 @@
 
 Later apps register here in their AppConfig.ready(), so that `ocop` never imports them.
 """
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -129,3 +130,32 @@ def record_panels(record: str, user, obj) -> list[tuple[str, dict]]:
         if context is not None:
             shown.append((panel.template, context))
     return shown
+
+
+# ---------------------------------------------------------------------------------------------
+# A product's standing in the register: the certificates app answers, the evaluation app asks (an
+# evaluation's kind depends on the certificate in force, and evaluation must not import certificates).
+# ---------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ProductStanding:
+    """The certificate of a product in force on a date."""
+
+    certificate_number: str
+    star: int
+    valid_until: datetime.date
+    renewable: bool  # its re-evaluation for renewal may start on that date (within the notice window)
+
+
+_product_standing: dict[str, Callable] = {}
+
+
+def register_product_standing(provider: Callable) -> None:
+    """`provider(product, on)` returns the ProductStanding of the product's certificate in force on the date
+    `on`, or None when none is. One provider: a later registration replaces the earlier."""
+    _product_standing["provider"] = provider
+
+
+def product_standing(product, on: datetime.date) -> ProductStanding | None:
+    """The product's certificate in force on `on`; None when it has none, or when no app keeps certificates."""
+    provider = _product_standing.get("provider")
+    return provider(product, on) if provider is not None else None

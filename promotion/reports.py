@@ -25,6 +25,7 @@ def register_rows(summary: Summary) -> list[dict]:
             "subject_kind": c.subject.get_kind_display(), "commune": commune.name,
             "district": commune.parent.name if commune.parent_id else "", "star": c.star,
             "certificate_number": c.number, "issued_on": c.issued_on, "valid_until": c.valid_until,
+            "criteria_version": c.regulation.code if c.regulation_id else "",
         })
     return rows
 
@@ -85,19 +86,20 @@ def report_xlsx(unit, year=None, today=None) -> bytes:
 
     register = book.create_sheet(_("OCOP products")[:31])
     headers = [_("No."), _("Product"), _("Product set"), _("Subject"), _("Kind of subject"), _("Commune"),
-               _("District"), _("Star"), _("Certificate number"), _("Issued on"), _("Valid until")]
+               _("District"), _("Star"), _("Certificate number"), _("Issued on"), _("Valid until"),
+               _("Criteria version")]
     register.append(headers)
     for cell in register[1]:
         cell.font, cell.border = Font(bold=True), BOX
     for number, line in enumerate(register_rows(summary), start=1):
         register.append([number, line["product"], line["product_set"], line["subject"], line["subject_kind"],
                          line["commune"], line["district"], line["star"], line["certificate_number"],
-                         line["issued_on"], line["valid_until"]])
+                         line["issued_on"], line["valid_until"], line["criteria_version"]])
         keep_text_as_text(register[number + 1])  # a name typed as "=..." stays text, never a formula
         register.cell(row=number + 1, column=10).number_format = "DD/MM/YYYY"
         register.cell(row=number + 1, column=11).number_format = "DD/MM/YYYY"
     register.freeze_panes = "A2"
-    for col, width in enumerate((6, 36, 30, 34, 20, 20, 20, 6, 18, 12, 12), start=1):
+    for col, width in enumerate((6, 36, 30, 34, 20, 20, 20, 6, 18, 12, 12, 16), start=1):
         register.column_dimensions[get_column_letter(col)].width = width
     out = io.BytesIO()
     book.save(out)

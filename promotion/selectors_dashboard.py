@@ -186,6 +186,6 @@ def product_register(unit: AdministrativeUnit, today: datetime.date | None = Non
     """The register of OCOP products (product, subject, kind, commune, star, certificate and dates)."""
     today = today or timezone.localdate()
     return (ocop_products(unit, today)
-            .select_related("product__product_set", "product__commune__parent", "subject")
+            .select_related("product__product_set", "product__commune__parent", "subject", "regulation")
             .order_by("product__commune__parent__name", "product__commune__name", "subject__name", "product__name"))
 

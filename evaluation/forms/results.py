@@ -11,8 +11,11 @@ from ..enums import EvaluationLevel
 
 
 class FinaliseForm(forms.Form):
-    accept_spread = forms.BooleanField(
-        label=_("The council discussed these differences and accepts the scores as they are"), required=False)
+    spread_reason = forms.CharField(
+        label=_("Why the council accepts these differences"), required=False, max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
+        help_text=_("Written in the minutes beside each product concerned, for example: the council discussed "
+                    "the evidence of criterion 3.1 and kept each member's assessment."))
 
 
 class DecisionForm(forms.Form):

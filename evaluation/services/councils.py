@@ -1,10 +1,12 @@
 """Writes on councils and sessions: members, assignment of products, presence, conflicts of interest."""
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ocop.enums import AuditAction
 from ocop.models import AdministrativeUnit, Cycle, User
+from ocop.registry import product_standing
 from ocop.services import audit_log
 from products.models import Dossier, Product
 
@@ -13,17 +15,75 @@ from ..models import (
     AdvisoryMember, ConflictOfInterest, Council, CouncilMember, CycleRegulation, Evaluation, Regulation, ScoreSheet,
     Scorecard, Session,
 )
+from ..star_rules import MAX_STAR
 
 
-def regulation_for(*, cycle: Cycle, on_date) -> Regulation:
-    """The cycle's regulation if one is set, else the one in force on the date."""
+def _in_force_on(on_date) -> Regulation | None:
+    return Regulation.objects.filter(effective_from__lte=on_date).order_by("-effective_from").first()
+
+
+def regulation_for(*, cycle: Cycle, session_date, dossier: Dossier | None = None) -> Regulation:
+    """The rules an evaluation is frozen to.
+
+    The programme judges every evaluation under the version of the rules in force when its dossier was
+    submitted: a dossier sent in under 148/QĐ-TTg keeps those rules even when its session sits after
+    26/2026/QĐ-TTg took effect. So, in this order:
+    1. the dossier's submission date decides: the regulation in force on that day;
+    2. without a dossier, or one without a submission date (a product found by search, a dossier kept on
+       paper), the regulation the cycle was planned under (CycleRegulation) decides: it is the province's
+       own statement of the rules of the round, a better witness than the date the council happens to sit;
+    3. without that link either, the regulation in force on the session's date.
+    A submission date before every regulation decides nothing, and the next rule applies.
+    """
+    submitted_at = dossier.submitted_at if dossier is not None else None
+    if submitted_at is not None:
+        regulation = _in_force_on(timezone.localtime(submitted_at).date())
+        if regulation is not None:
+            return regulation
     link = CycleRegulation.objects.filter(cycle=cycle).select_related("regulation").first()
     if link:
         return link.regulation
-    regulation = Regulation.objects.filter(effective_from__lte=on_date).order_by("-effective_from").first()
+    regulation = _in_force_on(session_date)
     if regulation is None:
-        raise ValidationError(_("No regulation is in force on %(date)s.") % {"date": on_date.strftime("%d/%m/%Y")})
+        raise ValidationError(_("No regulation is in force on %(date)s.") % {
+            "date": session_date.strftime("%d/%m/%Y")})
     return regulation
+
+
+def evaluation_kind_check(*, product: Product, kind: str, on) -> None:
+    """Refuses a kind of evaluation the product's certificate in force on the date does not allow.
+
+    The register is asked through `ocop.registry.product_standing` (the certificates app answers; this app
+    does not know it):
+    - a first rating only without a certificate in force: a certified product is upgraded or renewed;
+    - a star upgrade only with a certificate in force below the highest star;
+    - a re-evaluation for renewal with a certificate in force that has entered its renewal window (the
+      certificates app says so: within its notice window before the end), or with none in force (it has
+      expired, or was revoked, and the product comes back after the fact). The register answers only
+      whether a certificate is in force on the date, so a product that never had one is not refused a
+      renewal here; choosing "first rating" for it is the officials' part.
+    """
+    if kind not in EvaluationKind.values:
+        raise ValidationError({"kind": _("Choose the kind of evaluation.")})
+    standing = product_standing(product, on)
+    if kind == EvaluationKind.FIRST and standing is not None:
+        raise ValidationError(_("The product holds certificate %(number)s, in force: it can only be evaluated for "
+                                "a star upgrade or for renewal.") % {"number": standing.certificate_number},
+                              code="certified")
+    if kind == EvaluationKind.UPGRADE:
+        if standing is None:
+            raise ValidationError(_("A star upgrade needs a certificate in force on the session's date (%(date)s): "
+                                    "the product has none.") % {"date": on.strftime("%d/%m/%Y")},
+                                  code="not_certified")
+        if standing.star >= MAX_STAR:
+            raise ValidationError(_("The product's certificate %(number)s is already at %(star)s stars: there is "
+                                    "no higher star to upgrade to.") % {
+                "number": standing.certificate_number, "star": standing.star}, code="top_star")
+    if kind == EvaluationKind.RENEWAL and standing is not None and not standing.renewable:
+        raise ValidationError(_("The product's certificate %(number)s is valid until %(date)s: its re-evaluation "
+                                "for renewal cannot start yet.") % {
+            "number": standing.certificate_number, "date": standing.valid_until.strftime("%d/%m/%Y")},
+                              code="not_renewable")
 
 
 def council_create(*, cycle: Cycle, level: str, unit: AdministrativeUnit, name: str, established_by: str = "",
@@ -115,17 +175,22 @@ def _open_scorecards(evaluation: Evaluation, members: list[CouncilMember]) -> No
 
 def session_assign(*, session: Session, product: Product, dossier: Dossier | None = None,
                    kind: str = EvaluationKind.FIRST, by: User | None) -> Evaluation:
-    """Put a product on a session's agenda, frozen to the regulation and sheet in force now.
+    """Put a product on a session's agenda, frozen to the regulation (see `regulation_for`: that of its
+    dossier's submission) and to its product set's sheet under it.
 
-    Side effects: creates the evaluation; records detected conflicts (a member who acts for the product's
-    subject); opens a scorecard for every other member; audited.
+    Refused: a finalised session; a dossier of another product; a kind of evaluation that the product's
+    certificate in force on the session's date does not allow (see `evaluation_kind_check`); no sheet for
+    the product's set; a product already on the agenda. Side effects: creates the evaluation; records
+    detected conflicts (a member who acts for the product's subject); opens a scorecard for every other
+    member; audited.
     """
     if session.status == SessionStatus.FINALISED:
         raise ValidationError(_("The session is finalised."))
     if dossier is not None and dossier.product_id != product.pk:
         raise ValidationError(_("The dossier is not the product's."))
+    evaluation_kind_check(product=product, kind=kind, on=session.held_on)
     with transaction.atomic():
-        regulation = regulation_for(cycle=session.council.cycle, on_date=session.held_on)
+        regulation = regulation_for(cycle=session.council.cycle, session_date=session.held_on, dossier=dossier)
         sheet = ScoreSheet.objects.filter(regulation=regulation, product_set=product.product_set_id).first()
         if sheet is None:
             raise ValidationError(_("There is no score sheet for %(set)s under %(regulation)s.") % {

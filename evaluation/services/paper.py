@@ -27,7 +27,7 @@ from ocop.services import audit_log
 
 from ..enums import ScorecardStatus, SessionStatus
 from ..models import Criterion, CriterionScore, Scorecard, Session
-from .scoring import score_set, scorecard_submit
+from .scoring import score_set, scorecard_submit, session_held_check
 
 CODE_PATTERN = re.compile(r"^SC-(\d{1,12})-([0-9A-F]{4})$", re.IGNORECASE)
 COLUMNS = ("scorecard_code", "member", "product", "criterion_code", "criterion", "answers", "option", "points")
@@ -281,16 +281,21 @@ def paper_import(*, session: Session, rows: list[PaperRow], submit: bool = False
     """Validate the rows of a filled template against each scorecard's sheet and, unless a dry run, save
     them all or nothing.
 
-    Refused rows: an unknown code (or one of another session), a criterion not on the scorecard's sheet, an
-    answer number or points that are not one of the criterion's answers, a row given twice, a submitted
-    scorecard; a scorecard with some answers but not all. Side effects (not on a dry run, and only when
-    every row is valid): each answer saved through `score_set` as the member's own (his signed paper
-    sheet), complete scorecards submitted through `scorecard_submit` when asked, and one audit entry on
-    the session naming who imported.
+    Refused as a whole: a finalised session, a session whose date has not come. Refused rows: an unknown
+    code (or one of another session), a criterion not on the scorecard's sheet, an answer number or points
+    that are not one of the criterion's answers, a row given twice, a submitted scorecard; a scorecard with
+    some answers but not all. Side effects (not on a dry run, and only when every row is valid): each answer
+    saved through `score_set` as the member's own (his signed paper sheet), complete scorecards submitted
+    through `scorecard_submit` when asked, and one audit entry on the session naming who imported.
     """
     result = PaperImportResult(dry_run=dry_run)
     if session.status == SessionStatus.FINALISED:
         result.errors.append(PaperError(None, _("The session is finalised.")))
+        return result
+    try:
+        session_held_check(session)
+    except ValidationError as exc:  # checked here too, so that the dry run already says so
+        result.errors.extend(PaperError(None, message) for message in exc.messages)
         return result
     cards = {c.pk: c for c in Scorecard.objects.filter(evaluation__session=session)
              .select_related("member__user", "evaluation__product")}

@@ -10,44 +10,89 @@ from ocop.enums import AuditAction
 from ocop.models import User
 from ocop.services import audit_log
 
-from ..enums import MemberRole, SessionStatus
-from ..models import Decision, RecognisedProduct, Session
+from ..enums import EvaluationLevel, MemberRole, SessionStatus
+from ..models import ConflictOfInterest, Decision, LevelRule, RecognisedProduct, Session
 from ..selectors import session_missing_submissions, session_results
+from ..star_rules import MIN_RECOGNISED_STAR
+
+
+def _percent(ratio: Decimal) -> int:
+    return int(ratio * 100)
+
+
+def session_quorum_problems(session: Session) -> list[str]:
+    """Why the members present cannot decide the session's products (empty when they can); four queries.
+
+    The session first: the members present against the highest quorum among its products' regulations, and
+    the chair present when one of them requires it. Then each product, under its own regulation: the members
+    who may decide it are those present without a conflict of interest on it (declared or detected), and they
+    must make up the quorum's share of the whole council, not of the members left once the others stood
+    aside: a product decided by two of nine members because seven had a conflict is not the council's
+    decision. When the regulation requires the chair and the chair has a conflict on a product, a vice-chair
+    present without one presides over it instead; without one the product cannot be decided at this sitting.
+    """
+    evaluations = list(session.evaluations.select_related("product", "regulation").order_by("position", "pk"))
+    if not evaluations:
+        return [_("No product is assigned to the session.")]
+    members = session.council.members.count()
+    present = {member.pk: member.role for member in session.present.only("pk", "role")}
+    regulations = {e.regulation_id: e.regulation for e in evaluations}
+    ratio = max(r.quorum_ratio for r in regulations.values())
+    if members == 0 or Decimal(len(present)) / Decimal(members) < ratio:
+        return [_("%(present)s of %(members)s members present; the quorum is %(ratio)s%%.") % {
+            "present": len(present), "members": members, "ratio": _percent(ratio)}]
+    if any(r.quorum_requires_chair for r in regulations.values()) and MemberRole.CHAIR not in present.values():
+        return [_("The chair must be present.")]
+    conflicted: dict[int, set] = {}
+    for evaluation_id, member_id in ConflictOfInterest.objects.filter(evaluation__session=session).values_list(
+            "evaluation_id", "member_id"):
+        conflicted.setdefault(evaluation_id, set()).add(member_id)
+    problems = []
+    for evaluation in evaluations:
+        regulation = evaluation.regulation
+        eligible = {pk: role for pk, role in present.items() if pk not in conflicted.get(evaluation.pk, set())}
+        if Decimal(len(eligible)) / Decimal(members) < regulation.quorum_ratio:
+            problems.append(_("Product %(product)s: only %(eligible)s of %(members)s members are present without a "
+                              "conflict of interest; at least %(ratio)s%% are needed.") % {
+                "product": evaluation.product, "eligible": len(eligible), "members": members,
+                "ratio": _percent(regulation.quorum_ratio)})
+        elif regulation.quorum_requires_chair and MemberRole.CHAIR not in eligible.values() \
+                and MemberRole.VICE_CHAIR not in eligible.values():
+            problems.append(_("Product %(product)s: the chair has a conflict of interest and no vice-chair without "
+                              "one is present to preside.") % {"product": evaluation.product})
+    return problems
 
 
 def session_quorum(session: Session) -> tuple[bool, str]:
-    """Whether the members present make a quorum under the session's regulation."""
-    members = session.council.members.count()
-    present = session.present.count()
-    evaluation = session.evaluations.select_related("regulation").first()
-    if evaluation is None:
-        return False, _("No product is assigned to the session.")
-    regulation = evaluation.regulation
-    if members == 0 or Decimal(present) / Decimal(members) < regulation.quorum_ratio:
-        return False, _("%(present)s of %(members)s members present; the quorum is %(ratio)s%%.") % {
-            "present": present, "members": members, "ratio": int(regulation.quorum_ratio * 100)}
-    if regulation.quorum_requires_chair and not session.present.filter(role=MemberRole.CHAIR).exists():
-        return False, _("The chair must be present.")
-    return True, ""
+    """Whether the members present make a quorum for every product of the session, and if not, why."""
+    problems = session_quorum_problems(session)
+    return not problems, " ".join(problems)
 
 
-def session_finalise(*, session: Session, by: User, accept_spread: bool = False) -> list:
+def session_finalise(*, session: Session, by: User, spread_reason: str = "") -> list:
     """Close a session: the results become the legal record.
 
-    Needs the quorum, every present member's scorecards submitted and the chair's confirmation (the chair
-    finalises). A spread above the limit must be re-scored, or explicitly accepted after discussion.
-    Side effects: writes each evaluation's average, band, recognised star and nomination; status
-    finalised; audited.
+    Refused: a session whose date has not come, one already finalised, anybody but the chair, a quorum
+    missing for any product (see `session_quorum_problems`), a present member's scorecard not submitted,
+    and members' totals further apart than the regulation allows for some product unless the council writes
+    why it accepts them (`spread_reason`; re-scoring is the other way out).
+    Side effects: writes each evaluation's average, band, recognised star (within the council level's
+    ceiling: `star_rules.outcome_for`) and nomination, and the reason on each product whose spread was
+    accepted; status finalised; audited, with the accepted spreads and their reason.
     """
+    spread_reason = (spread_reason or "").strip()
     with transaction.atomic():
         session = Session.objects.select_for_update().get(pk=session.pk)
         if session.status == SessionStatus.FINALISED:
             raise ValidationError(_("The session is already finalised."))
+        if not session.has_taken_place:
+            raise ValidationError(_("The session of %(date)s has not taken place yet: it cannot be finalised.") % {
+                "date": session.held_on.strftime("%d/%m/%Y")})
         if not session.council.members.filter(user=by, role=MemberRole.CHAIR).exists():
             raise ValidationError(_("Only the chair of the council can finalise the session."))
-        ok, why = session_quorum(session)
-        if not ok:
-            raise ValidationError(why)
+        problems = session_quorum_problems(session)
+        if problems:
+            raise ValidationError(problems)
         # Every present member must have submitted a scorecard for every product he has no conflict on:
         # an open scorecard, or none at all (a member added after the product was assigned), blocks.
         missing = session_missing_submissions(session)
@@ -58,10 +103,11 @@ def session_finalise(*, session: Session, by: User, accept_spread: bool = False)
             raise ValidationError(_("Scorecards not yet submitted: %(list)s") % {"list": "; ".join(names)})
         results = session_results(session)
         exceeded = [r for r in results if r.spread_exceeded]
-        if exceeded and not accept_spread:
-            raise ValidationError(_("Members' totals differ by more than the allowed spread for: %(list)s. "
-                                    "Re-score, or confirm that the council discussed them.") % {
-                "list": ", ".join(str(r.evaluation.product) for r in exceeded)})
+        exceeded_names = ", ".join(str(r.evaluation.product) for r in exceeded)
+        if exceeded and not spread_reason:
+            raise ValidationError(_("Members' totals differ by more than the allowed spread for: %(list)s. Re-score, "
+                                    "or confirm that the council discussed them. Write why the council accepts "
+                                    "the difference.") % {"list": exceeded_names})
         for result in results:
             evaluation = result.evaluation
             outcome = result.outcome
@@ -69,22 +115,34 @@ def session_finalise(*, session: Session, by: User, accept_spread: bool = False)
             evaluation.star_band = outcome.star_band if outcome else None
             evaluation.recognised_star = outcome.recognised_star if outcome else 0
             evaluation.nominated_to = outcome.nominated_to if outcome else ""
-            evaluation.save(update_fields=["final_score", "star_band", "recognised_star", "nominated_to"])
+            evaluation.spread_reason = spread_reason if result.spread_exceeded else ""
+            evaluation.save(update_fields=["final_score", "star_band", "recognised_star", "nominated_to",
+                                           "spread_reason"])
         session.status = SessionStatus.FINALISED
         session.finalised_at = timezone.now()
         session.finalised_by = by
         session.save(update_fields=["status", "finalised_at", "finalised_by"])
-        audit_log(actor=by, obj=session, action=AuditAction.TRANSITION, message=_("Session finalised"))
+        if exceeded:
+            message = _("Session finalised; the spread above the limit was accepted for %(list)s: %(reason)s") % {
+                "list": exceeded_names, "reason": spread_reason}
+        else:
+            message = _("Session finalised")
+        # The message is cut at 500 characters on the audit entry: the reason is kept whole beside it.
+        audit_log(actor=by, obj=session, action=AuditAction.TRANSITION, message=message,
+                  changes={"spread_reason": ["", spread_reason]} if exceeded else None)
     return results
 
 
 def decision_issue(*, session: Session, number: str, signed_on, signer: str, by: User | None) -> Decision:
     """Issue the recognition decision of a finalised session for every product recognised at 3★ or more
-    that no earlier decision of the session already covers.
+    that no earlier decision of the session already covers. The decision is of the council's level (a
+    central council's decisions are central), issued by the council's unit.
 
     Refused: a session not finalised, a decision number the issuing authority already used, a signing date
-    before the session, nothing left to recognise. Side effects: creates the decision and its recognised
-    products; audited.
+    before the session or after today, a product whose star is above what the decision's level may
+    recognise under the product's regulation (its LevelRule; the finalisation already caps it, so this
+    guards the record against rules or results changed since), nothing left to recognise. Side effects:
+    creates the decision and its recognised products; audited.
     """
     number = (number or "").strip()
     signer = (signer or "").strip()
@@ -98,16 +156,22 @@ def decision_issue(*, session: Session, number: str, signed_on, signer: str, by:
                 raise ValidationError({"signed_on": _(
                     "The decision cannot be signed before the session was held (%(date)s).") % {
                     "date": session.held_on.strftime("%d/%m/%Y")}})
+            if signed_on and signed_on > timezone.localdate():
+                raise ValidationError({"signed_on": _(
+                    "The decision cannot be dated in the future (%(date)s): record it once it is signed.") % {
+                    "date": signed_on.strftime("%d/%m/%Y")}})
             if number and Decision.objects.filter(issuing_unit=session.council.unit, number=number).exists():
                 raise ValidationError({"number": _("This decision number is already used by the issuing authority.")})
-            eligible = session.evaluations.filter(recognised_star__gte=3)
+            level = session.council.level
+            eligible = session.evaluations.filter(recognised_star__gte=MIN_RECOGNISED_STAR)
             recognised = list(eligible.filter(recognition__isnull=True).select_related("product"))
             if not recognised:
                 if eligible.exists():
                     raise ValidationError(_("Every product this session recognised is already in a decision."))
                 raise ValidationError(_("No product of this session is recognised at 3 stars or more."))
+            _ceiling_check(recognised, level)
             decision = Decision(session=session, number=number, signed_on=signed_on, signer=signer,
-                                issuing_unit=session.council.unit, level=session.council.level, created_by=by)
+                                issuing_unit=session.council.unit, level=level, created_by=by)
             decision.full_clean(exclude=["created_by"])  # None for a decision recorded by the system
             decision.save()
             RecognisedProduct.objects.bulk_create([
@@ -118,3 +182,17 @@ def decision_issue(*, session: Session, number: str, signed_on, signer: str, by:
     except IntegrityError as exc:  # a concurrent decision took the number (or the products) first
         raise ValidationError({"number": _("This decision number is already used by the issuing authority.")}) from exc
     return decision
+
+
+def _ceiling_check(evaluations: list, level: str) -> None:
+    """Refuses a star above the highest one a decision of the level may recognise under each product's
+    regulation (no rule for the level: it recognises nothing). One query."""
+    ceilings = dict(LevelRule.objects.filter(regulation_id__in={e.regulation_id for e in evaluations}, level=level)
+                    .values_list("regulation_id", "max_star"))
+    above = [e for e in evaluations if e.recognised_star > ceilings.get(e.regulation_id, 0)]
+    if above:
+        level_label = EvaluationLevel(level).label
+        raise ValidationError([_("%(product)s cannot be recognised at %(star)s stars by a decision of the %(level)s: "
+                                 "it may recognise at most %(max)s stars.") % {
+            "product": e.product, "star": e.recognised_star, "level": str(level_label).lower(),
+            "max": ceilings.get(e.regulation_id, 0)} for e in above])

@@ -13,9 +13,16 @@ from ..enums import MemberRole, ScorecardStatus, SessionStatus
 from ..models import Criterion, CriterionOption, CriterionScore, Scorecard, Session
 
 
+def session_held_check(session: Session) -> None:
+    """Refuses scoring in a session whose date has not come: members score at the sitting, not before it."""
+    if not session.has_taken_place:
+        raise ValidationError(_("The session of %(date)s has not taken place yet: scoring cannot start.") % {
+            "date": session.held_on.strftime("%d/%m/%Y")}, code="not_held")
+
+
 def _lock_open_card(scorecard: Scorecard, by: User) -> Scorecard:
     """The scorecard, locked for the transaction; refused (with a code views map to 403 or 400) unless it
-    is the acting member's own, still open, in a session not yet finalised."""
+    is the acting member's own, still open, in a session not yet finalised whose date has come."""
     # Lock the scorecard row only (`of`): locking the joined session row would make every member's autosave
     # wait for the others'. The joins carry what the audit entry's text needs.
     card = (Scorecard.objects.select_for_update(of=("self",))
@@ -25,6 +32,7 @@ def _lock_open_card(scorecard: Scorecard, by: User) -> Scorecard:
         raise ValidationError(_("Only the member who owns this scorecard can fill it in."), code="not_owner")
     if card.evaluation.session.status == SessionStatus.FINALISED:
         raise ValidationError(_("The session is finalised."), code="finalised")
+    session_held_check(card.evaluation.session)
     if card.status != ScorecardStatus.OPEN:
         raise ValidationError(_("The scorecard is submitted and locked."), code="locked")
     return card
@@ -35,7 +43,7 @@ def score_set(*, scorecard: Scorecard, criterion_id: int, option_id: int, note: 
     """Save one answer of a member's scorecard (called on every click).
 
     Refused: an option of another criterion, a criterion of another sheet, a locked scorecard, another
-    member's scorecard, a finalised session. Side effects: creates or updates the answer; the first
+    member's scorecard, a finalised session, a session whose date has not come. Side effects: creates or updates the answer; the first
     answer moves a planned session to scoring; audits a change of answer.
     """
     with transaction.atomic():
@@ -92,7 +100,8 @@ def scorecard_totals(scorecard: Scorecard) -> dict:
 
 
 def scorecard_submit(*, scorecard: Scorecard, by: User) -> Scorecard:
-    """Submit a complete scorecard; it is then locked. Side effects: status, time; audited."""
+    """Submit a complete scorecard; it is then locked. Refused before the session's date, like every answer.
+    Side effects: status, time; audited."""
     with transaction.atomic():
         card = _lock_open_card(scorecard, by)
         missing = list(Criterion.objects.filter(sheet_id=card.evaluation.sheet_id)

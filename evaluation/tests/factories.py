@@ -71,6 +71,9 @@ class RegulationFactory(factory.django.DjangoModelFactory):
     title = factory.LazyAttribute(lambda o: f"Quy định kiểm thử {o.code}")
     issued_on = datetime.date(2020, 1, 1)
     effective_from = datetime.date(2020, 1, 1)
+    # 60%, not the official 75%: the quorum counts per product, and the tests' three-member councils must
+    # still decide a product on which one member has a conflict of interest (two of three).
+    quorum_ratio = Decimal("0.60")
 
     @factory.post_generation
     def rules(self, create, extracted, **kwargs):

@@ -56,6 +56,8 @@ SHEET = [
     ]),
 ]
 CODES = ["1.1", "1.2", "2.1", "3.1", "3.2"]
+# What the chair writes when the council keeps totals further apart than allowed (Dầu lạc: 19 points).
+SPREAD_REASON = "Hội đồng đã thảo luận minh chứng tiêu chí 3.1 và giữ nguyên đánh giá của từng thành viên"
 
 # Each member's answers (points per criterion, in CODES order).
 MIEN_DONG = {"an": (10, 30, 20, 15, 17), "binh": (10, 30, 20, 15, 20), "cuong": (10, 27, 20, 15, 17)}  # 92 95 89
@@ -71,10 +73,13 @@ def make_user(username, first, last, *, role=Role.COUNCIL_MEMBER, unit=None, age
     return user
 
 
-def make_regulation(code="KT-148/QĐ-TTg") -> Regulation:
-    """A regulation of the tests' own with the 148/QĐ-TTg bands and ceilings (province: 4★, 90 → central)."""
+def make_regulation(code="KT-148/QĐ-TTg", quorum_ratio=Decimal("0.60")) -> Regulation:
+    """A regulation of the tests' own with the 148/QĐ-TTg bands and ceilings (province: 4★, 90 → central).
+
+    Its quorum is 60%, not the official 75%: the quorum counts per product, and in the three-member scene
+    Cường's conflict leaves two of three members to decide Gạo nếp (67%)."""
     regulation = Regulation.objects.create(code=code, title="Quy định kiểm thử", issued_on=datetime.date(2023, 2, 24),
-                                           effective_from=datetime.date(2023, 2, 24))
+                                           effective_from=datetime.date(2023, 2, 24), quorum_ratio=quorum_ratio)
     StarBand.objects.bulk_create([StarBand(regulation=regulation, star=s, min_score=Decimal(m))
                                   for s, m in [(1, 0), (2, 30), (3, 50), (4, 70), (5, 90)]])
     LevelRule.objects.bulk_create([
@@ -399,34 +404,37 @@ def test_finalise_refused_while_the_spread_is_not_accepted(client, scene):
 
 def test_finalise_by_the_chair_writes_the_record(client, scene):
     client.force_login(scene.an)
-    response = client.post(finalise_url(scene.session), {"accept_spread": "on"}, follow=True)
+    response = client.post(finalise_url(scene.session), {"spread_reason": SPREAD_REASON}, follow=True)
     page = page_of(response)
     assert "Đã kết thúc phiên họp: kết quả trở thành kết quả chính thức của hội đồng." in page
     scene.session.refresh_from_db()
     assert (scene.session.status, scene.session.finalised_by) == (SessionStatus.FINALISED, scene.an)
-    records = {e.product.name: (e.final_score, e.star_band, e.recognised_star, e.nominated_to)
+    records = {e.product.name: (e.final_score, e.star_band, e.recognised_star, e.nominated_to, e.spread_reason)
                for e in scene.session.evaluations.select_related("product")}
     assert records == {
-        "Miến dong Tài Hoan": (Decimal("92.00"), 5, 4, "central"),
-        "Dầu lạc nguyên chất An Nhiên": (Decimal("84.67"), 4, 3, ""),
-        "Gạo nếp Khẩu Nua Lương": (Decimal("62.50"), 3, 3, ""),
+        "Miến dong Tài Hoan": (Decimal("92.00"), 5, 4, "central", ""),
+        "Dầu lạc nguyên chất An Nhiên": (Decimal("84.67"), 4, 3, "", SPREAD_REASON),
+        "Gạo nếp Khẩu Nua Lương": (Decimal("62.50"), 3, 3, "", ""),
     }
-    assert AuditEntry.objects.filter(object_id=scene.session.pk, message="Đã kết thúc phiên họp").count() == 1
+    entry = AuditEntry.objects.get(content_type__model="session", object_id=scene.session.pk, action="transition")
+    assert entry.changes == {"spread_reason": ["", SPREAD_REASON]}
+    assert entry.message == ("Đã kết thúc phiên họp; chấp nhận chênh lệch vượt mức cho phép ở Dầu lạc nguyên chất "
+                             f"An Nhiên: {SPREAD_REASON}")
 
 
 def test_finalise_a_second_time_is_refused(client, scene):
     client.force_login(scene.an)
-    client.post(finalise_url(scene.session), {"accept_spread": "on"})
-    page = page_of(client.post(finalise_url(scene.session), {"accept_spread": "on"}))
+    client.post(finalise_url(scene.session), {"spread_reason": SPREAD_REASON})
+    page = page_of(client.post(finalise_url(scene.session), {"spread_reason": SPREAD_REASON}))
     assert "Phiên họp đã được kết thúc trước đó." in page
 
 
 def test_finalise_by_a_member_who_is_not_the_chair_is_forbidden(client, scene):
     client.force_login(scene.binh)
-    response = client.post(finalise_url(scene.session), {"accept_spread": "on"})
+    response = client.post(finalise_url(scene.session), {"spread_reason": SPREAD_REASON})
     assert response.status_code == 403
     with pytest.raises(ValidationError) as error, translation.override("vi"):
-        session_finalise(session=scene.session, by=scene.binh, accept_spread=True)
+        session_finalise(session=scene.session, by=scene.binh, spread_reason=SPREAD_REASON)
     assert error.value.messages == ["Chỉ chủ tịch hội đồng mới được kết thúc phiên họp."]
 
 
@@ -434,8 +442,8 @@ def test_finalise_without_quorum_is_refused(client, demo_units):
     scene = build_scene(demo_units, extra_members=[("kt.dung", "Phạm Văn", "Dũng")])
     session_set_present(session=scene.session, by=None, members=[scene.members["an"], scene.members["binh"]])
     client.force_login(scene.an)
-    page = page_of(client.post(finalise_url(scene.session), {"accept_spread": "on"}))
-    assert "Có mặt 2/4 thành viên; phiên họp cần ít nhất 75% số thành viên." in page
+    page = page_of(client.post(finalise_url(scene.session), {"spread_reason": SPREAD_REASON}))
+    assert "Có mặt 2/4 thành viên; phiên họp cần ít nhất 60% số thành viên." in page
     assert session_quorum(scene.session)[0] is False
 
 
@@ -446,7 +454,7 @@ def test_finalise_with_the_chair_absent_is_refused(demo_units):
     with translation.override("vi"):
         assert session_quorum(scene.session) == (False, "Chủ tịch hội đồng phải có mặt.")
         with pytest.raises(ValidationError) as error:
-            session_finalise(session=scene.session, by=scene.an, accept_spread=True)
+            session_finalise(session=scene.session, by=scene.an, spread_reason=SPREAD_REASON)
     assert error.value.messages == ["Chủ tịch hội đồng phải có mặt."]
 
 
@@ -455,7 +463,7 @@ def test_finalise_with_a_missing_submission_is_refused(client, demo_units):
     score_scene(scene, skip={(scene.gao_nep, "binh")})
     client.force_login(scene.an)
     assert "Còn 1 phiếu chấm chưa nộp:" in page_of(client.get(results_url(scene.session)))
-    page = page_of(client.post(finalise_url(scene.session), {"accept_spread": "on"}))
+    page = page_of(client.post(finalise_url(scene.session), {"spread_reason": SPREAD_REASON}))
     assert "Còn phiếu chấm chưa nộp: Hoàng Thị Bình – Gạo nếp Khẩu Nua Lương" in page
 
 
@@ -465,7 +473,7 @@ def test_finalise_with_a_present_member_without_scorecard_is_refused(demo_units)
     late = council_member_add(council=scene.session.council, user=make_user("kt.muon", "Đỗ Văn", "Muộn"), by=None)
     scene.session.present.add(late)
     with translation.override("vi"), pytest.raises(ValidationError) as error:
-        session_finalise(session=scene.session, by=scene.an, accept_spread=True)
+        session_finalise(session=scene.session, by=scene.an, spread_reason=SPREAD_REASON)
     assert error.value.messages[0].startswith("Còn phiếu chấm chưa nộp: Đỗ Văn Muộn – Miến dong Tài Hoan")
 
 
@@ -476,7 +484,7 @@ def test_finalise_with_a_present_member_without_scorecard_is_refused(demo_units)
 
 @pytest.fixture
 def finalised(scene):
-    session_finalise(session=scene.session, by=scene.an, accept_spread=True)
+    session_finalise(session=scene.session, by=scene.an, spread_reason=SPREAD_REASON)
     scene.session.refresh_from_db()
     return scene
 
@@ -491,7 +499,7 @@ def test_decision_create_recognises_only_3_stars_and_more(client, demo_units):
     score_scene(scene, skip={(scene.gao_nep, "an"), (scene.gao_nep, "binh")})
     for key in ("an", "binh"):  # 40 points: 2★, not recognised
         answer(scene.gao_nep.scorecards.get(member=scene.members[key]), (5, 10, 10, 10, 5))
-    session_finalise(session=scene.session, by=scene.an, accept_spread=True)
+    session_finalise(session=scene.session, by=scene.an, spread_reason=SPREAD_REASON)
     client.force_login(scene.province_staff)
     url = reverse("evaluation:decision-create", args=[scene.session.pk])
     response = client.post(url, decision_data(), follow=True)

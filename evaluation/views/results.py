@@ -274,7 +274,7 @@ def session_finalise_view(request, pk):
     form = FinaliseForm(request.POST)
     if form.is_valid():
         try:
-            session_finalise(session=session, by=request.user, accept_spread=form.cleaned_data["accept_spread"])
+            session_finalise(session=session, by=request.user, spread_reason=form.cleaned_data["spread_reason"])
         except ValidationError as exc:
             form.add_error(None, exc)
         else:

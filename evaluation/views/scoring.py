@@ -82,7 +82,9 @@ def _sheet_parts(card: Scorecard) -> list:
 def _score_page(request, card, *, missing=None, submit_error="", conflict_form=None, status=200):
     evaluation = card.evaluation
     session = evaluation.session
-    editable = card.status == ScorecardStatus.OPEN and session.status != SessionStatus.FINALISED
+    # A member may withdraw (declare a conflict) before the sitting, but answers only once it has begun.
+    can_declare = card.status == ScorecardStatus.OPEN and session.status != SessionStatus.FINALISED
+    editable = can_declare and session.has_taken_place
     parts = _sheet_parts(card)
     criteria_count = sum(len(section.criteria.all()) for part in parts for section in part.sections.all())
     answered = sum(1 for part in parts for section in part.sections.all() for c in section.criteria.all()
@@ -97,7 +99,7 @@ def _score_page(request, card, *, missing=None, submit_error="", conflict_form=N
         "card": card, "evaluation": evaluation, "session": session, "product": evaluation.product,
         "parts": parts, "criteria_count": criteria_count, "answered": answered,
         "total": sum(part.total for part in parts),
-        "editable": editable,
+        "editable": editable, "can_declare": can_declare,
         "documents": documents,
         "can_view_dossier": bool(evaluation.dossier_id) and request.user.has_perm(
             "products.view_dossier", evaluation.dossier),

@@ -41,7 +41,7 @@ def test_chair_finalises_and_downloads_the_minutes(scene, login):
     assert "Hãy chấm lại, hoặc xác nhận hội đồng đã thảo luận." in page.locator(
         "[data-testid=finalise-errors]").inner_text()
     # ...then the chair confirms the discussion and finalises.
-    page.check("#id_accept_spread")
+    page.fill("#id_spread_reason", "Hội đồng đã thảo luận minh chứng tiêu chí 3.1 và giữ nguyên đánh giá")
     dialogs = []
     page.once("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.accept()))
     page.click("[data-testid=finalise]")

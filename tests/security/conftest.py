@@ -115,6 +115,7 @@ def _area(*, officer, subject, product, sent_idea, idea_list, submitted_idea, dr
           open_held_on):
     """The records of one area that the matrix needs besides those given."""
     from certificates.tasks import render_job_start
+    from evaluation.enums import EvaluationKind
     from evaluation.services.councils import adviser_add, session_assign, session_create
     from ocop.enums import Role
     from ocop.models import AdministrativeUnit
@@ -140,7 +141,9 @@ def _area(*, officer, subject, product, sent_idea, idea_list, submitted_idea, dr
                                      files=[pdf_upload("phieu-dang-ky.pdf")], by=officer)[0]
     adviser = adviser_add(council=council, name="Chuyên gia tư vấn", agency="Sở Nông nghiệp", by=officer)
     open_session = session_create(council=council, held_on=open_held_on, place="Hội trường", by=None)
-    evaluation = session_assign(session=open_session, product=product, dossier=dossier, by=None)
+    # The product holds the certificate issued above: it comes back as an upgrade, not a first rating.
+    evaluation = session_assign(session=open_session, product=product, dossier=dossier, kind=EvaluationKind.UPGRADE,
+                                by=None)
     scorecard = evaluation.scorecards.get(member__user=scorer)
     member = council.members.exclude(user__in=[chair, scorer]).first()
     job = render_job_start(certificate_ids=[], decision=decision, by=None)
