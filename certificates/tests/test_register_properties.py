@@ -7,6 +7,7 @@ any date equal the reference's; numbers unique per authority; the programme repo
 recount from the raw rows. And the register does not depend on the order in which the same facts arrive.
 """
 import datetime
+import os
 from dataclasses import dataclass
 
 import pytest
@@ -31,7 +32,10 @@ EXPIRING_DAYS = 180
 
 pytestmark = pytest.mark.django_db
 
-HISTORY_SETTINGS = settings(max_examples=120, deadline=None, derandomize=True,
+# Derandomized: CI runs the same histories every time (a failure is reproducible), enough of them to find
+# the old code's faults (see the issue's note); `HYPOTHESIS_EXAMPLES` explores more when set.
+HISTORY_SETTINGS = settings(max_examples=int(os.environ.get("HYPOTHESIS_EXAMPLES", 80)), deadline=None,
+                            derandomize=True,
                             suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 
 

@@ -324,3 +324,21 @@ def test_the_data_migration_repairs_the_chains_the_old_code_wrote(demo_full):
     migration.forwards(apps, None)
     assert status("041/2026/GCN-06") == CertificateStatus.VALID
     assert Certificate.objects.get(pk=older.pk).superseded_by_id == newer.pk
+
+
+def test_a_revocation_dated_in_the_future_is_refused_on_the_page(demo_full, client_for):
+    certificate = Certificate.objects.get(number="087/2024/GCN-06")
+    client = client_for("tinh.backan")
+    tomorrow = TODAY + datetime.timedelta(days=1)
+    response = client.post(f"/certificates/{certificate.pk}/revoke/", {
+        "ground": "food_safety", "reason": "Mẫu không đạt", "decision_number": "77/QĐ-UBND",
+        "revoked_on": tomorrow.isoformat()}, follow=True)
+    assert "Ngày thu hồi không thể ở tương lai." in response.content.decode()
+    certificate.refresh_from_db()
+    assert certificate.revoked_on is None and status(certificate.number) == CertificateStatus.VALID
+    # Dated in the past, on or after the issue: revoked from that day, in force before it.
+    client.post(f"/certificates/{certificate.pk}/revoke/", {
+        "ground": "food_safety", "reason": "Mẫu không đạt", "decision_number": "77/QĐ-UBND",
+        "revoked_on": "2026-01-15"})
+    assert status(certificate.number, on=datetime.date(2026, 1, 14)) == CertificateStatus.VALID
+    assert status(certificate.number, on=datetime.date(2026, 1, 15)) == CertificateStatus.REVOKED

@@ -141,9 +141,9 @@ def _area(*, officer, subject, product, sent_idea, idea_list, submitted_idea, dr
                                      files=[pdf_upload("phieu-dang-ky.pdf")], by=officer)[0]
     adviser = adviser_add(council=council, name="Chuyên gia tư vấn", agency="Sở Nông nghiệp", by=officer)
     open_session = session_create(council=council, held_on=open_held_on, place="Hội trường", by=None)
-    # The product holds the certificate issued above: it comes back as an upgrade, not a first rating.
-    evaluation = session_assign(session=open_session, product=product, dossier=dossier, kind=EvaluationKind.UPGRADE,
-                                by=None)
+    # A product holding the area's certificate comes back as an upgrade, not a first rating.
+    kind = EvaluationKind.UPGRADE if certificate.product_id == product.pk else EvaluationKind.FIRST
+    evaluation = session_assign(session=open_session, product=product, dossier=dossier, kind=kind, by=None)
     scorecard = evaluation.scorecards.get(member__user=scorer)
     member = council.members.exclude(user__in=[chair, scorer]).first()
     job = render_job_start(certificate_ids=[], decision=decision, by=None)
