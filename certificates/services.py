@@ -75,6 +75,13 @@ def certificate_number_next(*, issuing_unit: AdministrativeUnit | None, year: in
     return settings.OCOP_CERTIFICATE_NUMBER_FORMAT.format(seq=sequence.last, year=year, authority=authority)
 
 
+def _chain_message(successor_number: str | None, on: datetime.date | None) -> str:
+    """The audit entry of a certificate whose place in its product's chain changed."""
+    if successor_number is None:
+        return _("No longer superseded: no later certificate of the product was issued while it ran")
+    return _("Superseded by %(number)s on %(date)s") % {"number": successor_number, "date": on.strftime("%d/%m/%Y")}
+
+
 def certificate_chain_rebuild(*, product_ids, by: User | None = None) -> int:
     """Derive who supersedes whom among these products' certificates from their dates alone.
 
@@ -96,12 +103,8 @@ def certificate_chain_rebuild(*, product_ids, by: User | None = None) -> int:
             current.superseded_by_id, current.superseded_on = successor_pk, successor_on
             current.save(update_fields=["superseded_by", "superseded_on"])
             changed += 1
-            if successor_pk is not None:
-                message = _("Superseded by %(number)s on %(date)s") % {
-                    "number": certificates[successor_pk].number, "date": successor_on.strftime("%d/%m/%Y")}
-            else:
-                message = _("No longer superseded: no later certificate of the product was issued while it ran")
-            audit_log(actor=by, obj=current, action=AuditAction.TRANSITION, message=message)
+            audit_log(actor=by, obj=current, action=AuditAction.TRANSITION, message=_chain_message(
+                certificates[successor_pk].number if successor_pk else None, successor_on))
     return changed
 
 
@@ -365,11 +368,6 @@ def certificate_chains_repair(*, by: User | None = None, audit: bool = True) -> 
         Certificate.objects.bulk_update(changed, ["superseded_by", "superseded_on"], batch_size=2000)
         if audit:
             for certificate in changed:
-                if certificate.superseded_by_id:
-                    message = _("Superseded by %(number)s on %(date)s") % {
-                        "number": numbers[certificate.superseded_by_id],
-                        "date": certificate.superseded_on.strftime("%d/%m/%Y")}
-                else:
-                    message = _("No longer superseded: no later certificate of the product was issued while it ran")
-                audit_log(actor=by, obj=certificate, action=AuditAction.TRANSITION, message=message)
+                audit_log(actor=by, obj=certificate, action=AuditAction.TRANSITION, message=_chain_message(
+                    numbers.get(certificate.superseded_by_id), certificate.superseded_on))
     return [c.pk for c in changed]
