@@ -2,6 +2,7 @@
 import re
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from products.services.dossiers import dossier_cycles_for
@@ -31,6 +32,14 @@ class CertificateFilterForm(forms.Form):
     set = forms.IntegerField(required=False)
     first = forms.TypedChoiceField(required=False, choices=[("", ""), ("1", "1"), ("0", "0")],
                                    coerce=lambda v: v == "1", empty_value=None)
+    # The date the statuses are taken on (a past year's dashboard links here with its 31/12); today if empty.
+    on = forms.DateField(required=False, input_formats=["%Y-%m-%d"])
+
+    def clean_on(self):
+        value = self.cleaned_data["on"]
+        if value and value > timezone.localdate():
+            raise forms.ValidationError(_("Statuses can be shown on today or an earlier date, not a future one."))
+        return value
 
     def clean_month(self):
         value = self.cleaned_data["month"].strip()

@@ -35,8 +35,11 @@ LIST_SORTS = {"number": "number", "product": "product__name", "subject": "subjec
 
 
 def _filtered(request):
+    """The list's filters; statuses as they stood on the form's date (`on`, today when empty)."""
     form = CertificateFilterForm(request.GET or None)
-    qs = certificate_list(user=request.user)
+    on = (form.cleaned_data.get("on") if form.is_valid() else None) or timezone.localdate()
+    qs = certificate_list(user=request.user, today=on)
+    form.on_date = on
     if form.is_valid():
         data = form.cleaned_data
         if data.get("q"):
@@ -47,7 +50,7 @@ def _filtered(request):
         if data.get("status") in (IN_FORCE, ENDING_6_MONTHS):
             qs = qs.filter(status__in=[CertificateStatus.VALID, CertificateStatus.EXPIRING])
             if data["status"] == ENDING_6_MONTHS:
-                qs = qs.filter(valid_until__lte=add_months(timezone.localdate(), 6))
+                qs = qs.filter(valid_until__lte=add_months(on, 6))
         elif data.get("status"):
             qs = qs.filter(status=data["status"])
         if data.get("unit"):
@@ -59,8 +62,7 @@ def _filtered(request):
             qs = qs.filter(product__product_set__number=data["set"])
         if data.get("first") is not None:
             earlier = Certificate.objects.filter(product=OuterRef("product"), issued_on__lt=OuterRef("issued_on"))
-            qs = qs.filter(~Exists(earlier) if data["first"] else Exists(earlier)).exclude(
-                revoked_on__lte=timezone.localdate())
+            qs = qs.filter(~Exists(earlier) if data["first"] else Exists(earlier)).exclude(revoked_on__lte=on)
         if data.get("star"):
             qs = qs.filter(star=data["star"])
         if data.get("year"):
@@ -81,8 +83,9 @@ def certificate_list_view(request):
             request.GET.get(k) for k in ("status", "star", "year", "month", "unit", "kind", "set", "first"))),
         "qs_nosort": querystring_without(request, "sort", "page"),
         "qs_nopage": querystring_without(request, "page"),
+        "qs_today": querystring_without(request, "page", "on"),
         "is_rep": request.user.role == "subject_rep",
-        "today": timezone.localdate(),
+        "today": timezone.localdate(), "on": form.on_date,
     })
 
 

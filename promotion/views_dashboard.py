@@ -52,7 +52,9 @@ def dashboard(request):
         return render(request, "promotion/dashboard.html", {"unit": None})
     summary = programme_summary(unit, year)
     certificates = reverse("certificates:list")
-    drill = f"{certificates}?unit={unit.code}"
+    # The lists behind the figures, with their statuses on the report's date (31/12 of a past year).
+    drill = f"{certificates}?unit={unit.code}" + (
+        f"&on={summary.today.isoformat()}" if summary.today != timezone.localdate() else "")
     chart_data = {
         "stars": {"labels": [f"{s}★" for s in (3, 4, 5)], "values": [summary.by_star.get(s, 0) for s in (3, 4, 5)],
                   "links": [f"{drill}&status=in_force&star={s}" for s in (3, 4, 5)]},

@@ -170,6 +170,24 @@ def test_dashboard_numbers_match_the_lists_behind_them(bach_thong, client_for, u
     assert client_for("htx.thienan").get("/dashboard/").status_code == 403
 
 
+def test_a_past_years_figures_link_to_the_lists_as_they_stood_on_its_last_day(bach_thong, client_for):
+    client = client_for("huyen.bachthong")
+    page = client.get("/dashboard/?unit=063&year=2024")
+    summary = page.context["summary"]
+    assert summary.today == datetime.date(2024, 12, 31) and summary.products == 31
+    drill = "/certificates/?unit=063&amp;on=2024-12-31&amp;status=in_force"
+    assert f'href="{drill}" data-testid="figure-products"' in page.content.decode()
+    listed = client.get(drill.replace("&amp;", "&"))
+    assert listed.context["page"].paginator.count == 31
+    assert "Trạng thái tại ngày 31/12/2024." in listed.content.decode()
+    # The one revoked on 01/01/2025 was still in force then; today it is not.
+    statuses = {c.number: c.status for c in listed.context["page"].object_list}
+    assert statuses["900/GCN-063"] == "valid"
+    assert client.get("/certificates/?unit=063&status=revoked").context["page"].paginator.count == 1
+    refused = client.get("/certificates/?on=2999-01-01").content.decode()
+    assert "Chỉ xem được trạng thái vào hôm nay hoặc một ngày đã qua" in refused
+
+
 def test_dashboard_query_count_does_not_grow_with_products(bach_thong, client_for):
     client = client_for("huyen.bachthong")
     many = count_queries(lambda: client.get("/dashboard/?year=2024&unit=063"))
