@@ -26,8 +26,9 @@ dates (services.certificate_chain_rebuild), and a row already recorded exactly a
 number, product, star and dates) is reported as already recorded and left as it is. A number the authority
 already used for another certificate is refused with its row.
 
-A subject is matched by its tax code, else by its name in the commune; a product by its name for that
-subject; otherwise they are created. A dry run does all the work inside a transaction and rolls it back,
+Every row must lie in the actor's area: its commune, and its issuing authority unless it is the ministry (TW);
+a subject is matched by its tax code (refused when that subject lies outside the area), else by its name in the
+commune; a product by its name for that subject; otherwise they are created. A dry run does all the work inside a transaction and rolls it back,
 so what it reports is exactly what the import will do. Any refused row refuses the whole file.
 """
 import datetime
@@ -43,6 +44,7 @@ from evaluation.enums import EvaluationLevel
 from evaluation.models import Regulation
 from ocop.enums import UnitLevel
 from ocop.models import AdministrativeUnit
+from ocop.rules import unit_within_scope
 from ocop.text import fold
 from products.models import Product, ProductSet
 from subjects.enums import SubjectKind
@@ -130,6 +132,11 @@ def _kind(value) -> str | None:
     return None
 
 
+def _in_scope(by, unit) -> bool:
+    """The actor's area (an import from the command line, without an actor, is the operator's: everything)."""
+    return by is None or unit_within_scope(by, unit)
+
+
 def _regulation(value, regulations: dict, errors: list[str]):
     """The criteria version named in the "Bộ tiêu chí" column (its decision's code, accents optional)."""
     if value in (None, ""):
@@ -165,10 +172,17 @@ def _row(line, cells, positions, units, sets, regulations, seen_numbers, by) -> 
     commune = units.get(str(get("commune")))
     if commune is None or commune.level != UnitLevel.COMMUNE:
         errors.append(_("No commune has the code “%(code)s”.") % {"code": get("commune")})
+    elif not _in_scope(by, commune):
+        errors.append(_("Commune %(code)s (%(name)s) lies outside your area: you can record only your area's "
+                        "products.") % {"code": commune.code, "name": commune.name})
     central = str(get("authority")).upper() == settings.OCOP_CENTRAL_AUTHORITY_CODE.upper()
     authority = units.get(str(get("authority")))
     if authority is None and not central:
         errors.append(_("No unit has the code “%(code)s” (issuing authority).") % {"code": get("authority")})
+    elif authority is not None and not central and not _in_scope(by, authority):
+        errors.append(_("The issuing authority %(code)s (%(name)s) lies outside your area: you can record only "
+                        "certificates issued in your area, or the ministry's (TW).") % {
+            "code": authority.code, "name": authority.name})
     kind = _kind(get("kind"))
     if kind is None:
         errors.append(_("Unknown kind of subject “%(value)s”.") % {"value": get("kind")})
@@ -211,7 +225,12 @@ def _row(line, cells, positions, units, sets, regulations, seen_numbers, by) -> 
         return result
 
     tax_code = str(get("tax_code") or "").strip()
-    subject = Subject.objects.filter(tax_code=tax_code).first() if tax_code else None
+    subject = Subject.objects.select_related("commune").filter(tax_code=tax_code).first() if tax_code else None
+    if subject is not None and not _in_scope(by, subject.commune):
+        # Matched only within the actor's area: another province's subject is neither shown nor touched.
+        errors.append(_("Tax code %(code)s belongs to a subject outside your area.") % {"code": tax_code})
+        result.outcome = "refused"
+        return result
     subject = subject or Subject.objects.filter(name=get("subject"), commune=commune).first()
     try:
         with transaction.atomic():

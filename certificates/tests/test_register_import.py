@@ -10,6 +10,7 @@ from openpyxl import Workbook
 
 from certificates.models import Certificate
 from certificates.register_import import register_import
+from ocop.models import User
 from products.models import Product
 from subjects.models import Subject
 
@@ -101,6 +102,32 @@ def test_import_pages_check_then_confirm(demo, client_for):
     assert response.status_code == 302
     assert Certificate.objects.filter(number__in=[r[9] for r in GOOD]).count() == 3
     assert client_for("huyen.bachthong").get("/certificates/import/").status_code == 403
+
+
+def test_another_provinces_register_is_refused_row_by_row(demo, client_for):
+    """Issue 14's forgery: Bắc Kạn's office uploads rows of Hòa Bình (commune 04603, authority 17, the tax code
+    of a Hòa Bình household) to make a 5★-looking certificate of another province: every row is refused with
+    its reason, nothing is written, and the number does not verify."""
+    forged = [
+        [1, "Măng khô Toàn Sơn", 7, "Hộ kinh doanh Bàn Văn Sơn", "Hộ kinh doanh", "5400912345", "Bàn Văn Sơn",
+         "04603", 4, "999/2025/GCN-17", "99/QĐ-UBND", "02/01/2025", "02/01/2025", "17"],
+        [2, "Măng chua Toàn Sơn", 7, "Hộ kinh doanh Bàn Văn Sơn", "Hộ kinh doanh", "5400912345", "Bàn Văn Sơn",
+         "01867", 3, "998/2025/GCN-06", "99/QĐ-UBND", "02/01/2025", "02/01/2025", "06"],
+    ]
+    before = (Subject.objects.count(), Product.objects.count(), Certificate.objects.count())
+    client = client_for("tinh.backan")
+    upload = workbook(forged)
+    upload.name = "so-hoa-binh.xlsx"
+    page = client.post("/certificates/import/", {"file": upload}).content.decode()
+    assert 'data-testid="confirm"' not in page
+    assert "Xã 04603 (" in page and "nằm ngoài địa bàn của bạn: bạn chỉ ghi được sản phẩm trên địa bàn mình." in page
+    assert "Cơ quan cấp 17 (" in page
+    # Line 3 sits in Bắc Kạn but borrows a Hòa Bình subject's tax code: refused, that subject stays untouched.
+    assert "Mã số thuế 5400912345 thuộc về một chủ thể ngoài địa bàn của bạn." in page
+    result = register_import(workbook(forged), by=User.objects.get(username="tinh.backan"), commit=True)
+    assert not result.committed and [bool(r.errors) for r in result.rows] == [True, True]
+    assert (Subject.objects.count(), Product.objects.count(), Certificate.objects.count()) == before
+    assert client.get("/verify/999/2025/GCN-17/").status_code == 404
 
 
 def test_import_page_refuses_a_file_that_is_not_a_workbook(demo, client_for):

@@ -34,7 +34,7 @@ pytestmark = pytest.mark.django_db
 
 # Derandomized: CI runs the same histories every time (a failure is reproducible), enough of them to find
 # the old code's faults (see the note); `HYPOTHESIS_EXAMPLES` explores more when set.
-HISTORY_SETTINGS = settings(max_examples=int(os.environ.get("HYPOTHESIS_EXAMPLES", 80)), deadline=None,
+HISTORY_SETTINGS = settings(max_examples=int(os.environ.get("HYPOTHESIS_EXAMPLES", 60)), deadline=None,
                             derandomize=True,
                             suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 

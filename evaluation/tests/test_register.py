@@ -158,6 +158,11 @@ def test_finalise_before_the_session_is_refused(client, scene):
     move_session_to(scene.session, in_days(1))
     client.force_login(scene.an)
 
+    # The panel says so before anyone tries, and its button is disabled.
+    results = client.get(reverse("evaluation:session-results", args=[scene.session.pk])).content.decode()
+    assert f"Phiên họp ngày {in_days(1):%d/%m/%Y} chưa diễn ra: có thể kết thúc phiên từ ngày đó." in results
+    assert 'data-testid="finalise" disabled' in results
+
     page = page_of(client.post(finalise_url(scene.session), {"spread_reason": SPREAD_REASON}))
 
     assert f"Phiên họp ngày {in_days(1):%d/%m/%Y} chưa diễn ra: chưa thể kết thúc phiên họp." in page
