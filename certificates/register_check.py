@@ -2,8 +2,8 @@
 
 The invariants: each certificate's supersession is what the product's issue dates give (chain.py); a product
 holds at most one certificate in force on any date; numbers are unique per authority, letter case aside; no
-date lies in the future; 5★ only from the central level; each authority's sequence is at or above the
-highest number it used; each certificate names the criteria version it was rated under. What can be derived
+date lies in the future; 5★ only from the central level; each certificate names the criteria version it was
+rated under. (Numbering needs no check: the next number is always taken above the highest one recorded.) What can be derived
 is repaired by `register_repair`; the rest is listed for a person to decide.
 """
 import datetime
@@ -19,8 +19,8 @@ from django.utils.translation import gettext as _
 from evaluation.enums import EvaluationLevel
 
 from .chain import Link, supersessions
-from .models import Certificate, CertificateSequence
-from .services import authority_code, certificate_chains_repair, number_pattern, regulation_in_force
+from .models import Certificate
+from .services import certificate_chains_repair, regulation_in_force
 
 
 @dataclass(frozen=True)
@@ -94,33 +94,6 @@ def _five_stars_not_central() -> list[Problem]:
         .values_list("number", flat=True)]
 
 
-def _sequences_behind() -> list[tuple[CertificateSequence | None, str, int, int]]:
-    """(sequence row or None, authority, year, highest number used) where the row is below what was used."""
-    behind = []
-    for unit_id, code, authority_name in (Certificate.objects.order_by().values_list(
-            "issuing_unit_id", "issuing_unit__code", "authority_name").distinct()):
-        authority = code if unit_id else authority_code(None)
-        qs = (Certificate.objects.filter(issuing_unit_id=unit_id) if unit_id
-              else Certificate.objects.filter(issuing_unit__isnull=True, authority_name=authority_name))
-        pattern, highest = number_pattern(authority), {}
-        for match in filter(None, map(pattern.match, qs.values_list("number", flat=True))):
-            year = int(match["year"])
-            highest[year] = max(highest.get(year, 0), int(match["seq"]))
-        rows = {s.year: s for s in CertificateSequence.objects.filter(authority=authority, year__in=highest)}
-        for year, used in highest.items():
-            row = rows.get(year)
-            if row is None or row.last < used:
-                behind.append((row, authority, year, used))
-    return behind
-
-
-def _sequence_problems() -> list[Problem]:
-    return [Problem("sequence", (), _(
-        "The numbering of %(authority)s in %(year)s stands at %(last)s although %(used)s was used.") % {
-        "authority": authority, "year": year, "last": row.last if row else 0, "used": used}, True)
-        for row, authority, year, used in _sequences_behind()]
-
-
 def _regulation_missing() -> list[Problem]:
     missing = Certificate.objects.filter(regulation__isnull=True).values_list("number", flat=True)
     return [Problem("regulation", (number,), _("%(number)s does not name its criteria version.") % {
@@ -130,23 +103,19 @@ def _regulation_missing() -> list[Problem]:
 def register_problems(today: datetime.date | None = None) -> list[Problem]:
     today = today or timezone.localdate()
     return (_chain_problems() + _in_force_twice(today) + _duplicate_numbers() + _dates(today)
-            + _five_stars_not_central() + _sequence_problems() + _regulation_missing())
+            + _five_stars_not_central() + _regulation_missing())
 
 
 def register_repair(*, by=None) -> dict[str, int]:
-    """Repair what the recorded facts determine: chains, sequence rows, criteria versions. Returns counts.
+    """Repair what the recorded facts determine: chains and criteria versions. Returns counts.
 
-    Side effects: rewrites superseded_by / superseded_on (audited), raises sequence rows to the highest number
-    used, sets the criteria version in force on the issue date where none is recorded (audited)."""
+    Side effects: rewrites superseded_by / superseded_on (audited); sets the criteria version in force on the
+    issue date where none is recorded (audited)."""
     from ocop.enums import AuditAction
     from ocop.services import audit_log
 
     with transaction.atomic():
         chains = len(certificate_chains_repair(by=by))
-        sequences = 0
-        for row, authority, year, used in _sequences_behind():
-            CertificateSequence.objects.update_or_create(authority=authority, year=year, defaults={"last": used})
-            sequences += 1
         regulations = 0
         for certificate in Certificate.objects.filter(regulation__isnull=True).select_related("recognition__evaluation"):
             evaluation = getattr(certificate.recognition, "evaluation", None) if certificate.recognition_id else None
@@ -159,4 +128,4 @@ def register_repair(*, by=None) -> dict[str, int]:
                       message=_("Criteria version set to %(code)s (in force on the issue date)") % {
                           "code": regulation.code})
             regulations += 1
-    return {"chains": chains, "sequences": sequences, "regulations": regulations}
+    return {"chains": chains, "regulations": regulations}

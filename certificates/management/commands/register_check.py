@@ -9,8 +9,8 @@ from certificates.register_check import register_problems, register_repair
 
 class Command(BaseCommand):
     help = ("Check the certificate register: supersession derived from issue dates, one certificate in force per "
-            "product, numbers unique per authority, no future dates, 5 stars only from the central level, numbering "
-            "ahead of the numbers used, criteria version recorded. --fix repairs what can be derived.")
+            "product, numbers unique per authority, no future dates, 5 stars only from the central level, criteria "
+            "version recorded. --fix repairs what can be derived.")
 
     def add_arguments(self, parser):
         parser.add_argument("--fix", action="store_true", help="repair what can be derived, then check again")
@@ -27,8 +27,7 @@ class Command(BaseCommand):
             if fix and any(p.fixable for p in problems):
                 counts = register_repair()
                 self.stdout.write(self.style.SUCCESS(
-                    "Repaired: {chains} supersessions, {sequences} numbering rows, {regulations} criteria "
-                    "versions.".format(**counts)))
+                    "Repaired: {chains} supersessions, {regulations} criteria versions.".format(**counts)))
                 problems = register_problems(on)
                 self._report(problems)
         if problems:
