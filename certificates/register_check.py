@@ -17,10 +17,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from evaluation.enums import EvaluationLevel
+from evaluation.models import Regulation
+from ocop.enums import AuditAction
+from ocop.services import audit_log
 
 from .chain import Link, supersessions
 from .models import Certificate
-from .services import certificate_chains_repair, regulation_in_force
+from .services import certificate_chains_repair
 
 
 @dataclass(frozen=True)
@@ -111,15 +114,16 @@ def register_repair(*, by=None) -> dict[str, int]:
 
     Side effects: rewrites superseded_by / superseded_on (audited); sets the criteria version in force on the
     issue date where none is recorded (audited)."""
-    from ocop.enums import AuditAction
-    from ocop.services import audit_log
-
+    # The regulations, newest first, read once: each certificate takes the first in force on its issue date.
+    by_date = list(Regulation.objects.order_by("-effective_from"))
     with transaction.atomic():
         chains = len(certificate_chains_repair(by=by))
         regulations = 0
-        for certificate in Certificate.objects.filter(regulation__isnull=True).select_related("recognition__evaluation"):
-            evaluation = getattr(certificate.recognition, "evaluation", None) if certificate.recognition_id else None
-            regulation = evaluation.regulation if evaluation else regulation_in_force(certificate.issued_on)
+        for certificate in Certificate.objects.filter(regulation__isnull=True).select_related(
+                "recognition__evaluation__regulation"):
+            evaluation = certificate.recognition.evaluation if certificate.recognition_id else None
+            regulation = evaluation.regulation if evaluation else next(
+                (r for r in by_date if r.effective_from <= certificate.issued_on), None)
             if regulation is None:
                 continue
             certificate.regulation = regulation

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from evaluation.enums import EvaluationLevel
 from evaluation.models import Decision, RecognisedProduct, Regulation
+from evaluation.services.councils import regulation_in_force
 from evaluation.star_rules import MIN_RECOGNISED_STAR
 from ocop.enums import AuditAction
 from ocop.models import AdministrativeUnit, Cycle, User
@@ -106,11 +107,6 @@ def certificate_chain_rebuild(*, product_ids, by: User | None = None) -> int:
             audit_log(actor=by, obj=current, action=AuditAction.TRANSITION, message=_chain_message(
                 certificates[successor_pk].number if successor_pk else None, successor_on))
     return changed
-
-
-def regulation_in_force(on: datetime.date) -> Regulation | None:
-    """The regulation (criteria version) in force on a date."""
-    return Regulation.objects.filter(effective_from__lte=on).order_by("-effective_from").first()
 
 
 def _level_ceiling(level: str, regulation: Regulation | None) -> int:
@@ -312,7 +308,8 @@ def certificate_register(*, product, star: int, number: str, decision_number: st
         raise ValidationError({"star": _("Only products recognised at 3 stars or more receive a certificate.")})
     if issuing_unit is None and level != EvaluationLevel.CENTRAL:
         raise ValidationError({"authority": _("Name the unit that issued the certificate.")})
-    if star > _level_ceiling(level, regulation or regulation_in_force(issued_on)):
+    regulation = regulation or regulation_in_force(issued_on)
+    if star > _level_ceiling(level, regulation):
         raise ValidationError({"star": _("Only the ministry (the central level) recognises 5 stars.")})
     if level == EvaluationLevel.CENTRAL:
         issuing_unit, authority_name = None, (authority_name or "").strip() or settings.OCOP_CENTRAL_AUTHORITY_NAME
@@ -327,7 +324,7 @@ def certificate_register(*, product, star: int, number: str, decision_number: st
             number=number, issuing_unit=issuing_unit, authority_name=authority_name.strip(),
             product=product, subject=product.subject, star=star, decision_number=decision_number,
             decision_date=decision_date, signer=signer, level=level, issued_on=issued_on,
-            valid_until=valid_until(issued_on), regulation=regulation or regulation_in_force(issued_on))
+            valid_until=valid_until(issued_on), regulation=regulation)
         certificate.full_clean()
         certificate.save()
         audit_log(actor=by, obj=certificate, action=AuditAction.CREATE, message=_("Recorded from an existing register"))

@@ -18,7 +18,8 @@ from ..models import (
 from ..star_rules import MAX_STAR
 
 
-def _in_force_on(on_date) -> Regulation | None:
+def regulation_in_force(on_date) -> Regulation | None:
+    """The regulation (criteria version) in force on a date."""
     return Regulation.objects.filter(effective_from__lte=on_date).order_by("-effective_from").first()
 
 
@@ -37,13 +38,13 @@ def regulation_for(*, cycle: Cycle, session_date, dossier: Dossier | None = None
     """
     submitted_at = dossier.submitted_at if dossier is not None else None
     if submitted_at is not None:
-        regulation = _in_force_on(timezone.localtime(submitted_at).date())
+        regulation = regulation_in_force(timezone.localtime(submitted_at).date())
         if regulation is not None:
             return regulation
     link = CycleRegulation.objects.filter(cycle=cycle).select_related("regulation").first()
     if link:
         return link.regulation
-    regulation = _in_force_on(session_date)
+    regulation = regulation_in_force(session_date)
     if regulation is None:
         raise ValidationError(_("No regulation is in force on %(date)s.") % {
             "date": session_date.strftime("%d/%m/%Y")})
