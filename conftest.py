@@ -1,12 +1,16 @@
-"""Fixtures every app's tests share: fast hashing, units, users of every role."""
+"""Fixtures every app's tests share: fast hashing, units, the demo data, users of every role."""
+import shutil
+
 import pytest
+
+_TEST_SETTINGS = {"PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"], "LANGUAGE_CODE": "vi"}
 
 
 @pytest.fixture(autouse=True)
 def _fast_tests(settings, tmp_path):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    for name, value in _TEST_SETTINGS.items():
+        setattr(settings, name, value)
     settings.MEDIA_ROOT = tmp_path / "media"
-    settings.LANGUAGE_CODE = "vi"
 
 
 @pytest.fixture(autouse=True)
@@ -42,22 +46,83 @@ def demo_units(db):
     return {u.code: u for u in AdministrativeUnit.objects.all()}
 
 
-@pytest.fixture
-def demo(db):
-    """What `seed_demo` loads, without the heavy loaders (score sheets, scored sessions, certificates)."""
+def _load_demo(*, heavy: bool) -> None:
     from ocop.registry import demo_loaders
 
-    for loader in demo_loaders(heavy=False):
+    for loader in demo_loaders(heavy=heavy):
         loader(lambda text: None)
 
 
+def _demo_level(item) -> int:
+    """0: the test uses no demo data; 1: `demo`; 2: `demo_full`."""
+    names = item.fixturenames
+    return 2 if "demo_full" in names else 1 if "demo" in names else 0
+
+
+def _transactional(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    return ("transactional_db" in item.fixturenames or "live_server" in item.fixturenames
+            or bool(marker and marker.kwargs.get("transaction")))
+
+
+def pytest_collection_modifyitems(items):
+    """Within a module, the tests that use no demo data run first: the module's demo world (below) is built
+    when the first test asks for it and lives until the module ends, so that no test sees data it did not
+    ask for. The sort is stable: otherwise the order of the file is kept."""
+    position = {}
+    for index, item in enumerate(items):
+        position.setdefault(item.module, index)
+    items.sort(key=lambda item: (position[item.module], _demo_level(item) > 0 and not _transactional(item)))
+
+
+@pytest.fixture(scope="module")
+def _demo_world(request, django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo data, loaded once per test module inside a transaction that is rolled back when the module
+    ends; each test runs in a savepoint inside it (pytest-django's `db`), so a test's changes vanish after it
+    as before. Loading the demo takes seconds; doing it once per module instead of once per test is most of
+    the suite's speed. Transactional tests (browser, worker) cannot see an uncommitted world: they load the
+    demo per test as before. The world's media files are copied into each test's own MEDIA_ROOT."""
+    from django.db import connections, transaction
+    from django.test.utils import override_settings
+
+    items = [item for item in request.session.items if item.module is request.module]
+    if any(_transactional(item) and _demo_level(item) for item in items):
+        yield None
+        return
+    heavy = any(_demo_level(item) == 2 for item in items)
+    media = tmp_path_factory.mktemp("demo-media")
+    with django_db_blocker.unblock(), override_settings(**_TEST_SETTINGS, MEDIA_ROOT=media):
+        atomics = {alias: transaction.atomic(using=alias) for alias in connections}
+        for atomic in atomics.values():
+            atomic.__enter__()
+        try:
+            _load_demo(heavy=heavy)
+            yield media
+        finally:
+            for alias, atomic in reversed(atomics.items()):
+                transaction.set_rollback(True, using=alias)
+                atomic.__exit__(None, None, None)
+
+
 @pytest.fixture
-def demo_full(demo):
+def demo(request, _demo_world, settings):
+    """What `seed_demo` loads, without the heavy loaders (score sheets, scored sessions, certificates).
+
+    In a module where some test asks for `demo_full`, the module's world holds the heavy data too."""
+    if _demo_world is None:
+        request.getfixturevalue("transactional_db")
+        _load_demo(heavy=False)
+        return
+    request.getfixturevalue("db")
+    if any(_demo_world.iterdir()):
+        shutil.copytree(_demo_world, settings.MEDIA_ROOT, dirs_exist_ok=True)
+
+
+@pytest.fixture
+def demo_full(request, demo, _demo_world):
     """Everything `seed_demo` loads, the heavy loaders too."""
-    from ocop.registry import demo_loaders
-
-    for loader in demo_loaders(heavy=True):
-        loader(lambda text: None)
+    if _demo_world is None:
+        _load_demo(heavy=True)
 
 
 @pytest.fixture
