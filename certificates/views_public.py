@@ -26,7 +26,7 @@ def _public(queryset):
 
 @require_GET
 @never_cache
-@throttle("verify", setting="OCOP_VERIFY_RATE", default=30)
+@throttle("verify", setting="OCOP_VERIFY_RATE")
 def verify(request, number):
     certificates = list(_public(Certificate.objects.filter(number=number.strip())))
     return render(request, "certificates/verify.html", {
@@ -35,7 +35,7 @@ def verify(request, number):
 
 
 @require_GET
-@throttle("verify", setting="OCOP_VERIFY_RATE", default=30)
+@throttle("verify", setting="OCOP_VERIFY_RATE")
 def verify_search(request):
     number = request.GET.get("number", "").strip()
     if number:

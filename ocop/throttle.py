@@ -1,8 +1,10 @@
 """A small per-client request limit for public pages (certificate verification, catalogue search).
 
 Counts requests per client address and window in the cache (Redis in production, shared by every worker).
+`client_address` is also the address django-axes locks logins by (AXES_CLIENT_IP_CALLABLE).
 """
 import functools
+import ipaddress
 import time
 
 from django.conf import settings
@@ -11,20 +13,35 @@ from django.shortcuts import render
 
 
 def client_address(request) -> str:
-    if getattr(settings, "OCOP_TRUST_X_FORWARDED_FOR", False):
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return forwarded.split(",")[0].strip()
-    return request.META.get("REMOTE_ADDR", "")
+    """The address of the client, whatever it writes in its headers.
+
+    Without a proxy (OCOP_TRUSTED_PROXY_COUNT = 0) it is REMOTE_ADDR. Behind N trusted proxies, each of which
+    appends the address it received the request from to X-Forwarded-For (nginx's
+    `$proxy_add_x_forwarded_for`), it is the N-th entry from the right: the one the outermost trusted proxy
+    wrote. Entries further left were written by the client and are never believed (Werkzeug's
+    `ProxyFix(x_for=N)` follows the same rule). A header shorter than the proxy count or an entry that is not
+    an address means the request did not come through the proxies: REMOTE_ADDR is used.
+    """
+    remote = request.META.get("REMOTE_ADDR", "")
+    count = settings.OCOP_TRUSTED_PROXY_COUNT
+    if count > 0:
+        hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
+        if len(hops) >= count:
+            try:
+                return str(ipaddress.ip_address(hops[-count]))
+            except ValueError:
+                pass
+    return remote
 
 
-def throttle(scope: str, *, setting: str, default: int, window: int = 60):
-    """Allow `settings.<setting>` requests (default `default`) per client per `window` seconds, else 429."""
+def throttle(scope: str, *, setting: str, window: int = 60):
+    """Allow `settings.<setting>` requests per client per `window` seconds (settings declares each rate and
+    reads it from the environment), else 429."""
 
     def decorator(view):
         @functools.wraps(view)
         def wrapped(request, *args, **kwargs):
-            limit = getattr(settings, setting, default)
+            limit = getattr(settings, setting)
             bucket = int(time.time() // window)
             key = f"throttle:{scope}:{client_address(request)}:{bucket}"
             if cache.add(key, 1, timeout=window + 1):

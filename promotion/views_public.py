@@ -16,7 +16,7 @@ API_PAGE, API_PAGE_MAX = 50, 200
 
 
 @require_GET
-@throttle("catalog", setting="OCOP_CATALOG_RATE", default=120)
+@throttle("catalog", setting="OCOP_CATALOG_RATE")
 def catalog(request):
     # The page's ids first (the filter and the order need only certificates and products), then the 24 rows
     # with everything they show: joining every unit and subject before the LIMIT cost more than the search.
@@ -35,7 +35,7 @@ def catalog(request):
 
 
 @require_GET
-@throttle("catalog", setting="OCOP_CATALOG_RATE", default=120)
+@throttle("catalog", setting="OCOP_CATALOG_RATE")
 def catalog_product(request, pk):
     certificate = certified().filter(product_id=pk).order_by("-issued_on").first()
     if certificate is None:
@@ -107,7 +107,7 @@ def product_json(request, c) -> dict:
 
 
 @require_GET
-@throttle("api", setting="OCOP_API_RATE", default=60)
+@throttle("api", setting="OCOP_API_RATE")
 def api_products(request):
     (result, error) = _page(request, certified_filtered(request.GET))
     if error:
@@ -118,7 +118,7 @@ def api_products(request):
 
 
 @require_GET
-@throttle("api", setting="OCOP_API_RATE", default=60)
+@throttle("api", setting="OCOP_API_RATE")
 def api_certificate(request, number):
     """One certificate by its number, whatever its status (a platform checks a seller's claim)."""
     from certificates.models import Certificate

@@ -162,6 +162,11 @@ AXES_VERBOSE = False
 # Language and formats: Vietnamese first, English second
 # ---------------------------------------------------------------------------------------------
 LANGUAGE_CODE = "vi"
+# Failed logins are counted per username and client address (`ocop.throttle.client_address`, which knows the
+# proxies), so that failures from elsewhere do not lock a user out; a higher limit counts a username's
+# failures from every address together (ocop.forms_auth.LoginForm).
+AXES_CLIENT_IP_CALLABLE = "ocop.throttle.client_address"
+OCOP_LOGIN_USERNAME_FAILURE_LIMIT = env.int("OCOP_LOGIN_USERNAME_FAILURE_LIMIT", default=50)
 LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
@@ -226,6 +231,13 @@ OCOP_PAGE_SIZE = env.int("OCOP_PAGE_SIZE", default=25)
 OCOP_CERTIFICATE_NOTICE_DAYS = env.list("OCOP_CERTIFICATE_NOTICE_DAYS", cast=int, default=[180, 90, 30])
 OCOP_CERTIFICATE_EXPIRED_NOTICE_DAYS = env.int("OCOP_CERTIFICATE_EXPIRED_NOTICE_DAYS", default=30)
 # How certificate numbers are written ({seq}, {year}, {authority}); the central level that alone recognises 5★.
+# How many reverse proxies (nginx, a load balancer) stand in front of gunicorn and append to X-Forwarded-For;
+# 0 when gunicorn faces the clients. Throttles and login lockouts key on the address this gives.
+OCOP_TRUSTED_PROXY_COUNT = env.int("OCOP_TRUSTED_PROXY_COUNT", default=0)
+# Public pages: requests a minute per client address.
+OCOP_VERIFY_RATE = env.int("OCOP_VERIFY_RATE", default=30)
+OCOP_CATALOG_RATE = env.int("OCOP_CATALOG_RATE", default=120)
+OCOP_API_RATE = env.int("OCOP_API_RATE", default=60)
 OCOP_CERTIFICATE_NUMBER_FORMAT = env.str("OCOP_CERTIFICATE_NUMBER_FORMAT", default="{seq:03d}/{year}/GCN-{authority}")
 OCOP_CENTRAL_AUTHORITY_NAME = env.str("OCOP_CENTRAL_AUTHORITY_NAME", default="Bộ Nông nghiệp và Môi trường")
 OCOP_CENTRAL_AUTHORITY_CODE = env.str("OCOP_CENTRAL_AUTHORITY_CODE", default="TW")

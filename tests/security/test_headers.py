@@ -6,6 +6,7 @@ what the lock covers and when it ends.
 """
 import datetime
 
+import os
 import pytest
 from django.conf import settings
 from django.urls import reverse
@@ -104,3 +105,88 @@ def test_the_lock_ends_after_the_cool_off(world):
     cool_off = datetime.timedelta(hours=settings.AXES_COOLOFF_TIME)
     AccessAttempt.objects.update(attempt_time=timezone.now() - cool_off - datetime.timedelta(minutes=1))
     assert _login(world.client(), "huyen.nari", "ocop-demo")["Location"] == "/"
+
+
+# ---------------------------------------------------------------------------------------------
+# One client address behind the proxies (OCOP_TRUSTED_PROXY_COUNT), for the lock and the throttles
+# ---------------------------------------------------------------------------------------------
+NGINX = "127.0.0.1"
+
+
+def _through_nginx(client, username, password, address, forged=""):
+    """A login as nginx passes it on: it appends the address it received from to what the client sent."""
+    forwarded = f"{forged}, {address}" if forged else address
+    return client.post(reverse("login"), {"username": username, "password": password},
+                       REMOTE_ADDR=NGINX, HTTP_X_FORWARDED_FOR=forwarded)
+
+
+@pytest.mark.parametrize(("count", "forwarded", "address"), [
+    (0, "203.0.113.9", NGINX),  # no proxy configured: the header is the client's own words
+    (1, "203.0.113.9", "203.0.113.9"),
+    (1, "1.2.3.4, 203.0.113.9", "203.0.113.9"),  # the client wrote 1.2.3.4 itself
+    (2, "1.2.3.4, 203.0.113.9, 10.0.0.5", "203.0.113.9"),  # a load balancer, then nginx
+    (2, "203.0.113.9", NGINX),  # shorter than the chain: it did not come through the proxies
+    (1, "not-an-address", NGINX),
+    (1, "", NGINX),
+])
+def test_client_address_counts_trusted_proxies_from_the_right(rf, settings, count, forwarded, address):
+    from ocop.throttle import client_address
+
+    settings.OCOP_TRUSTED_PROXY_COUNT = count
+    headers = {"HTTP_X_FORWARDED_FOR": forwarded} if forwarded else {}
+    assert client_address(rf.get("/", REMOTE_ADDR=NGINX, **headers)) == address
+
+
+def test_behind_nginx_a_stranger_cannot_lock_a_user_out(world, settings):
+    settings.OCOP_TRUSTED_PROXY_COUNT = 1
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        _through_nginx(world.client(), "huyen.nari", "sai-mat-khau", "198.51.100.66", forged="203.0.113.9")
+    assert _through_nginx(world.client(), "huyen.nari", "ocop-demo", "198.51.100.66").status_code == 429
+    # The real user, at the address the stranger tried to pass for, logs in.
+    assert _through_nginx(world.client(), "huyen.nari", "ocop-demo", "203.0.113.9")["Location"] == "/"
+
+
+def test_many_addresses_together_lock_a_username_at_the_higher_limit(world, settings):
+    settings.OCOP_TRUSTED_PROXY_COUNT = 1
+    settings.OCOP_LOGIN_USERNAME_FAILURE_LIMIT = 3 * settings.AXES_FAILURE_LIMIT - 1
+    for spot in range(3):  # each address stays one short of its own lock
+        for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+            _through_nginx(world.client(), "huyen.nari", "sai-mat-khau", f"198.51.100.{spot + 1}")
+    assert _through_nginx(world.client(), "huyen.nari", "ocop-demo", "203.0.113.9")["Location"] == "/"
+    _through_nginx(world.client(), "huyen.nari", "sai-mat-khau", "198.51.100.4")
+    _through_nginx(world.client(), "huyen.nari", "sai-mat-khau", "198.51.100.4")
+    refused = _through_nginx(world.client(), "huyen.nari", "ocop-demo", "203.0.113.9")
+    assert refused.status_code == 200
+    assert "Đăng nhập sai quá nhiều lần vào tài khoản này từ nhiều nơi" in refused.content.decode()
+    assert _through_nginx(world.client(), "huyen.dabac", "ocop-demo", "203.0.113.9")["Location"] == "/"
+
+
+def test_behind_nginx_each_visitor_has_its_own_verification_allowance(world, settings):
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.OCOP_TRUSTED_PROXY_COUNT = 1
+    settings.OCOP_VERIFY_RATE = 2
+    url = reverse("verify-search")
+
+    def verify(address, forged=""):
+        return world.client().get(url, REMOTE_ADDR=NGINX,
+                                  HTTP_X_FORWARDED_FOR=f"{forged}, {address}" if forged else address)
+
+    assert [verify("198.51.100.1").status_code for _ in range(3)] == [200, 200, 429]
+    assert verify("198.51.100.1", forged="203.0.113.77").status_code == 429  # a forged entry changes nothing
+    assert verify("198.51.100.2").status_code == 200  # another visitor behind the same nginx
+
+
+def test_rates_and_the_proxy_count_are_read_from_the_environment():
+    import subprocess
+    import sys
+
+    code = ("import django, os; django.setup(); from django.conf import settings as s; "
+            "print(s.OCOP_TRUSTED_PROXY_COUNT, s.OCOP_VERIFY_RATE, s.OCOP_CATALOG_RATE, s.OCOP_API_RATE, "
+            "s.OCOP_LOGIN_USERNAME_FAILURE_LIMIT)")
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "ocop.settings", "OCOP_TRUSTED_PROXY_COUNT": "2",
+           "OCOP_VERIFY_RATE": "7", "OCOP_CATALOG_RATE": "8", "OCOP_API_RATE": "9",
+           "OCOP_LOGIN_USERNAME_FAILURE_LIMIT": "40"}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["2", "7", "8", "9", "40"]
