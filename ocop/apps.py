@@ -8,10 +8,15 @@ class OcopConfig(AppConfig):
     verbose_name = _("OCOP programme")
 
     def ready(self):
+        from django.core.signals import request_finished, request_started
+
         from . import demo, home  # noqa: F401  (home registers the shared navigation and panels)
+        from . import observability
         from .registry import register_demo_loader
 
         from .reference import reference_data_ensure
 
         register_demo_loader("reference", reference_data_ensure, order=-1)
         register_demo_loader("ocop", demo.load, order=0)
+        request_started.connect(observability.request_started, dispatch_uid="ocop-request-id")
+        request_finished.connect(observability.request_finished, dispatch_uid="ocop-request-id")

@@ -3,13 +3,20 @@ import gc
 import os
 
 from celery import Celery
-from celery.signals import worker_process_init
+from celery.signals import task_prerun, worker_process_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ocop.settings")
 
 app = Celery("ocop")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@task_prerun.connect
+def _task_log_id(task_id=None, **kwargs):
+    from .observability import task_id_as_request_id
+
+    task_id_as_request_id(task_id)
 
 
 @worker_process_init.connect

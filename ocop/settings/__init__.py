@@ -8,6 +8,8 @@ from pathlib import Path
 import environ
 from celery.schedules import crontab
 
+from ocop.observability import admins_from, sentry_init
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 env = environ.Env()
@@ -45,6 +47,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "ocop.observability.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "ocop.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -207,7 +210,8 @@ CONTENT_SECURITY_POLICY = (
 )
 
 # ---------------------------------------------------------------------------------------------
-# Logging: one line per record on stderr, key=value so that log collectors can parse it
+# Logging: one line per record on stderr, JSON (LOG_FORMAT=json, production's default) or key=value, each with
+# the id of the request or task it belongs to (ocop/observability.py); errors to Sentry and ADMINS
 # ---------------------------------------------------------------------------------------------
 LOGGING = {
     "version": 1,
@@ -215,7 +219,8 @@ LOGGING = {
     "formatters": {
         "kv": {"format": "ts=%(asctime)s level=%(levelname)s logger=%(name)s msg=%(message)s"},
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "kv"}},
+LOG_FORMAT = env("LOG_FORMAT", default="kv")
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id"]}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"},
                 # WeasyPrint reports every step of every PDF at INFO, fontTools every subset.
@@ -233,6 +238,11 @@ OCOP_CERTIFICATE_EXPIRED_NOTICE_DAYS = env.int("OCOP_CERTIFICATE_EXPIRED_NOTICE_
 # How certificate numbers are written ({seq}, {year}, {authority}); the central level that alone recognises 5★.
 # How many reverse proxies (nginx, a load balancer) stand in front of gunicorn and append to X-Forwarded-For;
 # 0 when gunicorn faces the clients. Throttles and login lockouts key on the address this gives.
+# Who is mailed a server error (Django's AdminEmailHandler, when DEBUG is off): "Tên <a@b.vn>, c@d.vn".
+ADMINS = admins_from(env("ADMINS", default=""))
+SENTRY_ENABLED = sentry_init(env("SENTRY_DSN", default=""), environment=env("SENTRY_ENVIRONMENT", default="production"),
+                             traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+                             release=env("SENTRY_RELEASE", default=""))
 OCOP_TRUSTED_PROXY_COUNT = env.int("OCOP_TRUSTED_PROXY_COUNT", default=0)
 # Public pages: requests a minute per client address.
 OCOP_VERIFY_RATE = env.int("OCOP_VERIFY_RATE", default=30)

@@ -9,6 +9,8 @@ if not SECRET_KEY or SECRET_KEY.startswith("dev-only"):
     raise ImproperlyConfigured("SECRET_KEY must be set in the environment for production.")
 
 DEBUG = False
+LOG_FORMAT = env("LOG_FORMAT", default="json")
+LOGGING["handlers"]["console"]["formatter"] = LOG_FORMAT  # noqa: F405
 WHITENOISE_USE_FINDERS = False
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 
