@@ -56,7 +56,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "ocop.middleware.AddressHygieneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "ocop.outbox.OutboxNoticeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -127,7 +129,11 @@ CELERY_IMPORTS = ["certificates.tasks_notices"]
 # run `manage.py flag_expiring_certificates` from cron instead.
 CELERY_BEAT_SCHEDULE = {
     "certificate-expiry-notices": {"task": "certificates.expiry_notices", "schedule": crontab(hour=6, minute=0)},
+    # The outbox (ocop/outbox.py): hand over the tasks the broker could not take when their change was saved.
+    "outbox-sweep": {"task": "ocop.outbox_sweep", "schedule": 60.0},
 }
+# Seconds a request waits for the broker to take a task before leaving it to the outbox's sweep.
+OCOP_BROKER_PUBLISH_TIMEOUT = env.float("OCOP_BROKER_PUBLISH_TIMEOUT", default=1.0)
 
 # ---------------------------------------------------------------------------------------------
 # Email: console by default, SMTP (or any backend) through EMAIL_URL
@@ -160,16 +166,16 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
-
-# ---------------------------------------------------------------------------------------------
-# Language and formats: Vietnamese first, English second
-# ---------------------------------------------------------------------------------------------
-LANGUAGE_CODE = "vi"
 # Failed logins are counted per username and client address (`ocop.throttle.client_address`, which knows the
 # proxies), so that failures from elsewhere do not lock a user out; a higher limit counts a username's
 # failures from every address together (ocop.forms_auth.LoginForm).
 AXES_CLIENT_IP_CALLABLE = "ocop.throttle.client_address"
 OCOP_LOGIN_USERNAME_FAILURE_LIMIT = env.int("OCOP_LOGIN_USERNAME_FAILURE_LIMIT", default=50)
+
+# ---------------------------------------------------------------------------------------------
+# Language and formats: Vietnamese first, English second
+# ---------------------------------------------------------------------------------------------
+LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
@@ -204,7 +210,7 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "font-src 'self'; connect-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'self'; "
     "object-src 'none'"
 )
@@ -213,41 +219,47 @@ CONTENT_SECURITY_POLICY = (
 # Logging: one line per record on stderr, JSON (LOG_FORMAT=json, production's default) or key=value, each with
 # the id of the request or task it belongs to (ocop/observability.py); errors to Sentry and ADMINS
 # ---------------------------------------------------------------------------------------------
+LOG_FORMAT = env("LOG_FORMAT", default="kv")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "ocop.observability.RequestIdFilter"}},
     "formatters": {
-        "kv": {"format": "ts=%(asctime)s level=%(levelname)s logger=%(name)s msg=%(message)s"},
+        "kv": {"format": "ts=%(asctime)s level=%(levelname)s logger=%(name)s request_id=%(request_id)s "
+                         "msg=%(message)s"},
+        "json": {"()": "pythonjsonlogger.json.JsonFormatter",
+                 "format": "%(asctime)s %(levelname)s %(name)s %(request_id)s %(message)s",
+                 "rename_fields": {"asctime": "ts", "levelname": "level", "name": "logger", "message": "msg"},
+                 "json_ensure_ascii": False},
     },
-LOG_FORMAT = env("LOG_FORMAT", default="kv")
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id"]}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"},
                 # WeasyPrint reports every step of every PDF at INFO, fontTools every subset.
                 "weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }
-
-# ---------------------------------------------------------------------------------------------
-# OCOP programme settings
-# ---------------------------------------------------------------------------------------------
-OCOP_PAGE_SIZE = env.int("OCOP_PAGE_SIZE", default=25)
-# Days before a certificate's end when its holder and officers are told (and once more when it ends), and
-# how long after its end an ended certificate is still worth telling about.
-OCOP_CERTIFICATE_NOTICE_DAYS = env.list("OCOP_CERTIFICATE_NOTICE_DAYS", cast=int, default=[180, 90, 30])
-OCOP_CERTIFICATE_EXPIRED_NOTICE_DAYS = env.int("OCOP_CERTIFICATE_EXPIRED_NOTICE_DAYS", default=30)
-# How certificate numbers are written ({seq}, {year}, {authority}); the central level that alone recognises 5★.
-# How many reverse proxies (nginx, a load balancer) stand in front of gunicorn and append to X-Forwarded-For;
-# 0 when gunicorn faces the clients. Throttles and login lockouts key on the address this gives.
 # Who is mailed a server error (Django's AdminEmailHandler, when DEBUG is off): "Tên <a@b.vn>, c@d.vn".
 ADMINS = admins_from(env("ADMINS", default=""))
 SENTRY_ENABLED = sentry_init(env("SENTRY_DSN", default=""), environment=env("SENTRY_ENVIRONMENT", default="production"),
                              traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
                              release=env("SENTRY_RELEASE", default=""))
+
+# ---------------------------------------------------------------------------------------------
+# OCOP programme settings
+# ---------------------------------------------------------------------------------------------
+OCOP_PAGE_SIZE = env.int("OCOP_PAGE_SIZE", default=25)
+# How many reverse proxies (nginx, a load balancer) stand in front of gunicorn and append to X-Forwarded-For;
+# 0 when gunicorn faces the clients. Throttles and login lockouts key on the address this gives.
 OCOP_TRUSTED_PROXY_COUNT = env.int("OCOP_TRUSTED_PROXY_COUNT", default=0)
 # Public pages: requests a minute per client address.
 OCOP_VERIFY_RATE = env.int("OCOP_VERIFY_RATE", default=30)
 OCOP_CATALOG_RATE = env.int("OCOP_CATALOG_RATE", default=120)
 OCOP_API_RATE = env.int("OCOP_API_RATE", default=60)
+# Days before a certificate's end when its holder and officers are told (and once more when it ends), and
+# how long after its end an ended certificate is still worth telling about.
+OCOP_CERTIFICATE_NOTICE_DAYS = env.list("OCOP_CERTIFICATE_NOTICE_DAYS", cast=int, default=[180, 90, 30])
+OCOP_CERTIFICATE_EXPIRED_NOTICE_DAYS = env.int("OCOP_CERTIFICATE_EXPIRED_NOTICE_DAYS", default=30)
+# How certificate numbers are written ({seq}, {year}, {authority}); the central level that alone recognises 5★.
 OCOP_CERTIFICATE_NUMBER_FORMAT = env.str("OCOP_CERTIFICATE_NUMBER_FORMAT", default="{seq:03d}/{year}/GCN-{authority}")
 OCOP_CENTRAL_AUTHORITY_NAME = env.str("OCOP_CENTRAL_AUTHORITY_NAME", default="Bộ Nông nghiệp và Môi trường")
 OCOP_CENTRAL_AUTHORITY_CODE = env.str("OCOP_CENTRAL_AUTHORITY_CODE", default="TW")
