@@ -53,6 +53,17 @@ def keep_text_as_text(cells) -> None:
             cell.data_type = "s"
 
 
+def workbook_bytes(workbook) -> bytes:
+    """The .xlsx file of a workbook built in memory (not write-only), every cell that text made a formula
+    turned back into text first: our exports hold no formula, so any one came from text a user typed."""
+    for sheet in workbook.worksheets:
+        for row in sheet.iter_rows():
+            keep_text_as_text(row)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
 def xlsx_response(*, filename: str, sheet_title: str, headers: list[str], rows) -> HttpResponse:
     """An .xlsx workbook with a bold header row, frozen below it, and column widths that fit."""
     workbook = Workbook(write_only=True)

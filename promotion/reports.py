@@ -1,14 +1,12 @@
 """The programme report of a unit: the summary figures and the register of OCOP products, as JSON or as an
 Excel workbook laid out like the tables a district or province sends upward."""
-import io
-
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
-from ocop.downloads import keep_text_as_text
+from ocop.downloads import workbook_bytes
 
 from .selectors_dashboard import Summary, product_register, programme_summary
 
@@ -95,12 +93,9 @@ def report_xlsx(unit, year=None, today=None) -> bytes:
         register.append([number, line["product"], line["product_set"], line["subject"], line["subject_kind"],
                          line["commune"], line["district"], line["star"], line["certificate_number"],
                          line["issued_on"], line["valid_until"], line["criteria_version"]])
-        keep_text_as_text(register[number + 1])  # a name typed as "=..." stays text, never a formula
         register.cell(row=number + 1, column=10).number_format = "DD/MM/YYYY"
         register.cell(row=number + 1, column=11).number_format = "DD/MM/YYYY"
     register.freeze_panes = "A2"
     for col, width in enumerate((6, 36, 30, 34, 20, 20, 20, 6, 18, 12, 12, 16), start=1):
         register.column_dimensions[get_column_letter(col)].width = width
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return workbook_bytes(book)  # a name typed as "=..." stays text, never a formula

@@ -31,6 +31,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from ocop.downloads import workbook_bytes
 from ocop.enums import AuditAction
 from ocop.services import audit_log, model_changes, model_snapshot
 from products.models import ProductSet
@@ -588,9 +589,7 @@ def sheet_data_xlsx(data: SheetData) -> bytes:
     for row in rows.iter_rows(min_row=2):
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    return workbook_bytes(workbook)  # a title or an answer typed as "=..." stays text, never a formula
 
 
 # ---------------------------------------------------------------------------------------------

@@ -227,3 +227,34 @@ def test_paper_template_keeps_a_formula_like_product_name_as_text(world, formula
     url = reverse("evaluation:session-paper-template", args=[formula_named.session.pk])
     cells = [c for c in _cells(world.client("huyen.bachthong").get(url)) if c.value == FORMULA]
     assert cells and {c.data_type for c in cells} == {"s"}
+
+
+def test_programme_report_keeps_a_formula_like_unit_name_as_text(world):
+    """The report's title line starts with the unit's name (promotion/reports.py wrote it with openpyxl's
+    plain assignment, outside the shared helper)."""
+    from ocop.models import AdministrativeUnit
+
+    AdministrativeUnit.objects.filter(code="063").update(name=FORMULA)
+    url = reverse("dashboard:report") + "?unit=063&year=2024"
+    cells = [c for c in _cells(world.client("huyen.bachthong").get(url)) if str(c.value).startswith(FORMULA)]
+    title = [c for c in cells if c.coordinate == "A2" and c.parent is c.parent.parent.worksheets[0]]
+    assert len(title) == 1 and title[0].value.startswith(f"{FORMULA}, năm 2024, số liệu đến ngày ")
+    assert {c.data_type for c in cells} == {"s"}  # the title, and the district column of the products sheet
+
+
+def test_score_sheet_export_keeps_formula_like_text_as_text(world):
+    """A sheet's title and an answer imported as "=HYPERLINK(...)": the .xlsx every council member may
+    download holds them as text, and reads back the same."""
+    from evaluation.models import CriterionOption
+    from evaluation.services.sheets import sheet_parse_xlsx
+
+    sheet = world.sheet
+    option = CriterionOption.objects.filter(criterion__sheet=sheet).order_by("pk").first()
+    CriterionOption.objects.filter(pk=option.pk).update(label=FORMULA)
+    type(sheet).objects.filter(pk=sheet.pk).update(title=FORMULA)
+    response = world.client("hoidong.1").get(reverse("evaluation:sheet-download", args=[sheet.pk, "xlsx"]))
+    cells = [c for c in _cells(response) if c.value == FORMULA]
+    assert [(c.parent.title, c.data_type) for c in cells] == [("Phiếu", "s"), ("Tiêu chí", "s")]
+    data, errors = sheet_parse_xlsx(io.BytesIO(response.content))
+    assert errors == [] and data.title == FORMULA
+    assert FORMULA in [o.label for criterion in data.criteria() for o in criterion.options]
