@@ -145,9 +145,10 @@ def test_health_reports_database(client, db, settings):
     assert response.json() == {"status": "ok", "checks": expected}
 
 
-def test_pages_send_a_content_security_policy_without_inline_script(client, db):
+def test_pages_send_a_content_security_policy_without_inline_script_or_style(client, db):
     policy = client.get("/accounts/login/")["Content-Security-Policy"]
-    assert "script-src 'self';" in policy and "unsafe-inline" not in policy.split("script-src")[1].split(";")[0]
+    assert "script-src 'self';" in policy and "style-src 'self';" in policy
+    assert "unsafe-inline" not in policy
 
 
 @override_settings(DEBUG=False)

@@ -63,12 +63,14 @@ def url_and_user(world, name: str) -> tuple[str, str | None]:
 
 class PageScan(HTMLParser):
     """The forms of a page that post (and whether each carries the CSRF token), and its inline code (scripts,
-    event-handler attributes, javascript: addresses) that the Content-Security-Policy would block."""
+    event-handler attributes, javascript: addresses) and inline style (style attributes, <style> elements)
+    that the Content-Security-Policy would block."""
 
     def __init__(self, html: str):
         super().__init__()
         self.forms: list[dict] = []
         self.inline_code: list[str] = []
+        self.inline_style: list[str] = []
         self._form: dict | None = None
         self._script: str | None = None
         self.feed(html)
@@ -78,6 +80,10 @@ class PageScan(HTMLParser):
         self.inline_code += [f"<{tag} {name}=…>" for name in attrs if name.startswith("on")]
         if any((attrs.get(name) or "").strip().lower().startswith("javascript:") for name in ("href", "src", "action")):
             self.inline_code.append(f"<{tag} … javascript:>")
+        if tag == "style":
+            self.inline_style.append("<style>")
+        elif "style" in attrs:
+            self.inline_style.append(f"<{tag} style={attrs['style']!r}>")
         if tag == "form" and (attrs.get("method") or "").lower() == "post":
             self._form = {"action": attrs.get("action", ""), "token": False}
             self.forms.append(self._form)

@@ -1,4 +1,5 @@
-"""Security headers of every page and download, no inline script for the policy to block, and the login lock.
+"""Security headers of every page and download, no inline script or style for the policy to block, and the login
+lock.
 
 ocop/tests/test_views.py already checks the login page's policy and that three failures (the limit lowered
 to 3) lock an account with a Vietnamese message; here every page, every download, the limit as configured,
@@ -22,6 +23,7 @@ def assert_security_headers(response, url):
     policy = response.get("Content-Security-Policy", "")
     directives = dict((part.strip().split(" ", 1) + [""])[:2] for part in policy.split(";") if part.strip())
     assert directives.get("script-src") == "'self'", (url, policy)
+    assert directives.get("style-src") == "'self'", (url, policy)  # no 'unsafe-inline': no style attribute runs
     assert directives.get("frame-ancestors") == "'none'" and directives.get("object-src") == "'none'", (url, policy)
     assert response.get("X-Content-Type-Options") == "nosniff", url
     assert response.get("X-Frame-Options") == "DENY", url
@@ -29,12 +31,13 @@ def assert_security_headers(response, url):
 
 
 @pytest.mark.parametrize("name", page_names())
-def test_page_sends_the_security_headers_and_has_no_inline_script(world, name):
+def test_page_sends_the_security_headers_and_has_no_inline_script_or_style(world, name):
     url, username = url_and_user(world, name)
     response = world.client(username).get(url)
     assert (response.status_code, response["Content-Type"]) == (200, "text/html; charset=utf-8"), url
     assert_security_headers(response, url)
-    assert PageScan(response.content.decode()).inline_code == [], url
+    scan = PageScan(response.content.decode())
+    assert (scan.inline_code, scan.inline_style) == ([], []), url
 
 
 @pytest.mark.parametrize("url", ["/verify/", "/verify/015/2024/GCN-TW/", "/catalog/", "/khong-co-trang-nay/"])
@@ -42,6 +45,36 @@ def test_public_pages_send_the_security_headers(world, url):
     response = world.client().get(url)
     assert response.status_code == (404 if url.startswith("/khong") else 200)
     assert_security_headers(response, url)
+
+
+def test_pages_with_progress_bars_and_a_sticky_panel_hold_no_inline_style(world):
+    """The pages whose widths came from style attributes: the member's queue (progress of each scorecard), his
+    scoring page (the totals beside the sheet) and the province's home (the cycle's step)."""
+    records = world.areas["bachthong"]
+    pages = {
+        reverse("evaluation:queue"): (records.scorer, '<progress class="progress-small"'),
+        reverse("evaluation:score", args=[records.scorecard.pk]): (records.scorer, 'id="total-overall"'),
+        reverse("home"): ("tinh.backan", 'data-testid="panel-cycle"'),
+    }
+    for url, (username, shown) in pages.items():
+        response = world.client(username).get(url)
+        page = response.content.decode()
+        assert response.status_code == 200 and shown in page, url
+        assert PageScan(page).inline_style == [], url
+        # htmx would otherwise add its indicator <style> element to the page, which the policy refuses.
+        assert """<meta name="htmx-config" content='{"includeIndicatorStyles": false}'>""" in page
+
+
+def test_no_template_of_a_page_holds_inline_style():
+    """Style attributes and <style> elements are refused by the policy: only the PDF templates hold them
+    (WeasyPrint reads them; ocop/pdf.py and certificates/rendering.py render them to PDF, never as a page)."""
+    found = []
+    for template in sorted((settings.BASE_DIR / "templates").rglob("*.html")):
+        if "pdf" in template.relative_to(settings.BASE_DIR / "templates").parts:
+            continue
+        scan = PageScan(template.read_text(encoding="utf-8"))
+        found += [f"{template.name}: {tag}" for tag in scan.inline_style]
+    assert found == []
 
 
 def _download_param(name):
