@@ -9,6 +9,7 @@ from django.utils import timezone
 from certificates.models import Certificate
 from ocop.models import AdministrativeUnit
 from ocop.text import fold
+from ocop.validators import record_key
 from products.models import Product
 from subjects.models import Subject
 
@@ -55,9 +56,9 @@ def certified_filtered(params, today=None) -> QuerySet:
     sector = (params.get("sector") or "").strip()
     if sector:
         qs = qs.filter(product__product_set__sector=sector)
-    product_set = params.get("set")
-    if product_set and str(product_set).isdigit():
-        qs = qs.filter(product__product_set__number=int(product_set))
+    product_set = record_key(params.get("set"))
+    if product_set:
+        qs = qs.filter(product__product_set__number=product_set)
     return qs.order_by("-star", "product__name", "pk")
 
 

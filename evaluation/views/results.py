@@ -27,6 +27,7 @@ from ocop.permissions import permission_required
 from ocop.rules import is_council_member, is_official, is_province_staff, is_system_admin
 from ocop.registry import record_panels
 from ocop.selectors import audit_trail_for, scope_q
+from ocop.validators import record_key
 
 from ..enums import EvaluationLevel, MemberRole, SessionStatus
 from ..forms.results import (
@@ -545,9 +546,9 @@ def session_paper_sheets(request, pk):
     session = _session_with_perm(request, pk, "evaluation.print_paper_sheets")
     member = None
     if request.user.has_perm("evaluation.import_paper_scores", session):
-        member_id = request.GET.get("member", "")
-        if member_id.isdigit():
-            member = get_object_or_404(session.council.members, pk=int(member_id))
+        member_id = record_key(request.GET.get("member"))
+        if member_id:
+            member = get_object_or_404(session.council.members, pk=member_id)
     else:
         member = get_object_or_404(session.council.members, user=request.user)
     sheets = paper_services.paper_sheets(session, member=member)

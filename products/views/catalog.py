@@ -17,6 +17,7 @@ from ocop.models import Cycle
 from ocop.permissions import permission_required
 from ocop.rules import unit_within_scope
 from ocop.selectors import audit_trail_for
+from ocop.validators import record_key
 
 from ..enums import DossierStatus, EvidenceKind
 from ..forms.catalog import (
@@ -164,8 +165,7 @@ def product_photos(request, pk):
         raise PermissionDenied
     form = PhotoUploadForm()
     if request.method == "POST" and "remove" in request.POST:
-        photo_pk = request.POST["remove"]
-        photo = get_object_or_404(ProductPhoto, product=product, pk=int(photo_pk) if photo_pk.isdigit() else 0)
+        photo = get_object_or_404(ProductPhoto, product=product, pk=record_key(request.POST["remove"]) or 0)
         services.product_photo_remove(photo=photo, by=request.user)
         messages.success(request, _("The photo was removed."))
         return redirect("products:photos", pk=product.pk)

@@ -17,6 +17,7 @@ from ocop.models import Cycle
 from ocop.permissions import permission_required
 from ocop.selectors import audit_trail_for, current_cycle_for, scope_q
 from ocop.text import search_q
+from ocop.validators import record_key
 from subjects.selectors import subjects_visible_to
 
 from ..enums import IdeaStatus
@@ -228,9 +229,9 @@ def subject_search(request):
 def subject_products(request):
     """The <option>s of the product select for the subject just picked."""
     subject = None
-    raw = request.GET.get("subject", "")
-    if raw.isdigit():
-        subject = subjects_visible_to(request.user).filter(pk=int(raw)).first()
+    key = record_key(request.GET.get("subject"))
+    if key:
+        subject = subjects_visible_to(request.user).filter(pk=key).first()
     products = Product.objects.filter(subject=subject).order_by("name") if subject else Product.objects.none()
     return render(request, "products/ideas/_product_options.html", {"products": products})
 
@@ -417,9 +418,9 @@ def idea_send(request):
     selected = services.ideas_screened_by(request.user).filter(status=IdeaStatus.SELECTED)
     cycles = Cycle.objects.filter(pk__in=selected.values("cycle")).select_related("province").order_by("-year")
     cycle = None
-    wanted = request.POST.get("cycle") or request.GET.get("cycle")
-    if wanted and str(wanted).isdigit():
-        cycle = cycles.filter(pk=int(wanted)).first()
+    wanted = record_key(request.POST.get("cycle") or request.GET.get("cycle"))
+    if wanted:
+        cycle = cycles.filter(pk=wanted).first()
     cycle = cycle or cycles.first()
     ideas = selected.filter(cycle=cycle).select_related("subject", "product_set", "commune__parent").order_by(
         "commune__parent__name", "commune__name", "product_name")
@@ -445,9 +446,9 @@ def _lists_visible_to(user):
 
 def _chosen_cycle(request) -> Cycle | None:
     cycles = cycles_for(request.user)
-    wanted = request.GET.get("cycle", "")
-    if wanted.isdigit():
-        cycle = cycles.filter(pk=int(wanted)).first()
+    wanted = record_key(request.GET.get("cycle"))
+    if wanted:
+        cycle = cycles.filter(pk=wanted).first()
         if cycle is not None:
             return cycle
     return current_cycle_for(request.user) or cycles.first()
