@@ -16,7 +16,7 @@ The job runs in two steps, each safe to repeat and to interrupt:
    run's time stamp), finds the recipients (the subject's representatives; local officers and provincial
    staff whose unit contains the subject's commune) and gives each one in-app notification summing up his
    certificates, with its email waiting.
-3. After the commit, `notification_emails_queue` hands the waiting emails to the email task
+3. After the commit, `notification_emails_queue` hands the waiting emails to the email task, through the outbox
    (ocop.tasks.send_notification_emails, several at once for a backlog, each claiming its emails before
    sending them): the job does not wait for the mail server. A worker killed inside the transaction leaves
    everything for the next run; killed after it, the emails still wait and the next run queues them again.
@@ -117,7 +117,7 @@ def expiry_notices_run(today: datetime.date | None = None) -> dict[str, int]:
     (with what an earlier run killed after its commit left waiting). Returns the counts."""
     today = today or timezone.localdate()
     counts = {"notices": expiry_notices_insert(today=today), **expiry_notices_deliver(today=today)}
-    counts["emails_queued"] = notification_emails_queue()
+    counts["emails_queued"] = notification_emails_queue(committed=True)
     logger.info("expiry_notices day=%s %s", today.isoformat(), " ".join(f"{k}={v}" for k, v in counts.items()))
     return counts
 

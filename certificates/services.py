@@ -16,6 +16,7 @@ from evaluation.services.councils import regulation_in_force
 from evaluation.star_rules import MIN_RECOGNISED_STAR
 from ocop.enums import AuditAction
 from ocop.models import AdministrativeUnit, Cycle, User
+from ocop.outbox import outbox_enqueue
 from ocop.services import audit_log
 
 from .chain import Link, supersessions
@@ -221,10 +222,11 @@ def certificate_revoke(*, certificate: Certificate, reason: str, decision_number
 
 
 def _queue_pdf(certificate: Certificate) -> None:
-    """Render the PDF after the transaction commits (a Celery task; eager when no broker is set)."""
+    """Render the PDF once the transaction commits: a Celery task recorded in the outbox with the change
+    (ocop/outbox.py; eager when no broker is set, left for the sweep when the broker is down)."""
     from .tasks import render_certificate_pdf
 
-    transaction.on_commit(lambda: render_certificate_pdf.delay(certificate_id=certificate.pk))
+    outbox_enqueue(render_certificate_pdf, certificate_id=certificate.pk)
 
 
 def renewal_kind_allowed(certificate: Certificate, kind: str, today: datetime.date) -> str | None:

@@ -10,19 +10,23 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
+from ocop.outbox import outbox_enqueue_many
+
 from .models import Certificate, RenderChunk, RenderJob
 from .rendering import BATCH_SIZE, certificate_pdf, certificates_for_rendering, certificates_render
 
 
 @shared_task(acks_late=True)
 def render_certificate_pdf(certificate_id: int) -> None:
+    # Idempotent: the stored PDF is kept while its fingerprint matches what the certificate shows.
     certificate = certificates_for_rendering(Certificate.objects.filter(pk=certificate_id)).first()
     if certificate is not None:
         certificate_pdf(certificate)
 
 
 def render_job_start(*, certificate_ids: list[int], decision=None, by=None, batch_size: int = BATCH_SIZE) -> RenderJob:
-    """Create the job and its chunks, then queue the chunks once the transaction commits."""
+    """Create the job and its chunks, with the chunks' tasks in the outbox (handed to Celery once the
+    transaction commits, or by the sweep when the broker is down)."""
     ids = sorted(certificate_ids)
     with transaction.atomic():
         job = RenderJob.objects.create(decision=decision, requested_by=by if by and by.is_authenticated else None,
@@ -31,13 +35,13 @@ def render_job_start(*, certificate_ids: list[int], decision=None, by=None, batc
         chunks = RenderChunk.objects.bulk_create([
             RenderChunk(job=job, certificate_ids=ids[i:i + batch_size], size=len(ids[i:i + batch_size]))
             for i in range(0, len(ids), batch_size)])
-        chunk_ids = [c.pk for c in chunks]
-        transaction.on_commit(lambda: [render_chunk.delay(chunk_id) for chunk_id in chunk_ids])
+        outbox_enqueue_many(render_chunk, [{"chunk_id": chunk.pk} for chunk in chunks])
     return job
 
 
 @shared_task(acks_late=True)
 def render_chunk(chunk_id: int) -> None:
+    # Idempotent: a chunk already finished is skipped, and a certificate whose stored PDF is current is kept.
     chunk = RenderChunk.objects.select_related("job").filter(pk=chunk_id).first()
     if chunk is None or chunk.finished_at is not None:
         return  # delivered again after it finished: nothing to do

@@ -1,9 +1,11 @@
-"""Django admin for units, users, cycles, the audit trail and notifications."""
+"""Django admin for units, users, cycles, the audit trail, notifications, the outbox and background files."""
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import AdministrativeUnit, AuditEntry, Cycle, CycleStepPlan, Notification, Round, User
+from .models import (
+    AdministrativeUnit, AuditEntry, Cycle, CycleStepPlan, FileJob, Notification, OutboxMessage, Round, User,
+)
 
 
 @admin.register(AdministrativeUnit)
@@ -56,14 +58,11 @@ class RoundAdmin(admin.ModelAdmin):
     list_select_related = ["cycle__province"]
 
 
-@admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
-    list_display = ["at", "actor", "action", "content_type", "object_repr", "message"]
-    list_filter = ["action", "content_type"]
-    search_fields = ["object_repr", "message", "actor__username"]
-    list_select_related = ["actor", "content_type"]
-    date_hierarchy = "at"
-    readonly_fields = [f.name for f in AuditEntry._meta.fields]
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records the application keeps for itself: administrators read them, nobody edits them here."""
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
 
     def has_add_permission(self, request):
         return False
@@ -75,6 +74,15 @@ class AuditEntryAdmin(admin.ModelAdmin):
         return False
 
 
+@admin.register(AuditEntry)
+class AuditEntryAdmin(ReadOnlyAdmin):
+    list_display = ["at", "actor", "action", "content_type", "object_repr", "message"]
+    list_filter = ["action", "content_type"]
+    search_fields = ["object_repr", "message", "actor__username"]
+    list_select_related = ["actor", "content_type"]
+    date_hierarchy = "at"
+
+
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
     list_display = ["created_at", "recipient", "kind", "title", "read_at", "email_status"]
@@ -84,3 +92,20 @@ class NotificationAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     raw_id_fields = ["recipient"]
     readonly_fields = ["target_type", "target_id", "created_at", "emailed_at"]
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "task", "kwargs", "sent_at", "attempts", "last_error"]
+    list_filter = ["task", ("sent_at", admin.EmptyFieldListFilter)]
+    search_fields = ["task", "last_error"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(FileJob)
+class FileJobAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "kind", "requested_by", "status", "done", "total", "filename", "finished_at"]
+    list_filter = ["kind", "status"]
+    search_fields = ["kind", "filename", "requested_by__username", "error"]
+    list_select_related = ["requested_by"]
+    date_hierarchy = "created_at"

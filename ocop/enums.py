@@ -84,3 +84,12 @@ class NotificationEmail(models.TextChoices):
     NONE = "", _("No email")
     PENDING = "pending", _("Email waiting")
     SENT = "sent", _("Email sent")
+
+
+class FileJobStatus(models.TextChoices):
+    """Where a file prepared in the background stands."""
+
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Being prepared")
+    DONE = "done", _("Ready")
+    FAILED = "failed", _("Failed")

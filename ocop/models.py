@@ -1,4 +1,5 @@
-"""Administrative units, users with their role and scope, programme cycles, the audit trail, notifications."""
+"""Administrative units, users with their role and scope, programme cycles, the audit trail, notifications, the
+outbox of background tasks and the files prepared in the background."""
 from django.contrib.auth.models import AbstractUser
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
@@ -10,7 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .enums import ALLOWED_PARENT_LEVELS, AuditAction, CycleStep, NotificationEmail, Role, UnitKind, UnitLevel
+from .enums import (
+    ALLOWED_PARENT_LEVELS, AuditAction, CycleStep, FileJobStatus, NotificationEmail, Role, UnitKind, UnitLevel,
+)
 
 UNIT_KIND_LABELS = dict(UnitKind.choices)  # lazy labels: each use reads the active language
 
@@ -312,3 +315,78 @@ class Notification(models.Model):
     @property
     def is_read(self) -> bool:
         return self.read_at is not None
+
+
+class OutboxMessage(models.Model):
+    """A background task recorded in the transaction of the change that wants it (ocop/outbox.py).
+
+    It is handed to Celery after the commit; while the broker cannot take it, it stays pending (`sent_at`
+    empty) and the sweep hands it over later. `locked_until` is the lease of whoever is handing it over.
+    """
+
+    task = models.CharField(_("background task"), max_length=200)
+    kwargs = models.JSONField(_("arguments"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    sent_at = models.DateTimeField(_("handed over at"), null=True, blank=True)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    locked_until = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("outbox message")
+        verbose_name_plural = _("outbox")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            # The sweep reads the pending rows alone, however many handed-over ones are kept.
+            models.Index(fields=["created_at"], condition=Q(sent_at__isnull=True), name="outbox_pending_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.task} {self.kwargs}"
+
+
+class FileJob(models.Model):
+    """A file (a long PDF, a large export) prepared in the background for the user who asked for it.
+
+    `kind` names what builds it (registered in ocop/filejobs.py by the app that owns it) and `params` what to
+    build; `done` of `total` is its progress. Only its requester, while he may still see what it is about,
+    opens or downloads it.
+    """
+
+    kind = models.CharField(_("kind"), max_length=60)
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=FileJobStatus.choices, default=FileJobStatus.QUEUED)
+    done = models.PositiveIntegerField(_("done"), default=0)
+    total = models.PositiveIntegerField(_("total"), default=0)
+    file = models.FileField(_("file"), upload_to="private/jobs/", blank=True)
+    filename = models.CharField(_("file name"), max_length=200, blank=True)
+    requested_by = models.ForeignKey(User, verbose_name=_("requested by"), on_delete=models.CASCADE,
+                                     related_name="file_jobs")
+    error = models.TextField(_("error"), blank=True)
+    language = models.CharField(_("language"), max_length=10, blank=True, help_text=_("The requester's language, "
+                                                                                       "in which the file is written"))
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("file prepared in the background")
+        verbose_name_plural = _("files prepared in the background")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["requested_by", "kind", "status"], name="filejob_requester_idx")]
+        constraints = [
+            models.CheckConstraint(condition=Q(done__lte=models.F("total")), name="filejob_done_within_total"),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} #{self.pk} ({self.get_status_display()})"
+
+    def get_absolute_url(self):
+        return reverse("file-job", args=[self.pk])
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (FileJobStatus.DONE, FileJobStatus.FAILED)
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.total) if self.total else (100 if self.finished else 0)

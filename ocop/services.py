@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from .enums import ALLOWED_PARENT_LEVELS, AuditAction, CycleStep, NotificationEmail, UnitKind, UnitLevel
 from .models import AdministrativeUnit, AuditEntry, Cycle, CycleStepPlan, Notification, User
+from .outbox import outbox_enqueue_many, outbox_hand_over
 
 logger = logging.getLogger(__name__)
 
@@ -329,8 +330,8 @@ def notify(users: Iterable[User], *, kind: str, title: str, body: str = "", url:
            email: bool = False) -> list[Notification]:
     """Tell each of `users` the same thing in the application, and by email when `email`.
 
-    Side effects: one notification per user (one query per thousand); with `email`, queues the sending task
-    once the transaction commits (`notification_emails_queue`; run eagerly when no broker is set).
+    Side effects: one notification per user (one query per thousand); with `email`, records the sending task in
+    the outbox, handed to Celery once the transaction commits (`notification_emails_queue`).
     """
     target_type = ContentType.objects.get_for_model(type(target)) if target is not None else None
     recipients = {user.pk: user for user in users}
@@ -339,22 +340,26 @@ def notify(users: Iterable[User], *, kind: str, title: str, body: str = "", url:
                      target_type=target_type, target_id=target.pk if target is not None else None)
         for user in recipients.values()], email=email)
     if email and created:
-        transaction.on_commit(notification_emails_queue)
+        notification_emails_queue()
     return created
 
 
-def notification_emails_queue() -> int:
-    """Hand the emails that wait to the email task, after the commit of what made them; returns how many wait.
+def notification_emails_queue(*, committed: bool = False) -> int:
+    """Queue the email task for the emails that wait; returns how many wait.
 
     A backlog is shared: one task per EMAIL_BATCH waiting, up to EMAIL_SENDERS, each claiming batches until
-    none is left (an idle worker's task finds nothing and ends). Run eagerly when no broker is set.
+    none is left (an idle worker's task finds nothing and ends). The tasks are recorded in the outbox, in the
+    caller's transaction, and handed to Celery once it commits (ocop/outbox.py; run eagerly when no broker is
+    set). A caller whose transaction has committed already (the daily job) passes `committed` to hand them
+    over now.
     """
+    from .tasks import send_notification_emails
+
     waiting = Notification.objects.filter(email_status=NotificationEmail.PENDING).count()
     if waiting:
-        from .tasks import send_notification_emails
-
-        for _sender in range(min(EMAIL_SENDERS, -(-waiting // EMAIL_BATCH))):
-            send_notification_emails.delay()
+        senders = outbox_enqueue_many(send_notification_emails, [{}] * min(EMAIL_SENDERS, -(-waiting // EMAIL_BATCH)))
+        if committed:
+            outbox_hand_over([sender.pk for sender in senders])
     return waiting
 
 
