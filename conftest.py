@@ -72,6 +72,8 @@ def pytest_collection_modifyitems(items):
     position = {}
     for index, item in enumerate(items):
         position.setdefault(item.module, index)
+        if _demo_level(item) and not _transactional(item) and not item.get_closest_marker("django_db"):
+            item.add_marker(pytest.mark.django_db)  # `demo` asks for `db` only when it runs: say it now
     items.sort(key=lambda item: (position[item.module], _demo_level(item) > 0 and not _transactional(item)))
 
 

@@ -9,6 +9,7 @@ import time
 
 from django.conf import settings
 from django.core.cache import cache
+from django.http import JsonResponse
 from django.shortcuts import render
 
 
@@ -34,9 +35,9 @@ def client_address(request) -> str:
     return remote
 
 
-def throttle(scope: str, *, setting: str, window: int = 60):
+def throttle(scope: str, *, setting: str, window: int = 60, as_json: bool = False):
     """Allow `settings.<setting>` requests per client per `window` seconds (settings declares each rate and
-    reads it from the environment), else 429."""
+    reads it from the environment), else 429: a page, or for the API (`as_json`) the JSON its description gives."""
 
     def decorator(view):
         @functools.wraps(view)
@@ -53,7 +54,11 @@ def throttle(scope: str, *, setting: str, window: int = 60):
                     cache.set(key, 1, timeout=window + 1)
                     count = 1
             if count > limit:
-                response = render(request, "429.html", {"retry_after": window}, status=429)
+                if as_json:
+                    response = JsonResponse({"error": "too many requests from this address", "retry_after": window},
+                                            status=429)
+                else:
+                    response = render(request, "429.html", {"retry_after": window}, status=429)
                 response["Retry-After"] = str(window)
                 return response
             return view(request, *args, **kwargs)

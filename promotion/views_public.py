@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from certificates.enums import CertificateStatus
 from ocop.throttle import throttle
 from products.models import ProductSet
 
@@ -107,7 +108,7 @@ def product_json(request, c) -> dict:
 
 
 @require_GET
-@throttle("api", setting="OCOP_API_RATE")
+@throttle("api", setting="OCOP_API_RATE", as_json=True)
 def api_products(request):
     (result, error) = _page(request, certified_filtered(request.GET))
     if error:
@@ -118,7 +119,7 @@ def api_products(request):
 
 
 @require_GET
-@throttle("api", setting="OCOP_API_RATE")
+@throttle("api", setting="OCOP_API_RATE", as_json=True)
 def api_certificate(request, number):
     """One certificate by its number, whatever its status (a platform checks a seller's claim)."""
     from certificates.models import Certificate
@@ -151,14 +152,18 @@ def openapi_document(request) -> dict:
         {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
         {"name": "page_size", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": API_PAGE_MAX}},
     ]
-    certificate = {"type": "object", "properties": {
+    certificate = {"type": "object", "required": [
+        "number", "star", "issued_on", "valid_until", "level", "issuing_authority", "decision", "verify_url"],
+        "properties": {
         "number": {"type": "string"}, "star": {"type": "integer"}, "issued_on": {"type": "string", "format": "date"},
         "valid_until": {"type": "string", "format": "date"}, "level": {"type": "string"},
         "issuing_authority": {"type": "string"},
         "decision": {"type": "object", "properties": {"number": {"type": "string"},
                                                       "date": {"type": "string", "format": "date"}}},
         "verify_url": {"type": "string", "format": "uri"}}}
-    product = {"type": "object", "properties": {
+    product = {"type": "object", "required": [
+        "id", "name", "star", "traceability", "product_set", "subject", "place", "certificate", "url"],
+        "properties": {
         "id": {"type": "integer"}, "name": {"type": "string"}, "star": {"type": "integer"},
         "traceability": {"type": "boolean"},
         "product_set": {"type": "object", "properties": {"number": {"type": "integer"}, "name": {"type": "string"},
@@ -169,28 +174,46 @@ def openapi_document(request) -> dict:
                                                    "district": {"type": "string", "nullable": True},
                                                    "province": {"type": "string", "nullable": True}}},
         "certificate": {"$ref": "#/components/schemas/Certificate"}, "url": {"type": "string", "format": "uri"}}}
-    too_many = {"description": "too many requests from this address; retry after the Retry-After seconds"}
+    def error(description: str, schema: str = "Error") -> dict:
+        return {"description": description,
+                "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}}}
+
+    too_many = error("too many requests from this address; retry after the Retry-After seconds", "TooMany")
+    refused = error("an address the API cannot read (a control character, a value too long)")
     return {
         "openapi": "3.0.3",
         "info": {"title": "OCOP certified products", "version": "1",
                  "description": "Read-only list of products holding an OCOP certificate in force, and certificate "
                                 "checks by number. No login; each address may make a limited number of requests "
-                                "a minute (HTTP 429 beyond)."},
+                                "a minute (HTTP 429 beyond). Every response, errors included, is JSON."},
         "servers": [{"url": request.build_absolute_uri("/api/v1/")}],
         "paths": {
             "/products/": {"get": {"summary": "Certified products", "parameters": filters, "responses": {
                 "200": {"description": "a page of products", "content": {"application/json": {"schema": {
-                    "type": "object", "properties": {
+                    "type": "object", "required": ["count", "page", "page_size", "next", "previous", "results"],
+                    "properties": {
                         "count": {"type": "integer"}, "page": {"type": "integer"}, "page_size": {"type": "integer"},
                         "next": {"type": "string", "nullable": True}, "previous": {"type": "string", "nullable": True},
                         "results": {"type": "array", "items": {"$ref": "#/components/schemas/Product"}}}}}}},
-                "400": {"description": "bad paging parameters"}, "404": {"description": "no such page"},
-                "429": too_many}}},
+                "400": error("bad paging parameters, or an address the API cannot read"),
+                "404": error("no such page"), "429": too_many}}},
             "/certificates/{number}/": {"get": {"summary": "A certificate by its number, with its status", "parameters": [
                 {"name": "number", "in": "path", "required": True, "schema": {"type": "string"},
                  "description": "as printed, e.g. 015/2024/GCN-TW"}], "responses": {
-                "200": {"description": "the certificates with this number (one per issuing authority)"},
-                "404": {"description": "no certificate has this number"}, "429": too_many}}},
+                "200": {"description": "the certificates with this number (one per issuing authority)",
+                        "content": {"application/json": {"schema": {
+                            "type": "object", "required": ["results"], "properties": {"results": {
+                                "type": "array", "items": {"$ref": "#/components/schemas/CertificateStatus"}}}}}}},
+                "400": refused, "404": error("no certificate has this number"), "429": too_many}}},
         },
-        "components": {"schemas": {"Product": product, "Certificate": certificate}},
+        "components": {"schemas": {
+            "Product": product, "Certificate": certificate,
+            "CertificateStatus": {"allOf": [{"$ref": "#/components/schemas/Certificate"}, {
+                "type": "object", "required": ["status", "product", "subject"], "properties": {
+                    "status": {"type": "string", "enum": [status.value for status in CertificateStatus]},
+                    "product": {"type": "string"}, "subject": {"type": "string"}}}]},
+            "Error": {"type": "object", "required": ["error"], "properties": {"error": {"type": "string"}}},
+            "TooMany": {"type": "object", "required": ["error", "retry_after"], "properties": {
+                "error": {"type": "string"}, "retry_after": {"type": "integer"}}},
+        }},
     }
