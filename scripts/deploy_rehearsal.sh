@@ -67,12 +67,21 @@ step "5. /health/ answers 200 (database and broker)"
 curl -fsS -H "X-Forwarded-Proto: https" "http://127.0.0.1:${PORT}/health/"; echo
 step "smoke: logins, home pages, verification, a PDF rendered by the worker"
 $PY scripts/smoke.py "http://127.0.0.1:${PORT}"
-step "log lines are JSON with a request id"
-$PY - "$work/gunicorn.log" <<'PYEOF'
+step "log lines are JSON with the request's id (the web) or the task's (the worker)"
+curl -s -o /dev/null -H "X-Forwarded-Proto: https" -H "X-Request-ID: rehearsal-not-found-1" \
+  "http://127.0.0.1:${PORT}/khong-co-trang-nay/"
+sleep 1
+$PY - "$work/gunicorn.log" "$work/celery.log" <<'PYEOF'
 import json, sys
-lines = [json.loads(line) for line in open(sys.argv[1], encoding="utf-8") if line.startswith("{")]
-ids = [line["request_id"] for line in lines if line.get("request_id", "-") != "-"]
-print(f"{len(lines)} JSON lines, {len(ids)} with a request id")
+def lines(path):
+    return [json.loads(line) for line in open(path, encoding="utf-8") if line.startswith("{")]
+web, worker = lines(sys.argv[1]), lines(sys.argv[2])
+print(f"web: {len(web)} JSON lines; worker: {len(worker)} JSON lines")
+assert any(l["request_id"] == "rehearsal-not-found-1" and l["logger"] == "django.request" for l in web), web[-3:]
+tasks = [l for l in worker if l["request_id"] != "-"]
+assert tasks, worker[-3:]
+print("the 404's line carries the id nginx would send:", [l["msg"] for l in web if l["request_id"] == "rehearsal-not-found-1"])
+print("a task's line carries its task id:", tasks[-1]["request_id"], tasks[-1]["msg"][:80])
 PYEOF
 step "stop everything by PID"
 trap - ERR
