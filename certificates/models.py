@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from evaluation.enums import EvaluationLevel
 from evaluation.models import Decision, RecognisedProduct, Regulation
 from ocop.models import AdministrativeUnit
+from ocop.validators import validate_name
 from products.models import Product
 from subjects.models import Subject
 
@@ -70,7 +71,8 @@ class Certificate(models.Model):
     # whose authority (the ministry) is named in `authority_name`.
     issuing_unit = models.ForeignKey(AdministrativeUnit, verbose_name=_("issuing authority"),
                                      on_delete=models.PROTECT, related_name="certificates", null=True, blank=True)
-    authority_name = models.CharField(_("issuing authority (central level)"), max_length=255, blank=True)
+    authority_name = models.CharField(_("issuing authority (central level)"), max_length=255, blank=True,
+                                      validators=[validate_name])
     recognition = models.OneToOneField(RecognisedProduct, on_delete=models.PROTECT, null=True, blank=True,
                                        related_name="certificate")
     decision = models.ForeignKey(Decision, on_delete=models.PROTECT, null=True, blank=True,
@@ -83,7 +85,7 @@ class Certificate(models.Model):
     # The decision as printed on the certificate (kept as issued; imported registers have no Decision row).
     decision_number = models.CharField(_("decision number"), max_length=100)
     decision_date = models.DateField(_("decision date"))
-    signer = models.CharField(_("signed by"), max_length=255)
+    signer = models.CharField(_("signed by"), max_length=255, validators=[validate_name])
     level = models.CharField(_("level"), max_length=20, choices=EvaluationLevel.choices)
     issued_on = models.DateField(_("issued on"))
     valid_until = models.DateField(_("valid until"), db_index=True)

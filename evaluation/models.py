@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ocop.models import AdministrativeUnit, Cycle
+from ocop.validators import validate_name
 from products.models import Dossier, Product, ProductSet
 
 from .enums import EvaluationKind, EvaluationLevel, MemberRole, ScorecardStatus, SessionStatus
@@ -214,7 +215,7 @@ class Council(models.Model):
     level = models.CharField(_("level"), max_length=20, choices=EvaluationLevel.choices)
     unit = models.ForeignKey(AdministrativeUnit, verbose_name=_("unit"), on_delete=models.PROTECT,
                              related_name="councils")
-    name = models.CharField(_("name"), max_length=255)
+    name = models.CharField(_("name"), max_length=255, validators=[validate_name])
     established_by = models.CharField(_("established by decision"), max_length=255, blank=True)
 
     class Meta:
@@ -253,7 +254,7 @@ class AdvisoryMember(models.Model):
     """A member of the advisory or support team (Tổ tư vấn / Tổ giúp việc); does not score."""
 
     council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="advisers")
-    name = models.CharField(_("name"), max_length=150)
+    name = models.CharField(_("name"), max_length=150, validators=[validate_name])
     agency = models.CharField(_("agency"), max_length=255, blank=True)
     task = models.CharField(_("task"), max_length=255, blank=True)
 
@@ -404,7 +405,7 @@ class Decision(models.Model):
     session = models.ForeignKey(Session, verbose_name=_("session"), on_delete=models.PROTECT, related_name="decisions")
     number = models.CharField(_("decision number"), max_length=100)
     signed_on = models.DateField(_("signed on"))
-    signer = models.CharField(_("signed by"), max_length=255)
+    signer = models.CharField(_("signed by"), max_length=255, validators=[validate_name])
     issuing_unit = models.ForeignKey(AdministrativeUnit, verbose_name=_("issuing authority"),
                                      on_delete=models.PROTECT, related_name="decisions")
     level = models.CharField(_("level"), max_length=20, choices=EvaluationLevel.choices)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from .enums import (
     ALLOWED_PARENT_LEVELS, AuditAction, CycleStep, FileJobStatus, NotificationEmail, Role, UnitKind, UnitLevel,
 )
+from .validators import validate_name
 
 UNIT_KIND_LABELS = dict(UnitKind.choices)  # lazy labels: each use reads the active language
 
@@ -47,7 +48,7 @@ class AdministrativeUnit(models.Model):
     """A province, district or commune, with its official code and the dates it existed."""
 
     code = models.CharField(_("code"), max_length=10, unique=True, validators=[unit_code_validator])
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(_("name"), max_length=100, validators=[validate_name])
     kind = models.CharField(_("kind"), max_length=20, choices=UnitKind.choices)
     parent = models.ForeignKey(
         "self", verbose_name=_("parent unit"), on_delete=models.PROTECT, null=True, blank=True,
@@ -131,6 +132,9 @@ class User(AbstractUser):
         AdministrativeUnit, verbose_name=_("unit"), on_delete=models.PROTECT, null=True, blank=True,
         related_name="users", help_text=_("Province for provincial staff; district or commune for local officers."),
     )
+    # AbstractUser's, with the rule on names.
+    first_name = models.CharField(_("first name"), max_length=150, blank=True, validators=[validate_name])
+    last_name = models.CharField(_("last name"), max_length=150, blank=True, validators=[validate_name])
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     agency = models.CharField(_("agency"), max_length=200, blank=True)
 
@@ -165,7 +169,7 @@ class Cycle(models.Model):
     year = models.PositiveSmallIntegerField(
         _("year"), validators=[MinValueValidator(2018), MaxValueValidator(2100)],
     )
-    name = models.CharField(_("name"), max_length=255)
+    name = models.CharField(_("name"), max_length=255, validators=[validate_name])
     plan_reference = models.CharField(
         _("plan document"), max_length=255, blank=True, help_text=_("For example: 180/KH-UBND ngày 22/3/2024"),
     )
@@ -228,7 +232,7 @@ class Round(models.Model):
 
     cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="rounds", verbose_name=_("cycle"))
     number = models.PositiveSmallIntegerField(_("number"), validators=[MinValueValidator(1)])
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=200, validators=[validate_name])
     starts_on = models.DateField(_("starts on"), null=True, blank=True)
     ends_on = models.DateField(_("ends on"), null=True, blank=True)
 

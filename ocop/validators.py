@@ -1,8 +1,12 @@
-"""Rules on typed values that every app shares: numbers that fit the database column, no control character
-in an address, record keys read from an address without error."""
+"""Rules on typed values that every app shares: names without invisible control or direction characters,
+numbers that fit the database column, parameters of an address that a view can read without error."""
 import re
+import unicodedata
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
+from django.utils.deconstruct import deconstructible
+from django.utils.translation import gettext_lazy as _
 
 # The columns' upper bounds on PostgreSQL, the production database (SQLite stores 64 bits in any integer
 # column, so without these a number that PostgreSQL refuses would pass every test).
@@ -14,8 +18,40 @@ BIG_INTEGER_MAX = 9_223_372_036_854_775_807  # bigint: the primary keys (BigAuto
 within_integer_column = MaxValueValidator(INTEGER_MAX)
 within_small_integer_column = MaxValueValidator(SMALL_INTEGER_MAX)
 
-# Control characters (C0 and DEL): no address, no name holds one.
+# Characters that change how the text around them is shown without being seen: the bidirectional embeddings,
+# overrides and isolates (U+202E turns "gpj.exe" into "exe.jpg"), the direction marks, and every control
+# character (C0, DEL, C1). A name holding one reads differently on a certificate, a list or a file name.
+DIRECTION_CHARACTERS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 CONTROL_CHARACTERS_RE = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def hidden_character(value: str) -> str | None:
+    """The first control or direction-changing character of `value`, or None."""
+    for char in value:
+        if char in DIRECTION_CHARACTERS or unicodedata.category(char) == "Cc":
+            return char
+    return None
+
+
+@deconstructible
+class NameValidator:
+    """A name (of a subject, a product, an idea, a unit, a person...) holds no control character and no
+    character that reverses or isolates the direction of the text."""
+
+    message = _("Remove the invisible character %(character)s: a name cannot hold control characters or "
+                "characters that change the direction of the text.")
+    code = "hidden_character"
+
+    def __call__(self, value) -> None:
+        char = hidden_character(str(value))
+        if char is not None:
+            raise ValidationError(self.message, code=self.code, params={"character": f"U+{ord(char):04X}"})
+
+    def __eq__(self, other):
+        return isinstance(other, NameValidator)
+
+
+validate_name = NameValidator()
 
 
 def record_key(value) -> int | None:

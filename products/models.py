@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ocop.models import AdministrativeUnit, Cycle
 from ocop.text import fold
+from ocop.validators import validate_name
 from subjects.models import Subject
 
 from .enums import DossierStatus, EvidenceKind, IdeaStatus, MarketScope, StarChoice, SupportKind
@@ -40,7 +41,7 @@ class ProductSet(models.Model):
     number = models.PositiveSmallIntegerField(_("number"), unique=True)
     sector = models.CharField(_("sector"), max_length=120)
     group = models.CharField(_("group"), max_length=120)
-    name = models.CharField(_("name"), max_length=255)
+    name = models.CharField(_("name"), max_length=255, validators=[validate_name])
 
     class Meta:
         verbose_name = _("product set")
@@ -59,7 +60,7 @@ class Standard(models.Model):
     """A quality or production standard a product may hold (VietGAP, organic, ISO 22000, HACCP...)."""
 
     code = models.SlugField(_("code"), max_length=30, unique=True)
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(_("name"), max_length=100, validators=[validate_name])
 
     class Meta:
         verbose_name = _("standard")
@@ -76,7 +77,7 @@ class Product(models.Model):
     subject = models.ForeignKey(Subject, verbose_name=_("subject"), on_delete=models.PROTECT, related_name="products")
     product_set = models.ForeignKey(ProductSet, verbose_name=_("product set"), on_delete=models.PROTECT,
                                     related_name="products")
-    name = models.CharField(_("product name"), max_length=255)
+    name = models.CharField(_("product name"), max_length=255, validators=[validate_name])
     description = models.TextField(_("description"), blank=True)
     commune = models.ForeignKey(AdministrativeUnit, verbose_name=_("place of production"), on_delete=models.PROTECT,
                                 related_name="products")
@@ -147,7 +148,7 @@ class ProductIdea(models.Model):
     subject = models.ForeignKey(Subject, verbose_name=_("subject"), on_delete=models.PROTECT, related_name="ideas")
     product = models.ForeignKey(Product, verbose_name=_("existing product"), on_delete=models.PROTECT, null=True,
                                 blank=True, related_name="ideas")
-    product_name = models.CharField(_("product name"), max_length=255)
+    product_name = models.CharField(_("product name"), max_length=255, validators=[validate_name])
     product_set = models.ForeignKey(ProductSet, verbose_name=_("product set"), on_delete=models.PROTECT,
                                     related_name="ideas")
     commune = models.ForeignKey(AdministrativeUnit, verbose_name=_("commune"), on_delete=models.PROTECT,

@@ -15,6 +15,7 @@ from ocop.forms import DATE_WIDGET
 from ocop.models import AdministrativeUnit
 from ocop.rules import is_system_admin
 from ocop.selectors import units_in_scope
+from ocop.validators import INTEGER_MAX
 from products.forms.catalog import FilterForm, UnitChoiceField
 from products.models import ProductSet
 from products.selectors import products_visible_to
@@ -252,7 +253,7 @@ class TargetForm(forms.Form):
     def __init__(self, *args, targets: dict, **kwargs):
         super().__init__(*args, **kwargs)
         for metric, label in TargetMetric.choices:
-            self.fields[metric] = forms.IntegerField(label=label, min_value=0, required=False)
+            self.fields[metric] = forms.IntegerField(label=label, min_value=0, max_value=INTEGER_MAX, required=False)
             if metric in targets:
                 self.initial[metric] = targets[metric].planned
         references = {t.reference for t in targets.values() if t.reference}

@@ -11,6 +11,7 @@ from django.utils.translation import pgettext
 
 from ocop.models import AdministrativeUnit
 from ocop.text import fold
+from ocop.validators import validate_name, within_integer_column
 from products.models import Product
 from subjects.models import Subject
 
@@ -45,11 +46,11 @@ class PromotionEvent(FoldedSearch):
 
     SEARCHED = ("name", "organiser", "place")
 
-    name = models.CharField(_("name"), max_length=255)
+    name = models.CharField(_("name"), max_length=255, validators=[validate_name])
     kind = models.CharField(_("kind"), max_length=20, choices=EventKind.choices, default=EventKind.FAIR)
     unit = models.ForeignKey(AdministrativeUnit, verbose_name=_("organising unit"), on_delete=models.PROTECT,
                              related_name="promotion_events")
-    organiser = models.CharField(_("organiser"), max_length=255)
+    organiser = models.CharField(_("organiser"), max_length=255, validators=[validate_name])
     place = models.CharField(_("place"), max_length=255, blank=True)
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"))
@@ -90,7 +91,8 @@ class Booth(models.Model):
     code = models.CharField(_("booth number"), max_length=20, blank=True)
     sales = models.DecimalField(_("sales (VND)"), max_digits=15, decimal_places=0, null=True, blank=True,
                                 validators=[MinValueValidator(0)])
-    contracts = models.PositiveIntegerField(_("contracts signed"), null=True, blank=True)
+    contracts = models.PositiveIntegerField(_("contracts signed"), null=True, blank=True,
+                                            validators=[within_integer_column])
     note = models.CharField(_("note"), max_length=500, blank=True)
 
     class Meta:
@@ -122,12 +124,12 @@ class SalesPoint(FoldedSearch):
 
     SEARCHED = ("name", "address", "operator")
 
-    name = models.CharField(_("name"), max_length=255)
+    name = models.CharField(_("name"), max_length=255, validators=[validate_name])
     is_centre = models.BooleanField(_("OCOP centre"), default=False)
     commune = models.ForeignKey(AdministrativeUnit, verbose_name=_("commune"), on_delete=models.PROTECT,
                                 related_name="sales_points")
     address = models.CharField(_("address"), max_length=255)
-    operator = models.CharField(_("operated by"), max_length=255, blank=True)
+    operator = models.CharField(_("operated by"), max_length=255, blank=True, validators=[validate_name])
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     opened_on = models.DateField(_("opened on"), null=True, blank=True)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
@@ -174,7 +176,7 @@ class TrainingEvent(FoldedSearch):
                              related_name="training_events")
     held_on = models.DateField(_("held on"))
     place = models.CharField(_("place"), max_length=255, blank=True)
-    participants_count = models.PositiveIntegerField(_("participants"))
+    participants_count = models.PositiveIntegerField(_("participants"), validators=[within_integer_column])
     participants = models.TextField(_("list of participants"), blank=True, help_text=_("One per line, optional."))
     subjects = models.ManyToManyField(Subject, verbose_name=_("subjects taking part"), blank=True,
                                       related_name="trainings")
@@ -209,7 +211,7 @@ class Target(models.Model):
                              related_name="targets")
     year = models.PositiveSmallIntegerField(_("year"))
     metric = models.CharField(_("indicator"), max_length=20, choices=TargetMetric.choices)
-    planned = models.PositiveIntegerField(_("planned"))
+    planned = models.PositiveIntegerField(_("planned"), validators=[within_integer_column])
     reference = models.CharField(_("plan document"), max_length=255, blank=True)
 
     class Meta:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from ocop.enums import UnitLevel
 from ocop.models import AdministrativeUnit
 from ocop.text import fold
+from ocop.validators import validate_name, within_integer_column
 
 from .enums import SubjectKind
 from .validators import normalize_tax_code, validate_tax_code
@@ -18,13 +19,13 @@ from .validators import normalize_tax_code, validate_tax_code
 class Subject(models.Model):
     """A cooperative, cooperative group, enterprise or registered household business."""
 
-    name = models.CharField(_("legal name"), max_length=255)
+    name = models.CharField(_("legal name"), max_length=255, validators=[validate_name])
     kind = models.CharField(_("kind"), max_length=20, choices=SubjectKind.choices)
     tax_code = models.CharField(
         _("tax code"), max_length=14, blank=True, validators=[validate_tax_code],
         help_text=_("Tax code or business registration number: 10 digits, or 10-3 for a branch."),
     )
-    legal_representative = models.CharField(_("legal representative"), max_length=150)
+    legal_representative = models.CharField(_("legal representative"), max_length=150, validators=[validate_name])
     commune = models.ForeignKey(
         AdministrativeUnit, verbose_name=_("commune"), on_delete=models.PROTECT, related_name="subjects",
     )
@@ -34,7 +35,8 @@ class Subject(models.Model):
     founded_year = models.PositiveSmallIntegerField(
         _("founding year"), null=True, blank=True, validators=[MinValueValidator(1945), MaxValueValidator(2100)],
     )
-    members_count = models.PositiveIntegerField(_("members or workers"), null=True, blank=True)
+    members_count = models.PositiveIntegerField(_("members or workers"), null=True, blank=True,
+                                                validators=[within_integer_column])
     search_text = models.TextField(editable=False, default="")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",

@@ -103,3 +103,224 @@ def test_removing_a_photo_that_is_no_plain_number_is_a_404(world):
 ])
 def test_record_key_reads_plain_numbers_within_the_key_column(value, key):
     assert record_key(value) == key
+
+
+# ---------------------------------------------------------------------------------------------
+# Names refuse control characters and characters that change the direction of the text
+# ---------------------------------------------------------------------------------------------
+
+HIDDEN = ("Hãy xoá ký tự ẩn U+202E: tên không được chứa ký tự điều khiển hoặc ký tự đổi chiều hiển thị văn "
+          "bản.")
+
+# Every field that holds the name of a subject, product, idea, unit, cycle, council, event, sales point or
+# person: what the guard below finds, and what the validator must be on.
+NAME_FIELDS = [
+    ("subjects.Subject", "name"), ("subjects.Subject", "legal_representative"),
+    ("products.ProductSet", "name"), ("products.Standard", "name"), ("products.Product", "name"),
+    ("products.ProductIdea", "product_name"),
+    ("evaluation.Council", "name"), ("evaluation.AdvisoryMember", "name"), ("evaluation.Decision", "signer"),
+    ("certificates.Certificate", "authority_name"), ("certificates.Certificate", "signer"),
+    ("promotion.PromotionEvent", "name"), ("promotion.PromotionEvent", "organiser"),
+    ("promotion.SalesPoint", "name"), ("promotion.SalesPoint", "operator"),
+    ("ocop.AdministrativeUnit", "name"), ("ocop.Cycle", "name"), ("ocop.Round", "name"),
+    ("ocop.User", "first_name"), ("ocop.User", "last_name"),
+]
+# Fields called "..._name" that are no names people type: the names of uploaded files (kept as uploaded, for
+# the download; shown escaped).
+NOT_NAMES = {("products.IdeaAttachment", "original_name"), ("products.BusinessPlan", "document_name"),
+             ("products.DossierDocument", "original_name")}
+
+
+def _project_models():
+    from django.apps import apps
+
+    return [m for m in apps.get_models()
+            if m._meta.app_label in {"ocop", "subjects", "products", "evaluation", "certificates", "promotion"}]
+
+
+def test_every_name_field_refuses_hidden_characters():
+    from django.db import models
+
+    from ocop.validators import validate_name
+
+    found = {(m._meta.label, f.name) for m in _project_models() for f in m._meta.get_fields()
+             if isinstance(f, models.CharField) and (f.name == "name" or f.name.endswith("_name"))}
+    assert found - NOT_NAMES <= set(NAME_FIELDS), "a new name field: add it to NAME_FIELDS, with validate_name"
+    missing = [(label, name) for label, name in NAME_FIELDS
+               if validate_name not in _model(label)._meta.get_field(name).validators]
+    assert missing == []
+
+
+def _model(label):
+    from django.apps import apps
+
+    return apps.get_model(label)
+
+
+@pytest.mark.parametrize(("label", "name"), NAME_FIELDS)
+@pytest.mark.parametrize("hidden", ["\u202e", "\u2066", "\u200f", "\x00", "\x07", "\n", "\x9b"])
+def test_name_with_a_hidden_character_is_refused(label, name, hidden):
+    from django.core.exceptions import ValidationError
+
+    field = _model(label)._meta.get_field(name)
+    with pytest.raises(ValidationError) as refused:
+        field.run_validators(f"Hợp tác xã {hidden}Bản Ven")
+    assert [error.code for error in refused.value.error_list] == ["hidden_character"]
+    field.run_validators("Hợp tác xã Nông sản Sĩ Bình – Chè Shan tuyết (Bắc Kạn), số 1")  # diacritics pass
+
+
+def subject_post(commune, **overrides):
+    return {"name": "Hợp tác xã Nông sản Sĩ Bình", "kind": "cooperative", "tax_code": "4700123456",
+            "legal_representative": "Hoàng Văn Bình", "commune": commune.pk, "address": "Thôn Khuổi Chủ",
+            "phone": "", "email": "", "founded_year": "2019", "members_count": "8", **overrides}
+
+
+def test_subject_named_with_a_right_to_left_override_is_refused_beside_the_field(world):
+    from subjects.models import Subject
+
+    commune = world.areas["bachthong"].subject.commune
+    response = world.client("huyen.bachthong").post(reverse("subjects:create"), subject_post(
+        commune, name="Hợp tác xã \u202egnp.exe"))
+    assert response.status_code == 200
+    assert response.context["form"].errors["name"] == [HIDDEN]
+    assert HIDDEN in response.content.decode()
+    assert not Subject.objects.filter(tax_code="4700123456").exists()
+
+
+def test_product_renamed_with_a_right_to_left_override_is_refused(world):
+    from django.core.exceptions import ValidationError
+
+    from products.services.catalog import product_update
+
+    product = world.areas["bachthong"].product
+    with pytest.raises(ValidationError) as refused:
+        product_update(product=product, by=None, data={
+            "name": "Gạo nếp \u202eKhẩu Nua", "product_set": product.product_set, "description": "",
+            "commune": product.commune, "has_traceability": False, "traceability_method": ""})
+    assert refused.value.message_dict["name"] == [HIDDEN]
+
+
+def test_idea_named_with_a_right_to_left_override_is_refused(world):
+    from django.core.exceptions import ValidationError
+
+    from .conftest import new_idea
+
+    records = world.areas["nari"]
+    with pytest.raises(ValidationError) as refused:
+        new_idea(cycle=records.idea.cycle, subject=records.subject, name="Miến \u202edong",
+                 commune=records.subject.commune, by=world.users["huyen.nari"])
+    assert refused.value.message_dict["product_name"] == [HIDDEN]
+
+
+def test_users_full_name_with_a_right_to_left_override_is_refused_in_admin(world):
+    user = world.users["huyen.nari"]
+    response = world.client("admin").post(reverse("admin:ocop_user_change", args=[user.pk]), {
+        "username": user.username, "first_name": "Văn \u202eA", "last_name": "Nguyễn", "email": user.email,
+        "role": user.role, "unit": user.unit_id, "is_active": "on", "date_joined_0": "01/01/2024",
+        "date_joined_1": "00:00:00"})
+    assert response.status_code == 200 and HIDDEN in response.content.decode()
+    user.refresh_from_db()
+    assert user.first_name != "Văn \u202eA"
+
+
+# ---------------------------------------------------------------------------------------------
+# Numbers typed into forms fit their column (PostgreSQL's integer: 2147483647)
+# ---------------------------------------------------------------------------------------------
+
+TOO_BIG = "Giá trị phải nhỏ hơn hoặc bằng 2147483647."
+
+
+def test_target_above_the_column_is_a_form_error_not_a_database_error(world):
+    from promotion.models import Target
+
+    response = world.client("tinh.backan").post("/promotion/targets/06/2024/", {"new_3_star": "2147483648",
+                                                                               "traceability": "2147483647"})
+    assert response.status_code == 200 and TOO_BIG in response.content.decode()
+    assert not Target.objects.filter(unit__code="06", year=2024).exists()
+
+
+def test_subject_members_above_the_column_is_a_form_error(world):
+    from subjects.models import Subject
+
+    commune = world.areas["bachthong"].subject.commune
+    response = world.client("huyen.bachthong").post(reverse("subjects:create"), subject_post(
+        commune, members_count="2147483648"))
+    assert response.context["form"].errors["members_count"] == [TOO_BIG]
+    assert not Subject.objects.filter(tax_code="4700123456").exists()
+
+
+def test_training_participants_above_the_column_is_a_form_error(world):
+    from promotion.models import TrainingEvent
+
+    response = world.client("huyen.bachthong").post(reverse("promotion:training-create"), {
+        "topic": "Tập huấn thử", "unit": world.areas["bachthong"].event.unit_id, "held_on": "01/03/2026",
+        "participants_count": "2147483648"})
+    assert response.context["form"].errors["participants_count"] == [TOO_BIG]
+    assert not TrainingEvent.objects.filter(topic="Tập huấn thử").exists()
+
+
+def test_booth_contracts_above_the_column_is_a_form_error(world):
+    import datetime
+
+    from promotion.models import Booth, PromotionEvent
+
+    booth = world.areas["bachthong"].booth
+    Booth.objects.filter(pk=booth.pk).update(status=Booth.Status.REGISTERED)  # the fair has begun
+    today = datetime.date.today()
+    PromotionEvent.objects.filter(pk=booth.event_id).update(starts_on=today - datetime.timedelta(days=1),
+                                                            ends_on=today)
+    response = world.client("huyen.bachthong").post(reverse("promotion:booth-results", args=[booth.pk]), {
+        "code": "A1", "sales": "1000000", "contracts": "2147483648", "note": ""})
+    assert response.context["form"].errors == {"contracts": [TOO_BIG]}, response.context["form"].errors
+    booth.refresh_from_db()
+    assert booth.contracts is None
+
+
+def _project_forms():
+    import importlib
+    import pkgutil
+
+    from django import forms
+
+    for app in ("ocop", "subjects", "products", "evaluation", "certificates", "promotion"):
+        module = importlib.import_module(f"{app}.forms")
+        for info in pkgutil.iter_modules(getattr(module, "__path__", [])):
+            importlib.import_module(f"{app}.forms.{info.name}")
+
+    def subclasses(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from subclasses(sub)
+
+    return [form for form in subclasses(forms.BaseForm) if form.__module__.split(".")[0] in
+            {"ocop", "subjects", "products", "evaluation", "certificates", "promotion"}]
+
+
+# Integer fields of forms that name a record (looked up, never stored) or carry a version to compare.
+RECORD_KEYS = {"AssignProductForm.product", "ScoreForm.criterion", "ScoreForm.option", "NoteForm.criterion",
+               "IdeaForm.version", "CertificateFilterForm.set"}
+
+
+def test_every_integer_a_form_takes_is_bounded_by_its_column():
+    """A model field a form edits carries its column's bound (not only PostgreSQL's, which SQLite lacks), and a
+    form's own integer field a max_value, unless it names a record."""
+    from django import forms
+    from django.core.validators import MaxValueValidator
+    from django.db import models
+
+    from ocop.validators import INTEGER_MAX, SMALL_INTEGER_MAX
+
+    unbounded = []
+    for form in _project_forms():
+        model = getattr(getattr(form, "_meta", None), "model", None)
+        for name, field in form.base_fields.items():
+            model_field = next((f for f in (model._meta.get_fields() if model else []) if f.name == name), None)
+            if isinstance(model_field, models.IntegerField) and not model_field.choices:
+                limit = SMALL_INTEGER_MAX if "Small" in model_field.get_internal_type() else INTEGER_MAX
+                if not any(isinstance(v, MaxValueValidator) and v.limit_value <= limit
+                           for v in model_field._validators):
+                    unbounded.append(f"{form.__name__}.{name}")
+            elif isinstance(field, forms.IntegerField) and model_field is None and field.max_value is None:
+                if f"{form.__name__}.{name}" not in RECORD_KEYS:
+                    unbounded.append(f"{form.__name__}.{name}")
+    assert unbounded == []
