@@ -30,6 +30,9 @@ Every row must lie in the actor's area: its commune, and its issuing authority u
 a subject is matched by its tax code (refused when that subject lies outside the area), else by its name in the
 commune; a product by its name for that subject; otherwise they are created. A dry run does all the work inside a transaction and rolls it back,
 so what it reports is exactly what the import will do. Any refused row refuses the whole file.
+
+The workbook is read within bounds (ocop/workbooks.py): at most MAX_LINES lines, only the register's columns,
+whatever size the sheet declares; a file over a bound is refused whole, with the reason.
 """
 import datetime
 from dataclasses import dataclass, field
@@ -38,7 +41,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
 
 from evaluation.enums import EvaluationLevel
 from evaluation.models import Regulation
@@ -46,6 +48,7 @@ from ocop.enums import UnitLevel
 from ocop.models import AdministrativeUnit
 from ocop.rules import unit_within_scope
 from ocop.text import fold
+from ocop.workbooks import MAX_COLUMNS, workbook_open
 from products.models import Product, ProductSet
 from subjects.enums import SubjectKind
 from subjects.models import Subject
@@ -64,6 +67,8 @@ COLUMNS = {
 }
 REQUIRED = ["product", "product_set", "subject", "kind", "representative", "commune", "star", "number", "decision",
             "decision_date", "authority"]
+# The header and the certificates: a province's register is a few thousand lines.
+MAX_LINES = 10_000
 LEVEL_OF_UNIT = {UnitLevel.PROVINCE: EvaluationLevel.PROVINCE, UnitLevel.DISTRICT: EvaluationLevel.DISTRICT,
                  UnitLevel.COMMUNE: EvaluationLevel.COMMUNE}
 
@@ -156,10 +161,9 @@ def _already_recorded(existing: Certificate, *, product_name, subject_name, star
             and existing.decision_number == decision_number)
 
 
-def _row(line, cells, positions, units, sets, regulations, seen_numbers, by) -> RowResult:
+def _row(line, cells: dict, units, sets, regulations, seen_numbers, by) -> RowResult:
     def get(key):
-        i = positions.get(key)
-        value = cells[i] if i is not None and i < len(cells) else None
+        value = cells.get(key)
         return value.strip() if isinstance(value, str) else value
 
     result = RowResult(line=line, product=str(get("product") or ""))
@@ -265,6 +269,27 @@ def _row(line, cells, positions, units, sets, regulations, seen_numbers, by) -> 
     return result
 
 
+def _register_lines(fileobj, errors: list[str]) -> list[tuple[int, dict]]:
+    """The non-empty lines under the header of the first worksheet, each as {column key: value}; the problems of
+    the header go to `errors`. Raises ValidationError when the file itself is refused (ocop.workbooks)."""
+    with workbook_open(fileobj, max_lines=MAX_LINES) as book:
+        if not book.worksheets:
+            raise ValidationError(_("The file is not an Excel workbook (.xlsx)."))
+        sheet = book.worksheets[0]
+        header = next((values for _line, values in book.rows(sheet, columns=MAX_COLUMNS)), None)
+        if not header:
+            errors.append(_("The first sheet is empty."))
+            return []
+        positions, problems = _header_map(list(header))
+        if problems:
+            errors.extend(problems)
+            return []
+        keys = list(positions)
+        return [(line, dict(zip(keys, values)))
+                for line, values in book.rows(sheet, columns=[positions[key] for key in keys], first_line=2)
+                if any(value not in (None, "") for value in values)]
+
+
 def register_import(fileobj, *, by=None, commit: bool = False) -> ImportResult:
     """Read the register and import it (commit=True) or only report what would happen (a dry run).
 
@@ -272,25 +297,16 @@ def register_import(fileobj, *, by=None, commit: bool = False) -> ImportResult:
     """
     result = ImportResult()
     try:
-        book = load_workbook(fileobj, read_only=True, data_only=True)
-    except Exception:  # noqa: BLE001 — openpyxl raises many kinds on a file that is not a workbook
-        result.errors.append(_("The file is not an Excel workbook (.xlsx)."))
+        data = _register_lines(fileobj, result.errors)
+    except ValidationError as exc:
+        result.errors.extend(exc.messages)
         return result
-    rows = book.worksheets[0].iter_rows(values_only=True)
-    header = next(rows, None)
-    if not header:
-        result.errors.append(_("The first sheet is empty."))
+    if result.errors:
         return result
-    positions, errors = _header_map(list(header))
-    if errors:
-        result.errors.extend(errors)
-        return result
-    data = [(line, list(cells)) for line, cells in enumerate(rows, start=2) if any(c not in (None, "") for c in cells)]
     if not data:
         result.errors.append(_("The register has no rows under its header."))
         return result
-    codes = {str(cells[i]) for _line, cells in data for i in (positions["commune"], positions["authority"])
-             if i < len(cells) and cells[i] is not None}
+    codes = {str(cells[key]) for _line, cells in data for key in ("commune", "authority") if cells[key] is not None}
     units = {u.code: u for u in AdministrativeUnit.objects.filter(code__in=codes)}
     sets = {s.number: s for s in ProductSet.objects.all()}
     regulations = {fold(r.code).replace(" ", ""): r for r in Regulation.objects.order_by("effective_from")}
@@ -298,7 +314,7 @@ def register_import(fileobj, *, by=None, commit: bool = False) -> ImportResult:
     try:
         with transaction.atomic():
             for line, cells in data:
-                result.rows.append(_row(line, cells, positions, units, sets, regulations, seen, by))
+                result.rows.append(_row(line, cells, units, sets, regulations, seen, by))
             if not (commit and result.ok):
                 raise _DryRun
     except _DryRun:

@@ -10,6 +10,7 @@ first row (the order does not matter; columns other than these are ignored):
   option          the number of the ticked answer, counted from 1 in the printed order
   points          or the points of the ticked answer (when two answers are worth the same, give `option`)
 A scorecard whose rows are all left blank is not imported; one with any answer must have all of them.
+The workbook is read within bounds (ocop/workbooks.py): at most MAX_LINES lines, only these four columns.
 """
 import re
 import zlib
@@ -24,6 +25,7 @@ from django.utils.translation import gettext as _
 from ocop.enums import AuditAction
 from ocop.models import User
 from ocop.services import audit_log
+from ocop.workbooks import MAX_COLUMNS, workbook_open
 
 from ..enums import ScorecardStatus, SessionStatus
 from ..models import Criterion, CriterionScore, Scorecard, Session
@@ -31,7 +33,8 @@ from .scoring import score_set, scorecard_submit, session_held_check
 
 CODE_PATTERN = re.compile(r"^SC-(\d{1,12})-([0-9A-F]{4})$", re.IGNORECASE)
 COLUMNS = ("scorecard_code", "member", "product", "criterion_code", "criterion", "answers", "option", "points")
-MAX_ROWS = 200_000
+# A session of 60 products, 9 members and 40 criteria fills 21,600 lines.
+MAX_LINES = 30_000
 
 
 def _checksum(pk: int, evaluation_id: int, member_id: int) -> str:
@@ -219,45 +222,30 @@ def _text(value) -> str:
 
 
 def paper_rows_read(uploaded) -> list[PaperRow]:
-    """The rows of a filled template. Raises a ValidationError when the file is not such a workbook."""
-    from openpyxl import load_workbook
-
-    try:
-        uploaded.seek(0)
-        workbook = load_workbook(uploaded, read_only=True, data_only=True)
-    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds of errors on a damaged file
-        raise ValidationError(_("The file cannot be read as an Excel workbook.")) from exc
-    try:
+    """The rows of a filled template. Raises a ValidationError when the file is not such a workbook, or is refused
+    by the bounded reader (too big, too many lines, a cell too long, damaged)."""
+    with workbook_open(uploaded, max_lines=MAX_LINES) as workbook:
         for worksheet in workbook.worksheets:
-            rows = worksheet.iter_rows(values_only=True)
-            header, header_row = None, 0
-            for number, values in enumerate(rows, start=1):
+            header, header_line = None, 0
+            for number, values in workbook.rows(worksheet, columns=MAX_COLUMNS):
                 if any(not _empty(v) for v in values):
-                    header, header_row = [_text(v).lower() for v in values], number
+                    header, header_line = [_text(v).lower() for v in values], number
                     break
             if not header or "scorecard_code" not in header or "criterion_code" not in header:
                 continue
             if "option" not in header and "points" not in header:
                 break
-            index = {name: header.index(name) for name in ("scorecard_code", "criterion_code", "option", "points")
-                     if name in header}
-
-            def cell(values, name, index=index):
-                i = index.get(name)
-                return values[i] if i is not None and i < len(values) else None
-
+            names = [name for name in ("scorecard_code", "criterion_code", "option", "points") if name in header]
             out = []
-            for number, values in enumerate(rows, start=header_row + 1):
-                code, criterion = _text(cell(values, "scorecard_code")), _text(cell(values, "criterion_code"))
-                option, points = cell(values, "option"), cell(values, "points")
+            for number, values in workbook.rows(worksheet, columns=[header.index(name) for name in names],
+                                                first_line=header_line + 1):
+                cells = dict(zip(names, values))
+                code, criterion = _text(cells.get("scorecard_code")), _text(cells.get("criterion_code"))
+                option, points = cells.get("option"), cells.get("points")
                 if not code and not criterion and _empty(option) and _empty(points):
                     continue
                 out.append(PaperRow(row=number, code=code, criterion_code=criterion, option=option, points=points))
-                if len(out) > MAX_ROWS:
-                    raise ValidationError(_("The file has more than %(max)s rows.") % {"max": MAX_ROWS})
             return out
-    finally:
-        workbook.close()
     raise ValidationError(_("The first row must name the columns scorecard_code, criterion_code and option or "
                             "points, as in the template."))
 

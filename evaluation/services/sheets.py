@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import csv
 import io
-import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -27,13 +26,14 @@ from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from ocop.downloads import workbook_bytes
 from ocop.enums import AuditAction
 from ocop.services import audit_log, model_changes, model_snapshot
+from ocop.workbooks import MAX_COLUMNS, workbook_open
 from products.models import ProductSet
 
 from ..models import Criterion, CriterionOption, Regulation, ScoreSheet, SheetPart, SheetSection
@@ -415,17 +415,16 @@ def _worksheet(workbook, name: str, position: int):
 def sheet_parse_xlsx(fileobj) -> tuple[SheetData, list[SheetError]]:
     """Read a sheet from an .xlsx workbook: worksheet "Phiếu" (key | value rows) and worksheet
     "Tiêu chí" (a header row, then one row per option; part, section and criterion columns may be left
-    blank on the rows that continue them). Returns the tree and the errors of form."""
+    blank on the rows that continue them). Returns the tree and the errors of form.
+
+    The workbook is read within bounds (ocop/workbooks.py): at most MAX_XLSX_ROWS lines, only the known
+    columns; a file over a bound, or damaged, is one fatal error saying why."""
     data = SheetData()
     try:
-        workbook = load_workbook(fileobj, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
-        return data, [SheetError("", _("the file is not a readable Excel workbook (.xlsx): %(problem)s") % {
-            "problem": exc}, fatal=True)]
-    try:
-        return _read_workbook(workbook, data)
-    finally:
-        workbook.close()
+        with workbook_open(fileobj, max_lines=MAX_XLSX_ROWS) as workbook:
+            return _read_workbook(workbook, data)
+    except ValidationError as exc:
+        return data, [SheetError("", message, fatal=True) for message in exc.messages]
 
 
 def _read_workbook(workbook, data: SheetData) -> tuple[SheetData, list[SheetError]]:
@@ -440,10 +439,8 @@ def _read_workbook(workbook, data: SheetData) -> tuple[SheetData, list[SheetErro
     data.locations["parts"] = _("Worksheet “%(sheet)s”") % {"sheet": CRITERIA_SHEET}
 
     seen: dict[str, int] = {}
-    for number, row in enumerate(meta.iter_rows(values_only=True), 1):
-        if number > MAX_XLSX_ROWS:
-            break
-        if not row or _blank(row[0]):
+    for number, row in workbook.rows(meta, columns=2):
+        if _blank(row[0]):
             continue
         key = _text(row[0]).lower()
         if key in ("key", "khóa"):
@@ -457,7 +454,7 @@ def _read_workbook(workbook, data: SheetData) -> tuple[SheetData, list[SheetErro
                 "key": key, "line": seen[key]}))
             continue
         seen[key] = number
-        value = row[1] if len(row) > 1 else None
+        value = row[1]
         data.locations[key] = _meta_line(number)
         if key == "regulation":
             data.regulation = _text(value)
@@ -468,25 +465,21 @@ def _read_workbook(workbook, data: SheetData) -> tuple[SheetData, list[SheetErro
         else:
             data.demonstration = _boolean(value)
 
-    iterator = rows.iter_rows(values_only=True)
-    header = next(iterator, None) or ()
+    header = next((values for _number, values in workbook.rows(rows, columns=MAX_COLUMNS)), ())
     names = [_text(cell).lower() for cell in header]
-    index = {name: i for i, name in enumerate(names) if name}
+    index = {name: i for i, name in enumerate(names) if name in XLSX_COLUMNS}
     missing = [name for name in XLSX_COLUMNS if name not in index and name not in OPTIONAL_COLUMNS]
     if missing:
         errors.append(SheetError(_line(1), _("missing columns in worksheet “%(sheet)s”: %(columns)s") % {
             "sheet": CRITERIA_SHEET, "columns": ", ".join(missing)}, fatal=True))
         return data, errors
 
+    known = list(index)
     part = section = criterion = None
-    for number, row in enumerate(iterator, 2):
-        cells = {name: (row[i] if i < len(row) else None) for name, i in index.items()}
+    for number, row in workbook.rows(rows, columns=[index[name] for name in known], first_line=2):
+        cells = dict(zip(known, row))
         if all(_blank(cells.get(name)) for name in XLSX_COLUMNS):
             continue
-        if number > MAX_XLSX_ROWS:
-            errors.append(SheetError(_line(number), _("the worksheet has more than %(count)s rows") % {
-                "count": MAX_XLSX_ROWS}))
-            break
         where = _line(number)
         part_code = _text(cells.get("part_code"))
         if part_code and (part is None or part_code != part.code):

@@ -328,7 +328,7 @@ def test_sheet_parse_xlsx_reports_a_row_that_starts_without_codes(db):
 
 def test_sheet_parse_xlsx_refuses_a_file_that_is_not_a_workbook(db):
     errors = xlsx_errors(b"PK\x03\x04 not really a zip")
-    assert len(errors) == 1 and errors[0].startswith("tệp không phải là sổ tính Excel (.xlsx) đọc được")
+    assert errors == ["Tệp không phải là bảng tính Excel (.xlsx)."]
 
 
 # ---------------------------------------------------------------------------------------------
