@@ -1,13 +1,17 @@
-"""Upload checks every app uses: the file's content decides its type, not its name."""
+"""Upload checks every app uses: the file's content decides its type, not its name, and an Office file is
+accepted only once opened within bounds (ocop/workbooks.py), not for the names of its ZIP members."""
 import zipfile
 
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from .workbooks import office_file_check
+
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 DOCUMENT_TYPES = ("pdf", "jpeg", "png", "docx", "xlsx")
 IMAGE_TYPES = ("jpeg", "png")
+OFFICE_TYPES = ("docx", "xlsx")
 CONTENT_TYPES = {
     "pdf": "application/pdf",
     "jpeg": "image/jpeg",
@@ -19,7 +23,8 @@ EXTENSIONS = {"pdf": "pdf", "jpeg": "jpg", "png": "png", "docx": "docx", "xlsx":
 
 
 def sniff_type(uploaded) -> str | None:
-    """The real type of an uploaded file from its first bytes (and, for Office files, its zip members)."""
+    """The type an uploaded file claims by its first bytes (and, for Office files, its zip members); an Office
+    file's claim is then checked by opening it (`validate_upload`)."""
     uploaded.seek(0)
     head = uploaded.read(8)
     uploaded.seek(0)
@@ -60,4 +65,12 @@ def validate_upload(uploaded, allowed=DOCUMENT_TYPES, max_bytes: int = MAX_UPLOA
             code="bad_type",
             params={"name": uploaded.name, "types": ", ".join(t.upper() for t in allowed)},
         )
+    if kind in OFFICE_TYPES:
+        try:
+            office_file_check(uploaded, kind)
+        except ValidationError as exc:
+            raise ValidationError(_("“%(name)s” was refused. %(reason)s"), code="refused", params={
+                "name": uploaded.name, "reason": " ".join(exc.messages)}) from exc
+        finally:
+            uploaded.seek(0)
     return kind
