@@ -11,7 +11,9 @@ class EvaluationConfig(AppConfig):
         from ocop.registry import register_demo_loader
 
         from . import demo, home  # noqa: F401  (home: navigation entries and home panels)
+        from .documents import register_documents
         from .services.sheets import demo_sheets_load
 
         register_demo_loader("evaluation-sheets", demo_sheets_load, order=30, heavy=True)
         register_demo_loader("evaluation", demo.load, order=40, heavy=True)
+        register_documents()

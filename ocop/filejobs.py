@@ -36,6 +36,8 @@ class FileJobKind:
     - build(params, progress) -> (content, filename), calling progress(done, total) as it goes;
     - allowed(user, params) -> bool, checked when the job starts and each time it is opened;
     - title(params) -> str, the job page's heading; back_url(params) -> str, the page it came from.
+
+    `unit` names what progress counts ("sheets").
     """
 
     key: str
@@ -43,7 +45,7 @@ class FileJobKind:
     allowed: Callable
     title: Callable
     back_url: Callable
-    content_type: str = "application/pdf"
+    unit: str = ""
 
 
 _kinds: dict[str, FileJobKind] = {}

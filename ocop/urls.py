@@ -7,7 +7,7 @@ from django.views.i18n import JavaScriptCatalog
 from certificates import views_public
 from promotion import views_public as promotion_public
 
-from . import views
+from . import views, views_jobs
 from .forms_auth import LoginForm
 
 urlpatterns = [
@@ -29,6 +29,9 @@ urlpatterns = [
     path("notifications/", views.notification_list_view, name="notification-list"),
     path("notifications/<int:pk>/read/", views.notification_read, name="notification-read"),
     path("notifications/read-all/", views.notifications_read_all, name="notifications-read-all"),
+    path("jobs/<int:pk>/", views_jobs.file_job_view, name="file-job"),
+    path("jobs/<int:pk>/progress/", views_jobs.file_job_progress, name="file-job-progress"),
+    path("jobs/<int:pk>/download/", views_jobs.file_job_download, name="file-job-download"),
     path("subjects/", include("subjects.urls")),
     path("products/", include("products.urls")),
     path("evaluation/", include("evaluation.urls")),

@@ -80,11 +80,15 @@ def test_scorecard_code_names_the_scorecard_with_a_checksum(scene):
     assert code != scorecard_code(card(scene, scene.mien_dong, "binh"))
 
 
-def test_paper_sheets_pdf_has_one_sheet_per_scorecard_with_its_code(client, scene):
-    client.force_login(scene.binh)  # the secretary prints every sheet
-    response = client.get(reverse("evaluation:session-paper-sheets", args=[scene.session.pk]))
+def test_paper_sheets_pdf_has_one_sheet_per_scorecard_with_its_code(client, scene,
+                                                                   django_capture_on_commit_callbacks):
+    client.force_login(scene.binh)  # the secretary prints every sheet (prepared in the background: 8 sheets)
+    with django_capture_on_commit_callbacks(execute=True):
+        page = client.post(reverse("evaluation:session-paper-sheets", args=[scene.session.pk]), follow=True)
+    job = page.context["job"]
+    response = client.get(reverse("file-job-download", args=[job.pk]))
     assert response["Content-Type"] == "application/pdf"
-    text = pdf_text(response.content)
+    text = pdf_text(b"".join(response.streaming_content))
     cards = Scorecard.objects.filter(evaluation__session=scene.session)
     assert cards.count() == 8  # 3 + 3 + 2 (Cường's conflict on Gạo nếp)
     for scorecard in cards:

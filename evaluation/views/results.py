@@ -1,8 +1,6 @@
 """Pages that close a session: results, finalisation, Excel and minutes, recognition decisions, nominations
 awaiting the next level, and the paper path (printed score sheets, import of their answers)."""
 import secrets
-from dataclasses import dataclass, field
-from decimal import Decimal
 from io import BytesIO
 
 import rules
@@ -17,27 +15,31 @@ from django.utils.formats import date_format, get_format
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from ocop.downloads import XLSX_TYPE, attachment_response, keep_text_as_text, xlsx_response
 from ocop.listing import paginate, querystring_without, sort_queryset
-from ocop.pdf import render_pdf
 from ocop.permissions import permission_required
 from ocop.rules import is_council_member, is_official, is_province_staff, is_system_admin
 from ocop.registry import record_panels
 from ocop.selectors import audit_trail_for, scope_q
 from ocop.validators import record_key
+from ocop.views_jobs import file_or_job
 
-from ..enums import EvaluationLevel, MemberRole, SessionStatus
+from ..documents import (
+    MINUTES, MINUTES_INLINE, PAPER_SHEETS, PAPER_SHEETS_INLINE, minutes_filename, minutes_pdf, paper_sheets_count,
+    paper_sheets_filename, paper_sheets_params, paper_sheets_pdf, session_slug,
+)
+from ..enums import MemberRole, SessionStatus
 from ..forms.results import (
     DecisionFilterForm, DecisionForm, FinaliseForm, NominationFilterForm, PaperConfirmForm, PaperImportForm,
 )
-from ..models import ConflictOfInterest, Evaluation, SheetPart
+from ..models import Evaluation
+from ..results_table import ResultsTable, nomination_label, results_table
 from ..rules import manages_session, sits_on_session
 from ..selectors import (
-    ProductResult, decision_list, decisions_visible_to, session_missing_submissions, session_part_totals,
-    session_results, sessions_visible_to,
+    decision_list, decisions_visible_to, session_missing_submissions, session_results, sessions_visible_to,
 )
 from ..services import paper as paper_services
 from ..services.results import decision_issue, session_finalise, session_quorum
@@ -63,116 +65,6 @@ _PERMISSIONS = {
 for _name, _predicate in _PERMISSIONS.items():
     if not rules.perm_exists(_name):
         rules.add_perm(_name, _predicate)
-
-NOMINATION_LABELS = {
-    EvaluationLevel.DISTRICT: gettext_lazy("Nominated to the district level"),
-    EvaluationLevel.PROVINCE: gettext_lazy("Nominated to the province level"),
-    EvaluationLevel.CENTRAL: gettext_lazy("Nominated to the central level"),
-}
-
-
-def nomination_label(level: str) -> str:
-    return str(NOMINATION_LABELS.get(level, "")) if level else ""
-
-
-# ---------------------------------------------------------------------------------------------
-# The results table, shared by the page, the Excel export and the minutes
-# ---------------------------------------------------------------------------------------------
-
-
-@dataclass
-class MemberCell:
-    member: object
-    state: str  # "scored", "conflict" (not scoring this product) or "pending" (not submitted)
-    total: Decimal | None = None
-    parts: dict = field(default_factory=dict)  # part code -> total, for the minutes
-    reason: str = ""
-
-
-@dataclass
-class ResultRow:
-    result: ProductResult
-    cells: list
-    conflicts: list
-    mean: Decimal | None
-    star_band: int | None
-    recognised_star: int
-    nominated_to: str
-
-    @property
-    def evaluation(self):
-        return self.result.evaluation
-
-    @property
-    def product(self):
-        return self.result.evaluation.product
-
-    @property
-    def nomination(self) -> str:
-        return nomination_label(self.nominated_to)
-
-
-@dataclass
-class ResultGroup:
-    product_set: object
-    rows: list = field(default_factory=list)
-    new_sector: bool = False
-
-
-@dataclass
-class ResultsTable:
-    members: list
-    groups: list
-    results: list
-
-    @property
-    def rows(self):
-        return [row for group in self.groups for row in group.rows]
-
-
-def results_table(session, *, with_parts: bool = False) -> ResultsTable:
-    """The session's results grouped by sector and product set, one cell per present member.
-
-    A finalised session shows what was written when it was finalised (the legal record); an open one the
-    figures as they stand. A fixed number of queries whatever the number of products."""
-    results = session_results(session)
-    members = list(session.present.select_related("user").order_by("position", "pk"))
-    conflicts: dict = {}
-    for conflict in ConflictOfInterest.objects.filter(evaluation__session=session).select_related("member__user"):
-        conflicts.setdefault(conflict.evaluation_id, []).append(conflict)
-    parts = session_part_totals(session) if with_parts else {}
-    finalised = session.status == SessionStatus.FINALISED
-    groups: list[ResultGroup] = []
-    for result in results:
-        evaluation = result.evaluation
-        conflicted = {c.member_id: c for c in conflicts.get(evaluation.pk, [])}
-        cells = []
-        for member in members:
-            if member.pk in conflicted:
-                cells.append(MemberCell(member, "conflict", reason=conflicted[member.pk].reason))
-            elif member.pk in result.member_totals:
-                cells.append(MemberCell(member, "scored", result.member_totals[member.pk],
-                                        parts.get((evaluation.pk, member.pk), {})))
-            else:
-                cells.append(MemberCell(member, "pending"))
-        if finalised:
-            mean, band = evaluation.final_score, evaluation.star_band
-            star, nominated = evaluation.recognised_star or 0, evaluation.nominated_to
-        else:
-            outcome = result.outcome
-            mean = result.mean
-            band = outcome.star_band if outcome else None
-            star = outcome.recognised_star if outcome else 0
-            nominated = outcome.nominated_to if outcome else ""
-        row = ResultRow(result=result, cells=cells, conflicts=conflicts.get(evaluation.pk, []), mean=mean,
-                        star_band=band, recognised_star=star, nominated_to=nominated)
-        product_set = evaluation.product.product_set
-        if not groups or groups[-1].product_set.pk != product_set.pk:
-            groups.append(ResultGroup(product_set=product_set,
-                                      new_sector=not groups or groups[-1].product_set.sector != product_set.sector))
-        groups[-1].rows.append(row)
-    return ResultsTable(members=members, groups=groups, results=results)
-
 
 # ---------------------------------------------------------------------------------------------
 # Results page and finalisation
@@ -294,10 +186,6 @@ def session_finalise_view(request, pk):
 # ---------------------------------------------------------------------------------------------
 
 
-def _slug(session) -> str:
-    return f"phien-{session.council_id}-{session.number}"
-
-
 @permission_required("evaluation.view_council_list")
 def session_results_xlsx(request, pk):
     from openpyxl import Workbook
@@ -344,7 +232,7 @@ def session_results_xlsx(request, pk):
         sheet.column_dimensions[letter].width = width
     out = BytesIO()
     workbook.save(out)
-    return attachment_response(out.getvalue(), filename=f"ket-qua-{_slug(session)}.xlsx", content_type=XLSX_TYPE)
+    return attachment_response(out.getvalue(), filename=f"ket-qua-{session_slug(session)}.xlsx", content_type=XLSX_TYPE)
 
 
 def _pdf_response(content: bytes, filename: str) -> HttpResponse:
@@ -353,37 +241,13 @@ def _pdf_response(content: bytes, filename: str) -> HttpResponse:
 
 @permission_required("evaluation.view_council_list")
 def session_minutes_pdf(request, pk):
+    """The council's minutes; a session of many products has them prepared in the background."""
     session = _session_with_perm(request, pk, "evaluation.view_results")
-    council = session.council
-    table = results_table(session, with_parts=True)
-    sheet_ids = {r.evaluation.sheet_id for r in table.results}
-    part_codes: dict = {}
-    for part in SheetPart.objects.filter(sheet_id__in=sheet_ids).order_by("sheet_id", "position"):
-        part_codes.setdefault(part.sheet_id, []).append(part.code)
-    for row in table.rows:
-        codes = part_codes.get(row.evaluation.sheet_id, [])
-        row.part_codes = codes
-        for cell in row.cells:
-            cell.part_values = [cell.parts.get(code) for code in codes]
-    everyone = list(council.members.select_related("user").order_by("position", "pk"))
-    present_ids = {m.pk for m in table.members}
-    by_star: dict = {}
-    for row in table.rows:
-        if row.recognised_star >= 3:
-            by_star[row.recognised_star] = by_star.get(row.recognised_star, 0) + 1
-    context = {
-        "session": session, "council": council, "table": table,
-        "finalised": session.status == SessionStatus.FINALISED,
-        "present": table.members, "absent": [m for m in everyone if m.pk not in present_ids],
-        "advisers": list(council.advisers.all()),
-        "chair": next((m for m in everyone if m.role == MemberRole.CHAIR), None),
-        "secretary": next((m for m in everyone if m.role == MemberRole.SECRETARY), None),
-        "recognised_by_star": sorted(by_star.items(), reverse=True),
-        "nominated": [row for row in table.rows if row.nominated_to],
-        "max_part_count": max((len(c) for c in part_codes.values()), default=0),
-    }
-    content = render_pdf("evaluation/pdf/minutes.html", context)
-    return _pdf_response(content, f"bien-ban-{_slug(session)}.pdf")
+    count = session.evaluations.count()
+    return file_or_job(
+        request, kind=MINUTES, params={"session": session.pk}, size=count, limit=MINUTES_INLINE,
+        size_text=ngettext("%(n)s product", "%(n)s products", count) % {"n": count},
+        inline=lambda: _pdf_response(minutes_pdf(session), minutes_filename(session)))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -542,7 +406,8 @@ def nomination_list_xlsx(request):
 @permission_required("evaluation.view_council_list")
 def session_paper_sheets(request, pk):
     """Every scorecard of the session as a printed sheet for the chair, the secretary and the officials
-    (one member's with ?member=<id>); a member prints his own."""
+    (one member's with ?member=<id>); a member prints his own. More than a few sheets are prepared in the
+    background (evaluation/documents.py)."""
     session = _session_with_perm(request, pk, "evaluation.print_paper_sheets")
     member = None
     if request.user.has_perm("evaluation.import_paper_scores", session):
@@ -551,20 +416,21 @@ def session_paper_sheets(request, pk):
             member = get_object_or_404(session.council.members, pk=member_id)
     else:
         member = get_object_or_404(session.council.members, user=request.user)
-    sheets = paper_services.paper_sheets(session, member=member)
-    if not sheets:
+    count = paper_sheets_count(session, member=member)
+    if not count:
         raise Http404
-    content = render_pdf("evaluation/pdf/paper_sheets.html", {"session": session, "council": session.council,
-                                                               "sheets": sheets})
-    suffix = f"-{member.pk}" if member else ""
-    return _pdf_response(content, f"phieu-cham-{_slug(session)}{suffix}.pdf")
+    return file_or_job(
+        request, kind=PAPER_SHEETS, params=paper_sheets_params(session, member), size=count, limit=PAPER_SHEETS_INLINE,
+        size_text=ngettext("%(count)s sheet", "%(count)s sheets", count) % {"count": count},
+        inline=lambda: _pdf_response(paper_sheets_pdf(session, member=member),
+                                     paper_sheets_filename(session, member=member)))
 
 
 @permission_required("evaluation.view_council_list")
 def session_paper_template(request, pk):
     session = _session_with_perm(request, pk, "evaluation.import_paper_scores")
     content = paper_services.paper_template_xlsx(session)
-    return attachment_response(content, filename=f"mau-nhap-phieu-{_slug(session)}.xlsx", content_type=XLSX_TYPE)
+    return attachment_response(content, filename=f"mau-nhap-phieu-{session_slug(session)}.xlsx", content_type=XLSX_TYPE)
 
 
 PENDING_IMPORTS = "paper_imports"

@@ -4,9 +4,9 @@ Bạch Thông ("063") and Na Rì ("066") in Bắc Kạn, Đà Bắc ("150") in H
 representative, a product with a photo, ideas (sent with their list, submitted, draft), a business plan with
 its document, milestone and support record, a dossier with a document, a district council with an adviser,
 a finalised session with its decision and an open one with the dossier on its agenda, a certificate, a
-rendering job, a notification, and trade promotion's records (a district fair with the certified product's
-booth, a sales point in the subject's commune, an e-commerce listing, a training course, the district's
-targets). Everything is written through the services, on top of what `seed_demo` loads (promotion's demo
+rendering job, a notification, a file prepared in the background (its paper sheets), and trade promotion's
+records (a district fair with the certified product's booth, a sales point in the subject's commune, an
+e-commerce listing, a training course, the district's targets). Everything is written through the services, on top of what `seed_demo` loads (promotion's demo
 aside: the matrix builds its own records there).
 
 The world is built inside one transaction that is rolled back when the module ends; each test runs in a
@@ -148,6 +148,7 @@ def _area(*, officer, subject, product, sent_idea, idea_list, submitted_idea, dr
     member = council.members.exclude(user__in=[chair, scorer]).first()
     job = render_job_start(certificate_ids=[], decision=decision, by=None)
     notification = notify([officer], kind="security.test", title="Thông báo kiểm thử", url="/")[0]
+    file_job = _file_job(officer=officer, session=open_session)
     promotion = _promotion(officer=officer, unit=AdministrativeUnit.objects.get(code=unit), subject=subject,
                            product=product, certificate=certificate)
     return SimpleNamespace(
@@ -158,8 +159,24 @@ def _area(*, officer, subject, product, sent_idea, idea_list, submitted_idea, dr
         plan=plan, milestone=milestone, support=support, dossier=dossier, document=document,
         council=council, member=member, adviser=adviser, session=open_session, scorecard=scorecard,
         final_session=final_session, decision=decision, certificate=certificate, job=job,
-        unit=unit, cycle=cycle, notification=notification, **promotion,
+        unit=unit, cycle=cycle, notification=notification, file_job=file_job, **promotion,
     )
+
+
+def _file_job(*, officer, session):
+    """The paper score sheets of the area's open session, prepared in the background for its officer."""
+    from django.core.files.base import ContentFile
+
+    from evaluation.documents import PAPER_SHEETS
+    from ocop.enums import FileJobStatus
+    from ocop.models import FileJob
+    from products.tests.factories import TINY_PDF
+
+    job = FileJob.objects.create(kind=PAPER_SHEETS, params={"session": session.pk, "member": None},
+                                 requested_by=officer, status=FileJobStatus.DONE, done=1, total=1,
+                                 filename="phieu-cham.pdf")
+    job.file.save("phieu-cham.pdf", ContentFile(TINY_PDF))
+    return job
 
 
 def _promotion(*, officer, unit, subject, product, certificate) -> dict:

@@ -24,6 +24,7 @@ DOWNLOADS = {
     "evaluation:session-minutes-pdf", "evaluation:session-paper-sheets", "evaluation:session-paper-template",
     "evaluation:decision-list-xlsx", "evaluation:nominations-xlsx", "certificates:export",
     "certificates:expiry-export", "certificates:pdf", "dashboard:report", "promotion:event-export",
+    "file-job-download",
 }
 # GET answers with a redirect or refuses the method: actions, not pages.
 ACTIONS = {"logout", "set_language", "notifications-read-all", "products:plan-create"} | {

@@ -112,7 +112,7 @@ def test_minutes_pdf_html_escapes_names_and_reasons(world, named, monkeypatch):
         rendered["html"] = render_to_string(template_name, context)
         return b"%PDF-1.4"
 
-    monkeypatch.setattr("evaluation.views.results.render_pdf", fake_pdf)
+    monkeypatch.setattr("evaluation.documents.render_pdf", fake_pdf)
     url = reverse("evaluation:session-minutes-pdf", args=[named.session.pk])
     assert world.client("huyen.bachthong").get(url).status_code == 200
     assert_escaped(rendered["html"], "minutes PDF")

@@ -42,6 +42,8 @@ VISIBLE = {
     "scorecard": {area: set() for area in AREAS},
     # A notification: its recipient, the area's officer.
     "notification": {area: {OFFICER[area]} for area in AREAS},
+    # A file prepared in the background: its requester, the area's officer.
+    "requester": {area: {OFFICER[area]} for area in AREAS},
     # Score sheets are national reference data: officials and council members.
     "sheet": {"national": set(ROLES) - {"htx.thienan"}},
 }
@@ -135,7 +137,8 @@ MATRIX = {
     "evaluation:session-finalise": Row(P, "council", pk("session"), control="chair"),  # not all submitted
     "evaluation:session-minutes-pdf": Row(G, "council", pk("final_session")),
     "evaluation:decision-create": Row(G, "council", pk("final_session")),
-    "evaluation:session-paper-sheets": Row(G, "council", pk("session")),
+    # A member's own sheet comes at once; all of a session's are a file prepared in the background (file-job).
+    "evaluation:session-paper-sheets": Row(G, "council", pk("session"), control="scorer"),
     "evaluation:session-paper-template": Row(G, "council", pk("session")),
     "evaluation:session-paper-import": Row(G, "council", pk("session")),
     "evaluation:decision-detail": Row(G, "council", pk("decision")),
@@ -146,6 +149,10 @@ MATRIX = {
     "certificates:renew": Row(P, "area", pk("certificate"), expected=302),
     "certificates:decision-issue": Row(P, "council", pk("decision"), expected=302),
     "certificates:job-progress": Row(G, "council", pk("job")),
+    # files prepared in the background (ocop/views_jobs.py)
+    "file-job": Row(G, "requester", pk("file_job")),
+    "file-job-progress": Row(G, "requester", pk("file_job")),
+    "file-job-download": Row(G, "requester", pk("file_job")),
     # promotion: events and booths, sales points and listings, training, targets
     "promotion:event-detail": Row(G, "area", pk("event")),
     "promotion:event-edit": Row(G, "area", pk("event")),

@@ -1,0 +1,155 @@
+"""A session's PDFs, and the long ones as files prepared in the background (ocop/filejobs.py): the paper score
+sheets and the council's minutes.
+
+Laying out a paper score sheet takes about 1.3 s (four A4 pages of criteria and answers), so the sheets of a
+12-product session by seven members take minutes: too long for a request. Up to PAPER_SHEETS_INLINE sheets are
+still built in the request (a few seconds); more are a background job whose page shows the sheets laid out so far.
+The minutes take about a second for a few products and grow with them (a row per product and member's part
+scores); up to MINUTES_INLINE products they are built in the request.
+"""
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from ocop.filejobs import FileJobKind, register_file_job_kind
+from ocop.pdf import render_pdf, render_pdf_in_parts
+
+from .enums import MemberRole, SessionStatus
+from .models import CouncilMember, Scorecard, Session, SheetPart
+from .results_table import results_table
+from .selectors import sessions_visible_to
+from .services.paper import paper_sheets
+
+PAPER_SHEETS = "evaluation.paper_sheets"
+PAPER_SHEETS_INLINE = 2  # sheets laid out inside the request (about 1.3 s each); more are prepared in the background
+PAPER_SHEETS_TEMPLATE = "evaluation/pdf/paper_sheets.html"
+MINUTES = "evaluation.minutes"
+MINUTES_INLINE = 40  # products whose minutes are laid out inside the request; more are prepared in the background
+
+
+def session_slug(session: Session) -> str:
+    """The part of a session's file names that names it."""
+    return f"phien-{session.council_id}-{session.number}"
+
+
+def paper_sheets_count(session: Session, *, member: CouncilMember | None = None) -> int:
+    cards = Scorecard.objects.filter(evaluation__session=session)
+    return (cards.filter(member=member) if member is not None else cards).count()
+
+
+def paper_sheets_filename(session: Session, *, member: CouncilMember | None = None) -> str:
+    return f"phieu-cham-{session_slug(session)}{f'-{member.pk}' if member else ''}.pdf"
+
+
+def paper_sheets_pdf(session: Session, *, member: CouncilMember | None = None, progress=None) -> bytes:
+    """Every scorecard of the session as a printed sheet (one member's when given), each sheet laid out on its
+    own (its pages numbered within it); `progress(done, total)` after each."""
+    sheets = paper_sheets(session, member=member)
+    if progress is not None:
+        progress(0, len(sheets))
+    return render_pdf_in_parts(PAPER_SHEETS_TEMPLATE, {"session": session, "council": session.council}, key="sheets",
+                               items=sheets, progress=progress and (lambda done: progress(done, len(sheets))))
+
+
+def minutes_context(session: Session) -> dict:
+    """What the minutes print: the results table with each member's part scores, who was there, the outcome."""
+    council = session.council
+    table = results_table(session, with_parts=True)
+    sheet_ids = {r.evaluation.sheet_id for r in table.results}
+    part_codes: dict = {}
+    for part in SheetPart.objects.filter(sheet_id__in=sheet_ids).order_by("sheet_id", "position"):
+        part_codes.setdefault(part.sheet_id, []).append(part.code)
+    for row in table.rows:
+        codes = part_codes.get(row.evaluation.sheet_id, [])
+        row.part_codes = codes
+        for cell in row.cells:
+            cell.part_values = [cell.parts.get(code) for code in codes]
+    everyone = list(council.members.select_related("user").order_by("position", "pk"))
+    present_ids = {m.pk for m in table.members}
+    by_star: dict = {}
+    for row in table.rows:
+        if row.recognised_star >= 3:
+            by_star[row.recognised_star] = by_star.get(row.recognised_star, 0) + 1
+    return {
+        "session": session, "council": council, "table": table,
+        "finalised": session.status == SessionStatus.FINALISED,
+        "present": table.members, "absent": [m for m in everyone if m.pk not in present_ids],
+        "advisers": list(council.advisers.all()),
+        "chair": next((m for m in everyone if m.role == MemberRole.CHAIR), None),
+        "secretary": next((m for m in everyone if m.role == MemberRole.SECRETARY), None),
+        "recognised_by_star": sorted(by_star.items(), reverse=True),
+        "nominated": [row for row in table.rows if row.nominated_to],
+        "max_part_count": max((len(c) for c in part_codes.values()), default=0),
+    }
+
+
+def minutes_pdf(session: Session) -> bytes:
+    return render_pdf("evaluation/pdf/minutes.html", minutes_context(session))
+
+
+def minutes_filename(session: Session) -> str:
+    return f"bien-ban-{session_slug(session)}.pdf"
+
+
+def paper_sheets_params(session: Session, member: CouncilMember | None) -> dict:
+    return {"session": session.pk, "member": member.pk if member else None}
+
+
+def _session_and_member(params: dict) -> tuple[Session, CouncilMember | None]:
+    session = Session.objects.select_related("council").get(pk=params["session"])
+    member = (session.council.members.select_related("user").get(pk=params["member"])
+              if params.get("member") else None)
+    return session, member
+
+
+def _paper_sheets_allowed(user, params: dict) -> bool:
+    """As the sheets' page has it: who may print the session's sheets; all or any member's for those who keep
+    its record, his own for a member."""
+    session = sessions_visible_to(user).select_related("council").filter(pk=params.get("session")).first()
+    if session is None or not user.has_perm("evaluation.print_paper_sheets", session):
+        return False
+    members = session.council.members.filter(pk=params.get("member"))
+    if user.has_perm("evaluation.import_paper_scores", session):
+        return params.get("member") is None or members.exists()
+    return members.filter(user=user).exists()
+
+
+def _paper_sheets_build(params: dict, progress) -> tuple[bytes, str]:
+    session, member = _session_and_member(params)
+    return paper_sheets_pdf(session, member=member, progress=progress), paper_sheets_filename(session, member=member)
+
+
+def _paper_sheets_title(params: dict) -> str:
+    session, member = _session_and_member(params)
+    title = _("Paper score sheets · %(session)s") % {"session": session}
+    return f"{title} · {member.user}" if member else title
+
+
+def _session_url(params: dict) -> str:
+    return reverse("evaluation:session-detail", args=[params["session"]])
+
+
+def _minutes_allowed(user, params: dict) -> bool:
+    session = sessions_visible_to(user).filter(pk=params.get("session")).first()
+    return session is not None and user.has_perm("evaluation.view_results", session)
+
+
+def _minutes_build(params: dict, progress) -> tuple[bytes, str]:
+    session = Session.objects.select_related("council").get(pk=params["session"])
+    return minutes_pdf(session), minutes_filename(session)
+
+
+def _minutes_title(params: dict) -> str:
+    return _("Council minutes · %(session)s") % {"session": Session.objects.get(pk=params["session"])}
+
+
+def _results_url(params: dict) -> str:
+    return reverse("evaluation:session-results", args=[params["session"]])
+
+
+def register_documents() -> None:
+    """Called from the app's ready()."""
+    register_file_job_kind(FileJobKind(key=PAPER_SHEETS, build=_paper_sheets_build, allowed=_paper_sheets_allowed,
+                                       title=_paper_sheets_title, back_url=_session_url, unit=gettext_lazy("sheets")))
+    register_file_job_kind(FileJobKind(key=MINUTES, build=_minutes_build, allowed=_minutes_allowed,
+                                       title=_minutes_title, back_url=_results_url))
