@@ -62,7 +62,8 @@ def outbox_enqueue(task, /, **kwargs) -> OutboxMessage:
 
 def outbox_enqueue_many(task, kwargs_list: Iterable[dict]) -> list[OutboxMessage]:
     """`outbox_enqueue` for many calls of one task, in one query."""
-    created = OutboxMessage.objects.bulk_create([OutboxMessage(task=task.name, kwargs=kwargs) for kwargs in kwargs_list])
+    created = OutboxMessage.objects.bulk_create([OutboxMessage(task=task.name, kwargs=kwargs)
+                                                 for kwargs in kwargs_list])
     ids = [message.pk for message in created]
     if ids:
         transaction.on_commit(partial(outbox_hand_over, ids))
