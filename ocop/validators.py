@@ -16,7 +16,6 @@ BIG_INTEGER_MAX = 9_223_372_036_854_775_807  # bigint: the primary keys (BigAuto
 
 # A number typed into a form beyond its column: a message beside the field instead of a database error.
 within_integer_column = MaxValueValidator(INTEGER_MAX)
-within_small_integer_column = MaxValueValidator(SMALL_INTEGER_MAX)
 
 # Characters that change how the text around them is shown without being seen: the bidirectional embeddings,
 # overrides and isolates (U+202E turns "gpj.exe" into "exe.jpg"), the direction marks, and every control
