@@ -6,8 +6,8 @@ to 3) lock an account with a Vietnamese message; here every page, every download
 what the lock covers and when it ends.
 """
 import datetime
-
 import os
+
 import pytest
 from django.conf import settings
 from django.urls import reverse
