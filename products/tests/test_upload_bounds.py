@@ -89,3 +89,14 @@ def test_real_office_files_are_still_accepted(client_for, dossier):
         assert response.status_code == 302
     assert sorted(dossier.documents.values_list("original_name", "file_type")) == [
         ("cau-chuyen.docx", "docx"), ("so-lieu.xlsx", "xlsx")]
+
+
+
+def test_idea_attachment_name_loses_the_characters_that_would_hide_its_type(client_for, cycle, thien_an):
+    """U+202E reverses what follows it ("anh\u202egnp.exe" reads "anhexe.png"): Django's multipart parser drops
+    every non-printable character from an uploaded file's name, so the name stored and shown is the plain one."""
+    upload = SimpleUploadedFile("anh\u202egnp.exe", png_bytes())
+    response, _elapsed = post_idea(client_for, cycle, thien_an, upload)
+    assert response.status_code == 302
+    idea = ProductIdea.objects.get(product_name="Miến dong Vi Hương")
+    assert sorted(idea.attachments.values_list("original_name", flat=True)) == ["anh.png", "anhgnp.exe"]
