@@ -41,17 +41,27 @@ def parse_args():
 
 def build(*, products: int, members: int, criteria: int, sets: int):
     """The session, its manager (who reads the results) and the open scorecards for the autosave."""
+    from evaluation.enums import EvaluationLevel, MemberRole, ScorecardStatus, SessionStatus
+    from evaluation.models import (
+        Council,
+        CouncilMember,
+        Criterion,
+        CriterionOption,
+        CriterionScore,
+        CycleRegulation,
+        Evaluation,
+        Regulation,
+        Scorecard,
+        ScoreSheet,
+        Session,
+        SheetPart,
+        SheetSection,
+    )
     from ocop.enums import Role, UnitKind
     from ocop.models import AdministrativeUnit, Cycle, User
     from products.models import Product, ProductSet
     from subjects.enums import SubjectKind
     from subjects.models import Subject
-
-    from evaluation.enums import EvaluationLevel, MemberRole, ScorecardStatus, SessionStatus
-    from evaluation.models import (
-        Council, CouncilMember, Criterion, CriterionOption, CriterionScore, CycleRegulation, Evaluation, Regulation,
-        ScoreSheet, Scorecard, Session, SheetPart, SheetSection,
-    )
 
     rng = random.Random(148)
     province = AdministrativeUnit.objects.create(code="B01", name="Bench", kind=UnitKind.PROVINCE)

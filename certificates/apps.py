@@ -9,8 +9,14 @@ class CertificatesConfig(AppConfig):
 
     def ready(self):
         from ocop.registry import (
-            HomePanel, NavItem, RecordPanel, register_demo_loader, register_home_panel, register_nav,
-            register_product_standing, register_record_panel,
+            HomePanel,
+            NavItem,
+            RecordPanel,
+            register_demo_loader,
+            register_home_panel,
+            register_nav,
+            register_product_standing,
+            register_record_panel,
         )
 
         from . import demo, home, rules  # noqa: F401  (rules: permissions)

@@ -10,7 +10,6 @@ from products.services.dossiers import dossier_cycles_for
 from .enums import CertificateStatus, RevocationGround
 from .models import Renewal
 
-
 IN_FORCE, ENDING_6_MONTHS = "in_force", "expiring6"
 
 

@@ -11,6 +11,7 @@ fonts it uses (not the five of the reports) keeps it near 100 ms.
 A certificate is re-rendered when what it shows changes: `certificate_fingerprint` hashes every printed
 value, and the stored file is kept while its fingerprint matches.
 """
+import base64
 import hashlib
 import io
 import logging
@@ -18,8 +19,6 @@ import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-
-import base64
 
 import qrcode
 from django.conf import settings

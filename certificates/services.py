@@ -24,6 +24,7 @@ from .enums import CertificateStatus, RevocationGround
 from .models import Certificate, CertificateSequence, Renewal, expiring_window_days
 from .validity import valid_until
 
+
 def authority_code(issuing_unit: AdministrativeUnit | None) -> str:
     """What the number format calls {authority}: the issuing unit's code, or the central level's code."""
     return issuing_unit.code if issuing_unit is not None else settings.OCOP_CENTRAL_AUTHORITY_CODE

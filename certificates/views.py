@@ -15,8 +15,8 @@ from django.views.decorators.http import require_POST
 from evaluation.models import Decision
 from evaluation.selectors import decisions_visible_to
 from ocop.downloads import xlsx_response
-from ocop.models import AdministrativeUnit
 from ocop.listing import paginate, querystring_without, sort_queryset
+from ocop.models import AdministrativeUnit
 from ocop.permissions import permission_required
 from ocop.selectors import audit_trail_for
 from ocop.text import fold

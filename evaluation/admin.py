@@ -11,7 +11,15 @@ from django.utils.translation import gettext_lazy as _
 from ocop.downloads import XLSX_TYPE
 
 from .models import (
-    CycleRegulation, Criterion, CriterionOption, LevelRule, Regulation, ScoreSheet, SheetPart, SheetSection, StarBand,
+    Criterion,
+    CriterionOption,
+    CycleRegulation,
+    LevelRule,
+    Regulation,
+    ScoreSheet,
+    SheetPart,
+    SheetSection,
+    StarBand,
 )
 from .services.sheets import YAML_TYPE, sheet_export_xlsx, sheet_export_yaml, sheet_filename
 
@@ -223,8 +231,16 @@ class CriterionOptionAdmin(FrozenWhenUsedMixin, admin.ModelAdmin):
 # which audits every change); councils, sessions and decisions can be corrected by an administrator.
 
 from .models import (  # noqa: E402  (this section is appended to the sheets' admin)
-    AdvisoryMember, ConflictOfInterest, Council, CouncilMember, CriterionScore, Decision, Evaluation,
-    RecognisedProduct, Scorecard, Session,
+    AdvisoryMember,
+    ConflictOfInterest,
+    Council,
+    CouncilMember,
+    CriterionScore,
+    Decision,
+    Evaluation,
+    RecognisedProduct,
+    Scorecard,
+    Session,
 )
 
 

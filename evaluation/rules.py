@@ -2,7 +2,12 @@
 import rules
 
 from ocop.rules import (
-    is_council_member, is_local_officer, is_official, is_province_staff, is_system_admin, unit_within_scope,
+    is_council_member,
+    is_local_officer,
+    is_official,
+    is_province_staff,
+    is_system_admin,
+    unit_within_scope,
 )
 
 from .enums import MemberRole, ScorecardStatus, SessionStatus

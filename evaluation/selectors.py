@@ -11,9 +11,18 @@ from ocop.selectors import scope_q
 
 from .enums import ScorecardStatus
 from .models import (
-    ConflictOfInterest, Council, Criterion, CriterionOption, CriterionScore, Decision, Evaluation, LevelRule,
+    ConflictOfInterest,
+    Council,
+    Criterion,
+    CriterionOption,
+    CriterionScore,
+    Decision,
+    Evaluation,
+    LevelRule,
     Regulation,
-    Scorecard, Session, StarBand,
+    Scorecard,
+    Session,
+    StarBand,
 )
 from .star_rules import LevelCeiling, Outcome, majority, outcome_for, round_score
 

@@ -4,7 +4,15 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
-    AdministrativeUnit, AuditEntry, Cycle, CycleStepPlan, FileJob, Notification, OutboxMessage, Round, User,
+    AdministrativeUnit,
+    AuditEntry,
+    Cycle,
+    CycleStepPlan,
+    FileJob,
+    Notification,
+    OutboxMessage,
+    Round,
+    User,
 )
 
 

@@ -10,11 +10,9 @@ class OcopConfig(AppConfig):
     def ready(self):
         from django.core.signals import request_finished, request_started
 
-        from . import demo, home  # noqa: F401  (home registers the shared navigation and panels)
-        from . import observability
-        from .registry import register_demo_loader
-
+        from . import demo, home, observability  # noqa: F401  (home registers the shared navigation and panels)
         from .reference import reference_data_ensure
+        from .registry import register_demo_loader
 
         register_demo_loader("reference", reference_data_ensure, order=-1)
         register_demo_loader("ocop", demo.load, order=0)

@@ -18,7 +18,6 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone, translation
-from django.utils.translation import gettext as _
 
 from .enums import FileJobStatus
 from .models import FileJob, OutboxMessage, User

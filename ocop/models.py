@@ -12,7 +12,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .enums import (
-    ALLOWED_PARENT_LEVELS, AuditAction, CycleStep, FileJobStatus, NotificationEmail, Role, UnitKind, UnitLevel,
+    ALLOWED_PARENT_LEVELS,
+    AuditAction,
+    CycleStep,
+    FileJobStatus,
+    NotificationEmail,
+    Role,
+    UnitKind,
+    UnitLevel,
 )
 from .validators import validate_name
 

@@ -136,8 +136,16 @@ def seed_scale(*, provinces: int = PROVINCES, years: int = 3, scale: float = 1.0
     from certificates.validity import add_months
     from evaluation.enums import EvaluationLevel, MemberRole, ScorecardStatus, SessionStatus
     from evaluation.models import (
-        Council, CouncilMember, CriterionScore, CycleRegulation, Decision, Evaluation, RecognisedProduct, Regulation,
-        Scorecard, Session,
+        Council,
+        CouncilMember,
+        CriterionScore,
+        CycleRegulation,
+        Decision,
+        Evaluation,
+        RecognisedProduct,
+        Regulation,
+        Scorecard,
+        Session,
     )
     from ocop.reference import reference_data_ensure
     from products.enums import IdeaStatus, MarketScope

@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-
 from . import services
 from .enums import UnitKind
 from .forms import CurrentStepForm, CycleForm, StepPlanForm

@@ -2,8 +2,18 @@
 from django.contrib import admin
 
 from .models import (
-    BusinessPlan, Dossier, DossierDocument, IdeaAttachment, IdeaList, PlanMilestone, Product, ProductIdea,
-    ProductPhoto, ProductSet, Standard, SupportActivity,
+    BusinessPlan,
+    Dossier,
+    DossierDocument,
+    IdeaAttachment,
+    IdeaList,
+    PlanMilestone,
+    Product,
+    ProductIdea,
+    ProductPhoto,
+    ProductSet,
+    Standard,
+    SupportActivity,
 )
 
 

@@ -1,12 +1,11 @@
 """Navigation entries and home-page panels of the products app."""
 from django.db.models import Count, Q
-from django.utils.translation import gettext_lazy as _
-
-from ocop.models import AdministrativeUnit
 from django.urls import reverse
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from ocop.enums import CycleStep
+from ocop.models import AdministrativeUnit
 from ocop.registry import HomePanel, NavItem, StepProgress, register_home_panel, register_nav, register_step_progress
 from ocop.selectors import current_cycle_for, scope_q
 

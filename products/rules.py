@@ -3,7 +3,12 @@ import rules
 
 from ocop.enums import UnitLevel
 from ocop.rules import (
-    is_local_officer, is_official, is_province_staff, is_subject_rep, is_system_admin, unit_within_scope,
+    is_local_officer,
+    is_official,
+    is_province_staff,
+    is_subject_rep,
+    is_system_admin,
+    unit_within_scope,
 )
 
 from .enums import DossierStatus, IdeaStatus

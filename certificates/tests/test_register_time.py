@@ -18,7 +18,10 @@ from certificates.enums import CertificateStatus
 from certificates.models import Certificate
 from certificates.register_import import register_import
 from certificates.services import (
-    certificate_issue, certificate_number_next, certificate_register, certificates_issue_for_decision,
+    certificate_issue,
+    certificate_number_next,
+    certificate_register,
+    certificates_issue_for_decision,
 )
 from certificates.tests.test_register_import import HEADER, workbook
 from evaluation.enums import EvaluationLevel, SessionStatus

@@ -10,7 +10,12 @@ from pypdf import PdfReader
 
 from certificates.models import Certificate
 from certificates.rendering import (
-    certificate_context, certificate_pdf, certificates_render, qr_data_uri, render_batch, render_certificate,
+    certificate_context,
+    certificate_pdf,
+    certificates_render,
+    qr_data_uri,
+    render_batch,
+    render_certificate,
 )
 from certificates.services import certificate_revoke
 from ocop.tests.utils import pdf_text

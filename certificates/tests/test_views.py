@@ -8,7 +8,7 @@ from django.core.cache import cache
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from certificates.models import Certificate, Renewal, RenderJob
+from certificates.models import Certificate, RenderJob, Renewal
 from certificates.validity import add_months
 from evaluation.models import Decision
 from ocop.models import Cycle

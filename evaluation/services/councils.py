@@ -12,8 +12,16 @@ from products.models import Dossier, Product
 
 from ..enums import EvaluationKind, MemberRole, ScorecardStatus, SessionStatus
 from ..models import (
-    AdvisoryMember, ConflictOfInterest, Council, CouncilMember, CycleRegulation, Evaluation, Regulation, ScoreSheet,
-    Scorecard, Session,
+    AdvisoryMember,
+    ConflictOfInterest,
+    Council,
+    CouncilMember,
+    CycleRegulation,
+    Evaluation,
+    Regulation,
+    Scorecard,
+    ScoreSheet,
+    Session,
 )
 from ..star_rules import MAX_STAR
 

@@ -118,9 +118,9 @@ def paper_template_xlsx(session: Session, *, member=None) -> bytes:
     """The Excel template to type paper sheets into: one row per open scorecard and criterion."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.worksheet.datavalidation import DataValidation
 
     from ocop.downloads import keep_text_as_text
-    from openpyxl.worksheet.datavalidation import DataValidation
 
     cards = [c for c in session_paper_cards(session, member=member) if c.status == ScorecardStatus.OPEN]
     layouts = sheet_layouts({c.evaluation.sheet_id for c in cards})

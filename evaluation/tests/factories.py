@@ -13,8 +13,20 @@ from subjects.tests.factories import SubjectFactory
 
 from ..enums import EvaluationLevel, MemberRole
 from ..models import (
-    Council, CouncilMember, Criterion, CriterionOption, CycleRegulation, Evaluation, LevelRule, Regulation,
-    ScoreSheet, Scorecard, Session, SheetPart, SheetSection, StarBand,
+    Council,
+    CouncilMember,
+    Criterion,
+    CriterionOption,
+    CycleRegulation,
+    Evaluation,
+    LevelRule,
+    Regulation,
+    Scorecard,
+    ScoreSheet,
+    Session,
+    SheetPart,
+    SheetSection,
+    StarBand,
 )
 from ..services.councils import council_create, council_member_add, session_assign, session_create
 

@@ -19,7 +19,11 @@ from subjects.tests.factories import SubjectFactory
 from ..enums import EvaluationLevel, MemberRole, ScorecardStatus, SessionStatus
 from ..models import AdvisoryMember, ConflictOfInterest, Council, CouncilMember, Evaluation, Scorecard, Session
 from ..services.councils import (
-    council_create, council_member_add, council_member_remove, session_assign, session_create,
+    council_create,
+    council_member_add,
+    council_member_remove,
+    session_assign,
+    session_create,
 )
 from ..services.scoring import score_set, scorecard_submit
 from .factories import CRITERIA_COUNT, ProductFactory, answer_all, option_of, scenario_build

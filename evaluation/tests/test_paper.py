@@ -14,7 +14,12 @@ from ..enums import EvaluationLevel, ScorecardStatus
 from ..models import CriterionScore, Scorecard
 from ..services.councils import council_create, council_member_add
 from ..services.paper import (
-    COLUMNS, PaperRow, paper_import, paper_rows_read, paper_template_xlsx, scorecard_code,
+    COLUMNS,
+    PaperRow,
+    paper_import,
+    paper_rows_read,
+    paper_template_xlsx,
+    scorecard_code,
 )
 from .test_results import CODES, DAU_LAC, GAO_NEP, MIEN_DONG, answer, build_scene, make_user, pdf_text
 

@@ -24,18 +24,41 @@ from subjects.models import Subject
 
 from ..enums import EvaluationKind, EvaluationLevel, MemberRole, ScorecardStatus, SessionStatus
 from ..models import (
-    CouncilMember, CriterionScore, CycleRegulation, Decision, Evaluation, LevelRule, Regulation, Session,
+    CouncilMember,
+    CriterionScore,
+    CycleRegulation,
+    Decision,
+    Evaluation,
+    LevelRule,
+    Regulation,
+    Session,
 )
 from ..services import paper as paper_services
 from ..services.councils import (
-    conflict_declare, council_create, council_member_add, evaluation_kind_check, regulation_for, session_assign,
+    conflict_declare,
+    council_create,
+    council_member_add,
+    evaluation_kind_check,
+    regulation_for,
+    session_assign,
     session_create,
 )
 from ..services.results import decision_issue, session_finalise, session_quorum
 from ..services.scoring import score_set, scorecard_submit
 from .test_results import (
-    DAU_LAC, GAO_NEP, MIEN_DONG, SPREAD_REASON, answer, build_scene, finalise_url, make_sheet,
-    make_user, page_of, pdf_text, results_url, score_scene,
+    DAU_LAC,
+    GAO_NEP,
+    MIEN_DONG,
+    SPREAD_REASON,
+    answer,
+    build_scene,
+    finalise_url,
+    make_sheet,
+    make_user,
+    page_of,
+    pdf_text,
+    results_url,
+    score_scene,
 )
 
 

@@ -20,12 +20,27 @@ from subjects.models import Subject
 
 from ..enums import EvaluationLevel, MemberRole, SessionStatus
 from ..models import (
-    Criterion, CriterionOption, CycleRegulation, Decision, LevelRule, RecognisedProduct, Regulation, ScoreSheet,
-    Session, SheetPart, SheetSection, StarBand,
+    Criterion,
+    CriterionOption,
+    CycleRegulation,
+    Decision,
+    LevelRule,
+    RecognisedProduct,
+    Regulation,
+    ScoreSheet,
+    Session,
+    SheetPart,
+    SheetSection,
+    StarBand,
 )
 from ..selectors import session_part_totals, session_results
 from ..services.councils import (
-    conflict_declare, council_create, council_member_add, session_assign, session_create, session_set_present,
+    conflict_declare,
+    council_create,
+    council_member_add,
+    session_assign,
+    session_create,
+    session_set_present,
 )
 from ..services.results import decision_issue, session_finalise, session_quorum
 from ..services.scoring import score_set, scorecard_submit

@@ -17,12 +17,30 @@ from django.db import IntegrityError
 from openpyxl import load_workbook
 
 from evaluation.models import (
-    Council, Criterion, CriterionOption, Evaluation, Regulation, ScoreSheet, Session, SheetPart, SheetSection,
+    Council,
+    Criterion,
+    CriterionOption,
+    Evaluation,
+    Regulation,
+    ScoreSheet,
+    Session,
+    SheetPart,
+    SheetSection,
 )
 from evaluation.rules_sheets import can_import_sheets, can_view_sheets  # noqa: F401  (registers the perms)
 from evaluation.services.sheets import (
-    demo_sheet_files, demo_sheets_load, part_maxima, sheet_data_from_db, sheet_data_xlsx, sheet_data_yaml,
-    sheet_export_xlsx, sheet_export_yaml, sheet_import, sheet_parse_xlsx, sheet_parse_yaml, sheet_read,
+    demo_sheet_files,
+    demo_sheets_load,
+    part_maxima,
+    sheet_data_from_db,
+    sheet_data_xlsx,
+    sheet_data_yaml,
+    sheet_export_xlsx,
+    sheet_export_yaml,
+    sheet_import,
+    sheet_parse_xlsx,
+    sheet_parse_yaml,
+    sheet_read,
     sheet_validate,
 )
 from ocop.enums import AuditAction

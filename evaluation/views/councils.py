@@ -24,7 +24,13 @@ from products.models import Product
 
 from ..enums import EvaluationLevel, ScorecardStatus, SessionStatus
 from ..forms.councils import (
-    AdviserForm, AssignDossiersForm, AssignProductForm, CouncilForm, CouncilMemberForm, PresenceForm, ReasonForm,
+    AdviserForm,
+    AssignDossiersForm,
+    AssignProductForm,
+    CouncilForm,
+    CouncilMemberForm,
+    PresenceForm,
+    ReasonForm,
     SessionForm,
 )
 from ..models import AdvisoryMember, ConflictOfInterest, Council, CouncilMember, Criterion, Scorecard, Session

@@ -21,25 +21,42 @@ from django.views.decorators.http import require_POST
 from ocop.downloads import XLSX_TYPE, attachment_response, keep_text_as_text, xlsx_response
 from ocop.listing import paginate, querystring_without, sort_queryset
 from ocop.permissions import permission_required
-from ocop.rules import is_council_member, is_official, is_province_staff, is_system_admin
 from ocop.registry import record_panels
+from ocop.rules import is_council_member, is_official, is_province_staff, is_system_admin
 from ocop.selectors import audit_trail_for, scope_q
 from ocop.validators import record_key
 from ocop.views_jobs import file_or_job
 
 from ..documents import (
-    MINUTES, MINUTES_INLINE, PAPER_SHEETS, PAPER_SHEETS_INLINE, minutes_filename, minutes_pdf, paper_sheets_count,
-    paper_sheets_filename, paper_sheets_params, paper_sheets_pdf, session_slug,
+    MINUTES,
+    MINUTES_INLINE,
+    PAPER_SHEETS,
+    PAPER_SHEETS_INLINE,
+    minutes_filename,
+    minutes_pdf,
+    paper_sheets_count,
+    paper_sheets_filename,
+    paper_sheets_params,
+    paper_sheets_pdf,
+    session_slug,
 )
 from ..enums import MemberRole, SessionStatus
 from ..forms.results import (
-    DecisionFilterForm, DecisionForm, FinaliseForm, NominationFilterForm, PaperConfirmForm, PaperImportForm,
+    DecisionFilterForm,
+    DecisionForm,
+    FinaliseForm,
+    NominationFilterForm,
+    PaperConfirmForm,
+    PaperImportForm,
 )
 from ..models import Evaluation
 from ..results_table import ResultsTable, nomination_label, results_table
 from ..rules import manages_session, sits_on_session
 from ..selectors import (
-    decision_list, decisions_visible_to, session_missing_submissions, session_results, sessions_visible_to,
+    decision_list,
+    decisions_visible_to,
+    session_missing_submissions,
+    sessions_visible_to,
 )
 from ..services import paper as paper_services
 from ..services.results import decision_issue, session_finalise, session_quorum

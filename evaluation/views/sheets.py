@@ -22,8 +22,16 @@ from .. import rules_sheets  # noqa: F401  (registers evaluation.view_sheets and
 from ..forms.sheets import SheetConfirmForm, SheetUploadForm
 from ..models import Regulation, ScoreSheet, SheetPart
 from ..services.sheets import (
-    YAML_TYPE, sheet_data_yaml, sheet_export_xlsx, sheet_export_yaml, sheet_filename, sheet_import,
-    sheet_import_blockers, sheet_parse_yaml, sheet_read, sheet_tree_queryset,
+    YAML_TYPE,
+    sheet_data_yaml,
+    sheet_export_xlsx,
+    sheet_export_yaml,
+    sheet_filename,
+    sheet_import,
+    sheet_import_blockers,
+    sheet_parse_yaml,
+    sheet_read,
+    sheet_tree_queryset,
 )
 
 LIST_SORTS = {

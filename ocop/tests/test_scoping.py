@@ -1,9 +1,8 @@
 """Every role sees its own area and nothing else: units, cycles, navigation."""
 import pytest
 
-from ocop.models import Cycle
+from ocop.models import AdministrativeUnit, Cycle
 from ocop.selectors import cycle_list, scope_q, units_in_scope
-from ocop.models import AdministrativeUnit
 
 
 def test_admin_scope_covers_every_unit(users):

@@ -15,7 +15,6 @@ from ..enums import DossierStatus, EvidenceKind
 from ..models import PlanMilestone, Product, ProductSet, Standard, SupportActivity
 
 
-
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 

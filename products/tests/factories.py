@@ -7,7 +7,14 @@ from django.core.files.base import ContentFile
 from ocop.models import AdministrativeUnit, Cycle
 from products.enums import EvidenceKind, IdeaStatus, SupportKind
 from products.models import (
-    BusinessPlan, Dossier, DossierDocument, PlanMilestone, Product, ProductIdea, ProductPhoto, ProductSet,
+    BusinessPlan,
+    Dossier,
+    DossierDocument,
+    PlanMilestone,
+    Product,
+    ProductIdea,
+    ProductPhoto,
+    ProductSet,
     SupportActivity,
 )
 from subjects.tests.factories import SubjectFactory

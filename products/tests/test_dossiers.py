@@ -11,15 +11,25 @@ from ocop.tests.utils import count_queries
 from products.enums import DossierStatus, EvidenceKind
 from products.models import Dossier, DossierDocument, ProductSet
 from products.services.dossiers import (
-    dossier_completeness, dossier_create, dossier_document_remove, dossier_documents_add, dossier_required_kinds,
+    dossier_completeness,
+    dossier_create,
+    dossier_document_remove,
+    dossier_documents_add,
+    dossier_required_kinds,
     dossier_submit,
 )
 from subjects.enums import SubjectKind
 from subjects.services import subject_representative_add
 
 from .factories import (
-    DossierDocumentFactory, DossierFactory, ProductFactory, ProductSubjectFactory, backan_cycle, oversized_upload,
-    thienan_subject, tiny_upload,
+    DossierDocumentFactory,
+    DossierFactory,
+    ProductFactory,
+    ProductSubjectFactory,
+    backan_cycle,
+    oversized_upload,
+    thienan_subject,
+    tiny_upload,
 )
 
 ALWAYS = [

@@ -13,8 +13,17 @@ from ocop.selectors import audit_trail_for
 from products.enums import IdeaStatus
 from products.models import IdeaList, Product, ProductIdea, ProductSet, Standard
 from products.services.ideas import (
-    IdeaAttachmentsRefused, IdeaIncomplete, idea_attachment_add, idea_attachment_remove, idea_create, idea_reject,
-    idea_return, idea_select, idea_submit, idea_update, ideas_send,
+    IdeaAttachmentsRefused,
+    IdeaIncomplete,
+    idea_attachment_add,
+    idea_attachment_remove,
+    idea_create,
+    idea_reject,
+    idea_return,
+    idea_select,
+    idea_submit,
+    idea_update,
+    ideas_send,
 )
 from products.tests.factories import TINY_PDF, IdeaAttachmentFactory, IdeaFactory, ProductFactory, backan_cycle, unit
 from subjects.models import Subject

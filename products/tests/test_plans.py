@@ -13,7 +13,12 @@ from products.enums import IdeaStatus, SupportKind
 from products.models import BusinessPlan, PlanMilestone, Product, SupportActivity
 
 from .factories import (
-    PlanFactory, PlanIdeaFactory, PlanMilestoneFactory, PlanSupportFactory, ProductSubjectFactory, thienan_subject,
+    PlanFactory,
+    PlanIdeaFactory,
+    PlanMilestoneFactory,
+    PlanSupportFactory,
+    ProductSubjectFactory,
+    thienan_subject,
     tiny_upload,
 )
 

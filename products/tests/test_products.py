@@ -15,8 +15,17 @@ from subjects.enums import SubjectKind
 from subjects.services import subject_representative_add
 
 from .factories import (
-    DossierDocumentFactory, DossierFactory, PlanFactory, PlanIdeaFactory, PlanMilestoneFactory,
-    ProductFactory, ProductPhotoFactory, ProductSubjectFactory, thienan_subject, tiny_upload, unit,
+    DossierDocumentFactory,
+    DossierFactory,
+    PlanFactory,
+    PlanIdeaFactory,
+    PlanMilestoneFactory,
+    ProductFactory,
+    ProductPhotoFactory,
+    ProductSubjectFactory,
+    thienan_subject,
+    tiny_upload,
+    unit,
 )
 
 ROW_NAME = re.compile(r'<td><a href="/products/\d+/">([^<]+)</a></td>')

@@ -9,8 +9,8 @@ from ocop.tests import office_files as crafted
 from products.models import ProductIdea
 
 from .test_dossiers import dossier, thienan  # noqa: F401 (fixtures)
-from .test_ideas_views import cycle, form_data, thien_an  # noqa: F401 (fixtures)
 from .test_ideas_services import png_bytes
+from .test_ideas_views import cycle, form_data, thien_an  # noqa: F401 (fixtures)
 
 
 def post_idea(client_for, cycle, thien_an, upload):

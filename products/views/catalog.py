@@ -21,8 +21,17 @@ from ocop.validators import record_key
 
 from ..enums import DossierStatus, EvidenceKind
 from ..forms.catalog import (
-    BusinessPlanForm, DossierCreateForm, DossierFilterForm, DossierUploadForm, MilestoneForm, PhotoUploadForm,
-    PlanFilterForm, ProductFilterForm, ProductForm, SamplesForm, SupportForm,
+    BusinessPlanForm,
+    DossierCreateForm,
+    DossierFilterForm,
+    DossierUploadForm,
+    MilestoneForm,
+    PhotoUploadForm,
+    PlanFilterForm,
+    ProductFilterForm,
+    ProductForm,
+    SamplesForm,
+    SupportForm,
 )
 from ..models import BusinessPlan, Dossier, DossierDocument, PlanMilestone, ProductPhoto, SupportActivity
 from ..selectors import dossiers_visible_to, ideas_visible_to, product_list, products_visible_to

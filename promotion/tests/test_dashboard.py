@@ -8,8 +8,8 @@ import io
 import json
 
 import pytest
-from django.utils import timezone
 from django.core.management import call_command
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from certificates.models import Certificate

@@ -14,7 +14,6 @@ from promotion.models import Booth, PromotionEvent
 
 from .factories import BoothFactory, EventFactory, unit
 
-
 EVENT_NAME = re.compile(r'data-testid="event-row">\s*<td><a href="/promotion/events/\d+/">([^<]+)</a>')
 
 

@@ -17,7 +17,11 @@ from .. import services
 from ..forms import ListingFilterForm, ListingForm, SalesPointFilterForm, SalesPointForm
 from ..models import Listing
 from ..selectors import (
-    listed_products, product_listings, sales_point_list, sales_point_products, sales_points_visible_to,
+    listed_products,
+    product_listings,
+    sales_point_list,
+    sales_point_products,
+    sales_points_visible_to,
 )
 from .common import list_context
 

@@ -1,7 +1,6 @@
 """Each demo login lands on its own Vietnamese home page; the language switch works."""
 import pytest
 
-
 OFFICIAL_NAV = ["Trang chủ", "Tổng hợp", "Chu trình OCOP", "Chủ thể", "Ý tưởng sản phẩm", "Sản phẩm", "Hội đồng",
                 "Giấy chứng nhận", "Xúc tiến thương mại", "Thêm"]
 

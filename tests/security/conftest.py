@@ -122,7 +122,10 @@ def _area(*, officer, subject, product, sent_idea, idea_list, submitted_idea, dr
     from ocop.services import notify
     from products.enums import EvidenceKind, SupportKind
     from products.services.catalog import (
-        business_plan_create, plan_milestone_save, product_photos_add, support_activity_save,
+        business_plan_create,
+        plan_milestone_save,
+        product_photos_add,
+        support_activity_save,
     )
     from products.services.dossiers import dossier_create, dossier_documents_add
     from subjects.services import subject_representative_add
