@@ -67,7 +67,8 @@ def build(count: int) -> list[int]:
         for i in range(count // 3 + 1)])
     products = Product.objects.bulk_create([
         Product(subject=subjects[i % len(subjects)], product_set=rng.choice(sets),
-                name=f"{rng.choice(PRODUCT_WORDS)} {rng.choice(PLACES)} {i}", commune=subjects[i % len(subjects)].commune)
+                name=f"{rng.choice(PRODUCT_WORDS)} {rng.choice(PLACES)} {i}",
+                commune=subjects[i % len(subjects)].commune)
         for i in range(count)])
     issued = datetime.date(2024, 10, 5)
     certificates = Certificate.objects.bulk_create([

@@ -23,8 +23,8 @@ class CertificatesConfig(AppConfig):
         from .panels import decision_panel
         from .services import product_standing
 
-        register_nav(NavItem(_("Certificates"), "certificates:list", "patch-check", "certificates.view_certificate_list",
-                             order=50))
+        register_nav(NavItem(_("Certificates"), "certificates:list", "patch-check",
+                             "certificates.view_certificate_list", order=50))
         register_record_panel("evaluation.decision", "certificates",
                               RecordPanel("certificates/panels/decision.html", decision_panel))
         register_home_panel("certificates", HomePanel("certificates/panels/home.html", home.certificates_panel,

@@ -53,7 +53,8 @@ def load(log) -> None:
     revoked = register("Mộc vượng xuân", 3, "013/2025/GCN-06", "512/QĐ-UBND", datetime.date(2025, 3, 28),
                        datetime.date(2025, 3, 28))
     if not revoked.revoked_on:
-        certificate_revoke(certificate=revoked, ground="quality", reason="Không duy trì chất lượng sản phẩm như khi được công nhận",
+        certificate_revoke(certificate=revoked, ground="quality",
+                           reason="Không duy trì chất lượng sản phẩm như khi được công nhận",
                            decision_number="1877/QĐ-UBND", revoked_on=datetime.date(2026, 9, 12), by=None)
     statuses = dict(Certificate.objects.with_status(on=today).values_list("number", "status"))
     log(f"certificates: {len(statuses)} ({', '.join(sorted(set(statuses.values())))})")

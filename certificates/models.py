@@ -168,6 +168,9 @@ class CertificateSequence(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["authority", "year"], name="certificate_sequence_unique")]
 
+    def __str__(self):
+        return f"{self.authority or '-'} {self.year}: {self.last}"
+
 
 class CertificateNotice(models.Model):
     """That the holder was told a certificate enters a notice window (180, 90, 30 days, or expiry).
@@ -229,6 +232,9 @@ class RenderChunk(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["job", "finished_at"], name="render_chunk_job_idx")]
+
+    def __str__(self):
+        return f"{self.job_id} · {self.size}"
 
 
 class Renewal(models.Model):

@@ -189,10 +189,11 @@ class _Writer:
         if count == 1:
             notice = notices[0]
             values = {"number": notice["certificate__number"], "date": self.date(notice["certificate__valid_until"])}
-            title = (self.text("ended", lambda: _("OCOP certificate %(number)s has reached its end date (%(date)s)"))
-                     if notice["window_days"] == 0 else
-                     self.text("ending", lambda: _("OCOP certificate %(number)s is about to end (valid until %(date)s)"))
-                     ) % values
+            title = (
+                self.text("ended", lambda: _("OCOP certificate %(number)s has reached its end date (%(date)s)"))
+                if notice["window_days"] == 0 else
+                self.text("ending", lambda: _("OCOP certificate %(number)s is about to end (valid until %(date)s)"))
+            ) % values
             url = self.detail_url.format(notice["certificate_id"])
             target = {"target_type": self.certificate_type, "target_id": notice["certificate_id"]}
         else:

@@ -3,8 +3,8 @@
 The invariants: each certificate's supersession is what the product's issue dates give (chain.py); a product
 holds at most one certificate in force on any date; numbers are unique per authority, letter case aside; no
 date lies in the future; 5★ only from the central level; each certificate names the criteria version it was
-rated under. (Numbering needs no check: the next number is always taken above the highest one recorded.) What can be derived
-is repaired by `register_repair`; the rest is listed for a person to decide.
+rated under. (Numbering needs no check: the next number is always taken above the highest one recorded.)
+What can be derived is repaired by `register_repair`; the rest is listed for a person to decide.
 """
 import datetime
 from collections import defaultdict

@@ -28,8 +28,9 @@ already used for another certificate is refused with its row.
 
 Every row must lie in the actor's area: its commune, and its issuing authority unless it is the ministry (TW);
 a subject is matched by its tax code (refused when that subject lies outside the area), else by its name in the
-commune; a product by its name for that subject; otherwise they are created. A dry run does all the work inside a transaction and rolls it back,
-so what it reports is exactly what the import will do. Any refused row refuses the whole file.
+commune; a product by its name for that subject; otherwise they are created. A dry run does all the work
+inside a transaction and rolls it back, so what it reports is exactly what the import will do. Any refused
+row refuses the whole file.
 
 The workbook is read within bounds (ocop/workbooks.py): at most MAX_LINES lines, only the register's columns,
 whatever size the sheet declares; a file over a bound is refused whole, with the reason.

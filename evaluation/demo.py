@@ -93,7 +93,8 @@ def load(log) -> None:
         session.save(update_fields=["status"])
         _score_session(session, PROVINCE_2023, submit=False)
         # hoidong.2 and hoidong.3 have submitted the miến dong; the chair is still scoring.
-        for card in session.evaluations.get(product__name="Miến dong Tài Hoan").scorecards.select_related("member__user"):
+        mien_dong = session.evaluations.get(product__name="Miến dong Tài Hoan")
+        for card in mien_dong.scorecards.select_related("member__user"):
             if card.member.role != MemberRole.CHAIR:
                 scorecard_submit(scorecard=card, by=card.member.user)
 

@@ -20,7 +20,8 @@ def private_file_response(fieldfile, *, download_name: str, file_type: str | Non
         handle = fieldfile.open("rb")
     except (FileNotFoundError, ValueError) as exc:
         raise Http404 from exc
-    content_type = CONTENT_TYPES.get(file_type or "") or mimetypes.guess_type(download_name)[0] or "application/octet-stream"
+    content_type = (CONTENT_TYPES.get(file_type or "") or mimetypes.guess_type(download_name)[0]
+                    or "application/octet-stream")
     response = FileResponse(handle, as_attachment=not inline, filename=download_name, content_type=content_type)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"

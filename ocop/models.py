@@ -79,7 +79,8 @@ class AdministrativeUnit(models.Model):
         ordering = ["path"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(valid_to__isnull=True) | Q(valid_from__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                condition=(Q(valid_to__isnull=True) | Q(valid_from__isnull=True)
+                           | Q(valid_to__gte=models.F("valid_from"))),
                 name="unit_valid_range",
             ),
             models.CheckConstraint(condition=~Q(parent=models.F("id")), name="unit_not_own_parent"),

@@ -65,7 +65,8 @@ def cycle_visible(user, cycle) -> bool:
 
 @rules.predicate
 def manages_cycle(user, cycle) -> bool:
-    return is_system_admin(user) or (is_province_staff(user) and cycle is not None and cycle.province_id == user.unit_id)
+    return is_system_admin(user) or (
+        is_province_staff(user) and cycle is not None and cycle.province_id == user.unit_id)
 
 
 rules.add_perm("ocop.view_unit", is_official)

@@ -42,7 +42,8 @@ def _visible_cycle(request, pk) -> Cycle:
 @permission_required("ocop.view_cycle_list")
 def cycle_list_view(request):
     qs = cycle_list(user=request.user).annotate(round_count=Count("rounds"))
-    qs, sort = sort_queryset(request, qs, {"year": "year", "province": "province__name", "step": "current_step"}, "-year")
+    qs, sort = sort_queryset(request, qs, {"year": "year", "province": "province__name", "step": "current_step"},
+                             "-year")
     return render(request, "ocop/cycle_list.html", {
         "page": paginate(request, qs), "sort": sort, "qs_nosort": querystring_without(request, "sort", "page"),
         "can_add": request.user.has_perm("ocop.add_cycle"),

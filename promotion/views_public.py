@@ -197,7 +197,8 @@ def openapi_document(request) -> dict:
                         "results": {"type": "array", "items": {"$ref": "#/components/schemas/Product"}}}}}}},
                 "400": error("bad paging parameters, or an address the API cannot read"),
                 "404": error("no such page"), "429": too_many}}},
-            "/certificates/{number}/": {"get": {"summary": "A certificate by its number, with its status", "parameters": [
+            "/certificates/{number}/": {"get": {
+                "summary": "A certificate by its number, with its status", "parameters": [
                 {"name": "number", "in": "path", "required": True, "schema": {"type": "string"},
                  "description": "as printed, e.g. 015/2024/GCN-TW"}], "responses": {
                 "200": {"description": "the certificates with this number (one per issuing authority)",

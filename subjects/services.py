@@ -105,7 +105,8 @@ def subject_update(*, subject: Subject, data: dict, by: User | None) -> Subject:
     return subject
 
 
-def subject_representative_add(*, subject: Subject, user: User, position: str = "", by: User | None) -> SubjectRepresentative:
+def subject_representative_add(*, subject: Subject, user: User, position: str = "",
+                               by: User | None) -> SubjectRepresentative:
     """Let `user` act for `subject`. Side effects: creates the link (once); writes an audit entry.
 
     Raises ValidationError when `user` does not have the subject representative role.

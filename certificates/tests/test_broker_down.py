@@ -12,7 +12,8 @@ from certificates.models import Certificate
 from ocop.tests.brokers import BROKER_DOWN, celery_broker
 from ocop.tests.utils import pdf_text
 
-REVOCATION = {"ground": "quality", "reason": "Mẫu kiểm tra không đạt chỉ tiêu công bố", "decision_number": "2001/QĐ-UBND"}
+REVOCATION = {"ground": "quality", "reason": "Mẫu kiểm tra không đạt chỉ tiêu công bố",
+              "decision_number": "2001/QĐ-UBND"}
 
 
 @pytest.fixture

@@ -84,7 +84,8 @@ def test_an_old_decision_issued_after_the_renewal_supersedes_nothing_newer(demo_
     gao_nep = next(c for c in issued if c.product_id == renewal.product_id)
     assert status(renewal.number) == CertificateStatus.VALID
     assert (gao_nep.superseded_by, gao_nep.superseded_on) == (renewal, renewal.issued_on)
-    assert status(gao_nep.number, on=datetime.date(2026, 10, 1)) in (CertificateStatus.VALID, CertificateStatus.EXPIRING)
+    assert status(gao_nep.number, on=datetime.date(2026, 10, 1)) in (
+        CertificateStatus.VALID, CertificateStatus.EXPIRING)
     assert status(gao_nep.number) == CertificateStatus.SUPERSEDED
 
 

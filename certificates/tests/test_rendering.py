@@ -26,7 +26,8 @@ def test_certificate_text_extracts_with_exact_diacritics(certs):
     pdf = render_certificate(certificate)
     assert len(PdfReader(io.BytesIO(pdf)).pages) == 1
     text = pdf_text(pdf)
-    for expected in ("ỦY BAN NHÂN DÂN", "TỈNH BẮC KẠN", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
+    for expected in ("ỦY BAN NHÂN DÂN", "TỈNH BẮC KẠN", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+                     "Độc lập - Tự do - Hạnh phúc",
                      "GIẤY CHỨNG NHẬN", "Thảo dược ngâm chân Thiên An", "Hạng 3 sao", "Hợp tác xã Thiên An",
                      "Thôn Bản Cảu, Vi Hương, Bạch Thông, Bắc Kạn", "Tinh dầu và dược liệu khác",
                      f"Số giấy chứng nhận {certificate.number}",
@@ -59,8 +60,8 @@ def test_stored_pdf_is_reused_until_what_it_shows_changes(certs):
     certificate.refresh_from_db()
     stored_name = certificate.pdf.name
     assert certificate_pdf(certificate) == first  # the stored file, not a new rendering
-    certificate_revoke(certificate=certificate, ground="food_safety", reason="Vi phạm an toàn thực phẩm", decision_number="99/QĐ-UBND",
-                       by=None)
+    certificate_revoke(certificate=certificate, ground="food_safety", reason="Vi phạm an toàn thực phẩm",
+                       decision_number="99/QĐ-UBND", by=None)
     certificate.refresh_from_db()
     text = pdf_text(certificate_pdf(certificate))
     assert "ĐÃ THU HỒI" in text and "Theo quyết định số 99/QĐ-UBND" in text

@@ -45,7 +45,9 @@ class CouncilForm(forms.ModelForm):
         model = Council
         fields = ["cycle", "level", "unit", "name", "established_by"]
         field_classes = {"unit": UnitChoiceField}
-        widgets = {"established_by": forms.TextInput(attrs={"placeholder": _("e.g. Decision 812/QĐ-UBND of 15/08/2023")})}
+        widgets = {
+            "established_by": forms.TextInput(attrs={"placeholder": _("e.g. Decision 812/QĐ-UBND of 15/08/2023")}),
+        }
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

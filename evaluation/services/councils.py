@@ -132,7 +132,8 @@ def council_member_add(*, council: Council, user: User, role: str = MemberRole.M
                 for evaluation in session.evaluations.select_related("product__subject"):
                     _open_scorecards(evaluation, [member])
             audit_log(actor=by, obj=council, action=AuditAction.UPDATE,
-                      message=_("Member added: %(user)s (%(role)s)") % {"user": user, "role": member.get_role_display()})
+                      message=_("Member added: %(user)s (%(role)s)") % {
+                          "user": user, "role": member.get_role_display()})
     except IntegrityError as exc:  # two officials adding a chair or the same person at the same moment
         raise ValidationError(_("The council already has this member or a chair; reload the page.")) from exc
     return member
@@ -215,7 +216,8 @@ def session_assign(*, session: Session, product: Product, dossier: Dossier | Non
     return evaluation
 
 
-def conflict_declare(*, evaluation: Evaluation, member: CouncilMember, reason: str, by: User | None) -> ConflictOfInterest:
+def conflict_declare(*, evaluation: Evaluation, member: CouncilMember, reason: str,
+                     by: User | None) -> ConflictOfInterest:
     """A member declares a conflict on a product: he will not score it and is not counted in its mean.
 
     Side effects: records the conflict; removes his open scorecard and its answers; audited. Refused once

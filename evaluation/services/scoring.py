@@ -43,8 +43,8 @@ def score_set(*, scorecard: Scorecard, criterion_id: int, option_id: int, note: 
     """Save one answer of a member's scorecard (called on every click).
 
     Refused: an option of another criterion, a criterion of another sheet, a locked scorecard, another
-    member's scorecard, a finalised session, a session whose date has not come. Side effects: creates or updates the answer; the first
-    answer moves a planned session to scoring; audits a change of answer.
+    member's scorecard, a finalised session, a session whose date has not come. Side effects: creates or
+    updates the answer; the first answer moves a planned session to scoring; audits a change of answer.
     """
     with transaction.atomic():
         card = _lock_open_card(scorecard, by)

@@ -180,7 +180,8 @@ def test_district_officer_forms_a_council_of_his_district(client_for, backan_202
     council = Council.objects.get(name="Hội đồng đánh giá, phân hạng sản phẩm OCOP huyện Bạch Thông năm 2024")
     assert response.status_code == 302 and response["Location"] == f"/evaluation/councils/{council.pk}/"
     assert (council.level, council.unit.code, council.cycle_id) == ("district", "063", backan_2024.pk)
-    assert AuditEntry.objects.filter(object_id=council.pk, action="create", actor__username="huyen.bachthong").count() == 1
+    assert AuditEntry.objects.filter(
+        object_id=council.pk, action="create", actor__username="huyen.bachthong").count() == 1
 
 
 def test_council_level_must_fit_its_unit(client_for, backan_2024, unit):

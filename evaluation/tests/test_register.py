@@ -564,7 +564,8 @@ def test_finalise_page_asks_for_the_reason_of_an_accepted_spread(client, scene):
 
     page = page_of(client.post(finalise_url(scene.session), {"spread_reason": "   "}))
 
-    assert '<label class="form-label" for="id_spread_reason">Lý do hội đồng chấp nhận các chênh lệch này</label>' in panel
+    assert ('<label class="form-label" for="id_spread_reason">Lý do hội đồng chấp nhận các chênh lệch này'
+            '</label>') in panel
     assert ("Hãy chấm lại (chủ tịch hội đồng có thể mở lại phiếu chấm), hoặc ghi rõ bên dưới lý do hội đồng chấp "
             "nhận.") in panel
     assert ("Tổng điểm của các thành viên chênh lệch quá mức cho phép ở: Dầu lạc nguyên chất An Nhiên. Hãy chấm lại, "

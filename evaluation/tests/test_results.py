@@ -59,8 +59,9 @@ SHEET = [
                                                ("Liên kết chuỗi", 27, False), ("Chuỗi giá trị khép kín", 30, False)]),
     ]),
     ("B", "Khả năng tiếp thị", 25, [
-        ("2.1", "Thị trường", 25, None, [("Trong xã", 0, False), ("Trong huyện", 5, False), ("Trong tỉnh", 10, False),
-                                         ("Ngoài tỉnh", 15, False), ("Toàn quốc", 20, False), ("Xuất khẩu", 25, False)]),
+        ("2.1", "Thị trường", 25, None, [
+            ("Trong xã", 0, False), ("Trong huyện", 5, False), ("Trong tỉnh", 10, False),
+            ("Ngoài tỉnh", 15, False), ("Toàn quốc", 20, False), ("Xuất khẩu", 25, False)]),
     ]),
     ("C", "Chất lượng sản phẩm", 35, [
         ("3.1", "An toàn thực phẩm", 15, 4, [("Chưa có giấy chứng nhận", 0, False), ("Có cam kết", 10, False),
@@ -362,7 +363,8 @@ def test_results_page_for_a_member_who_has_submitted_shows_the_results(client, d
 def test_results_page_of_another_council_is_not_found(client, scene, demo_units):
     stranger = make_user("kt.namdinh", "Trần Văn", "Nam")
     other = council_create(cycle=Cycle.objects.create(province=demo_units["36"], year=2024, name="OCOP Nam Định 2024"),
-                           level=EvaluationLevel.PROVINCE, unit=demo_units["36"], name="Hội đồng tỉnh Nam Định", by=None)
+                           level=EvaluationLevel.PROVINCE, unit=demo_units["36"], name="Hội đồng tỉnh Nam Định",
+                           by=None)
     council_member_add(council=other, user=stranger, by=None)
     client.force_login(stranger)
     assert client.get(results_url(scene.session)).status_code == 404

@@ -120,9 +120,11 @@ def _figures_html(table: ResultsTable) -> None:
     the template language spends resolving and localising each one. Only the numbers (formatted here) and
     escaped texts go into the markup."""
     number = _number_formatter()
-    conflict, pending, flag = escape(_("Conflict")), escape(_("Not submitted yet")), escape(_("above the allowed spread"))
+    conflict, pending = escape(_("Conflict")), escape(_("Not submitted yet"))
+    flag = escape(_("above the allowed spread"))
     scored_cell = '<td class="text-end" data-testid="member-total">{}</td>'
-    pending_cell = f'<td class="text-end" data-testid="member-total"><span class="text-muted" title="{pending}">…</span></td>'
+    pending_cell = (f'<td class="text-end" data-testid="member-total"><span class="text-muted" title="{pending}">…'
+                    '</span></td>')
     for row in table.rows:
         cells = []
         for cell in row.cells:

@@ -22,8 +22,8 @@ def test_seed_demo_creates_a_login_for_each_role(db):
     roles = dict(User.objects.values_list("username", "role"))
     assert roles == {
         "admin": "admin", "tinh.backan": "province_staff", "huyen.bachthong": "local_officer",
-        "huyen.nari": "local_officer", "huyen.dabac": "local_officer", "hoidong.1": "council_member", "hoidong.2": "council_member",
-        "hoidong.3": "council_member", "htx.thienan": "subject_rep",
+        "huyen.nari": "local_officer", "huyen.dabac": "local_officer", "hoidong.1": "council_member",
+        "hoidong.2": "council_member", "hoidong.3": "council_member", "htx.thienan": "subject_rep",
     }
     assert all(u.check_password("ocop-demo") for u in User.objects.all())
     assert User.objects.get(username="huyen.bachthong").unit.name == "Bạch Thông"

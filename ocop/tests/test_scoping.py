@@ -34,7 +34,8 @@ def test_scope_q_filters_related_rows(users):
 
 def test_cycle_list_holds_the_officers_province_only(users, demo_units):
     other = Cycle.objects.create(province=demo_units["36"], year=2024, name="OCOP Nam Định 2024")
-    assert set(cycle_list(user=users["huyen.bachthong"]).values_list("province__code", "year")) == {("06", 2023), ("06", 2024)}
+    assert set(cycle_list(user=users["huyen.bachthong"]).values_list("province__code", "year")) == {
+        ("06", 2023), ("06", 2024)}
     assert other in cycle_list(user=users["admin"])
     assert cycle_list(user=users["hoidong.1"]).count() == 0
 

@@ -10,7 +10,8 @@ PROBE = (
     "print(json.dumps([s.DATABASES['default']['ENGINE'], s.DATABASES['default']['NAME'], "
     "s.CELERY_TASK_ALWAYS_EAGER, s.EMAIL_BACKEND, s.CACHES['default']['BACKEND'], s.LANGUAGE_CODE]))"
 )
-VARS = ("DJANGO_ALLOW_ASYNC_UNSAFE", "DATABASE_URL", "CELERY_BROKER_URL", "REDIS_URL", "EMAIL_URL", "SECRET_KEY", "DEBUG", "ALLOWED_HOSTS")
+VARS = ("DJANGO_ALLOW_ASYNC_UNSAFE", "DATABASE_URL", "CELERY_BROKER_URL", "REDIS_URL", "EMAIL_URL", "SECRET_KEY",
+        "DEBUG", "ALLOWED_HOSTS")
 
 
 def run(code_or_args, **env):
@@ -42,7 +43,8 @@ def test_environment_selects_postgresql_redis_and_smtp():
 
 
 def test_production_refuses_to_start_without_a_secret_key():
-    out = run(["manage.py", "check"], DJANGO_SETTINGS_MODULE="ocop.settings.production", ALLOWED_HOSTS="ocop.example.vn")
+    out = run(["manage.py", "check"], DJANGO_SETTINGS_MODULE="ocop.settings.production",
+              ALLOWED_HOSTS="ocop.example.vn")
     assert out.returncode != 0
     assert "SECRET_KEY must be set" in out.stderr
 

@@ -243,7 +243,8 @@ class DossierFilterForm(FilterForm):
     def filter(self, qs):
         data = getattr(self, "cleaned_data", {})
         if data.get("q"):
-            qs = qs.filter(search_q(data["q"], "product__search_text") | search_q(data["q"], "product__subject__search_text"))
+            qs = qs.filter(search_q(data["q"], "product__search_text")
+                           | search_q(data["q"], "product__subject__search_text"))
         if data.get("cycle"):
             qs = qs.filter(cycle=data["cycle"])
         if data.get("status"):

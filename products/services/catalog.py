@@ -117,7 +117,8 @@ def product_photos_add(*, product: Product, files: list, caption: str = "", by: 
     if not files:
         raise ValidationError({"files": _("Choose at least one file.")})
     if len(files) > MAX_PHOTOS_PER_UPLOAD:
-        raise ValidationError({"files": _("Send at most %(count)s files at a time.") % {"count": MAX_PHOTOS_PER_UPLOAD}})
+        raise ValidationError({
+            "files": _("Send at most %(count)s files at a time.") % {"count": MAX_PHOTOS_PER_UPLOAD}})
     errors, types = [], []
     for uploaded in files:
         try:
@@ -306,10 +307,12 @@ def support_activity_save(*, plan: BusinessPlan, activity: SupportActivity | Non
         label = SupportKind(kind).label
         if is_new:
             audit_log(actor=by, obj=plan, action=AuditAction.UPDATE,
-                      message=_("Support added: %(kind)s – %(description)s") % {"kind": label, "description": description})
+                      message=_("Support added: %(kind)s – %(description)s") % {
+                          "kind": label, "description": description})
         elif changes:
             audit_log(actor=by, obj=plan, action=AuditAction.UPDATE, changes=changes,
-                      message=_("Support changed: %(kind)s – %(description)s") % {"kind": label, "description": description})
+                      message=_("Support changed: %(kind)s – %(description)s") % {
+                          "kind": label, "description": description})
     return activity
 
 

@@ -49,7 +49,8 @@ def thienan(users):
 
 @pytest.fixture
 def dossier(thienan):
-    product = ProductFactory(subject=thienan, name="Trà hoa vàng Thiên An", product_set=ProductSet.objects.get(number=12))
+    product = ProductFactory(subject=thienan, name="Trà hoa vàng Thiên An",
+                             product_set=ProductSet.objects.get(number=12))
     return DossierFactory(product=product, cycle=backan_cycle())
 
 
@@ -64,7 +65,8 @@ def _complete(dossier, *, except_kinds=()):
 def _dossier_for(set_number: int, subject_kind: str = SubjectKind.COOPERATIVE) -> Dossier:
     group = subject_kind == SubjectKind.COOPERATIVE_GROUP
     subject = ProductSubjectFactory(kind=subject_kind, **({"tax_code": ""} if group else {}))
-    return DossierFactory(product=ProductFactory(subject=subject, product_set=ProductSet.objects.get(number=set_number)))
+    product_set = ProductSet.objects.get(number=set_number)
+    return DossierFactory(product=ProductFactory(subject=subject, product_set=product_set))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -176,7 +178,8 @@ def test_upload_one_byte_over_20_mb_is_refused(dossier, users, tmp_path):
                                   by=users["huyen.bachthong"])
     finally:
         big.close()
-    assert error.value.message_dict == {"files": ["Tệp “ho-so-lon.pdf” có dung lượng 20,0\xa0MB, vượt quá giới hạn 20,0\xa0MB."]}
+    assert error.value.message_dict == {
+        "files": ["Tệp “ho-so-lon.pdf” có dung lượng 20,0\xa0MB, vượt quá giới hạn 20,0\xa0MB."]}
     assert dossier.documents.count() == 0
 
 

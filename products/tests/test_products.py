@@ -154,7 +154,8 @@ def test_product_export_holds_the_filtered_list(client_for, three_products):
 
 
 def test_product_page_shows_its_facts_and_history_across_cycles(client_for, thienan):
-    product = ProductFactory(subject=thienan, name="Trà hoa vàng Thiên An", product_set=ProductSet.objects.get(number=12),
+    product = ProductFactory(subject=thienan, name="Trà hoa vàng Thiên An",
+                             product_set=ProductSet.objects.get(number=12),
                              standards=[Standard.objects.get(code="vietgap")], has_traceability=True,
                              traceability_method="Tem QR truy xuất của tỉnh Bắc Kạn")
     idea = PlanIdeaFactory(subject=thienan, product=product, product_name="Trà hoa vàng Thiên An")
@@ -258,7 +259,8 @@ def test_photos_jpeg_and_png_are_added(client_for, thienan, users):
         "files": [tiny_upload("jpeg", "bao-bi.jpg"), tiny_upload("png", "nhan.png")], "caption": "Bao bì mới"})
     assert response.status_code == 302
     photos = list(product.photos.order_by("pk"))
-    assert [(p.caption, p.file.name.rsplit(".", 1)[1]) for p in photos] == [("Bao bì mới", "jpg"), ("Bao bì mới", "png")]
+    assert [(p.caption, p.file.name.rsplit(".", 1)[1]) for p in photos] == [
+        ("Bao bì mới", "jpg"), ("Bao bì mới", "png")]
     entry = AuditEntry.objects.get(content_type__model="product", object_id=product.pk)
     assert (entry.actor, entry.message) == (users["huyen.bachthong"], "Đã thêm 2 ảnh")
 

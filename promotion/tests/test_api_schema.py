@@ -56,6 +56,7 @@ def test_the_429_is_the_json_the_description_gives(demo_full, settings, client):
     first = operation.Case().call()
     assert first.status_code == 200
     refused = operation.Case().call()
-    assert refused.status_code == 429 and {k.lower(): v for k, v in refused.headers.items()}["content-type"] == ["application/json"]
+    headers = {k.lower(): v for k, v in refused.headers.items()}
+    assert refused.status_code == 429 and headers["content-type"] == ["application/json"]
     assert refused.json() == {"error": "too many requests from this address", "retry_after": 60}
     operation.validate_response(refused)  # raises when the body does not match the description

@@ -69,7 +69,8 @@ def bach_thong(demo_units):
     assert (first.superseded_by, first.superseded_on) == (newer, datetime.date(2026, 3, 1))
     na_ri = demo_units["066"]
     other = Subject.objects.create(name="HTX Na Rì", kind="cooperative", tax_code="4700999999",
-                                   legal_representative="A", commune=AdministrativeUnit.objects.within(na_ri).communes()[0])
+                                   legal_representative="A",
+                                   commune=AdministrativeUnit.objects.within(na_ri).communes()[0])
     certify(Product.objects.create(subject=other, product_set=sets[0], name="Ngoài huyện", commune=other.commune),
             3, datetime.date(2024, 1, 1), "903/GCN-066", na_ri)
     return district

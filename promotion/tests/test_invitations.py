@@ -25,8 +25,8 @@ def certified(products):
     certify(products["Phục dưỡng hoa"], 4)
     certify(products["Mộc vượng xuân"], 3, issued_on=today - datetime.timedelta(days=4 * 365))
     revoked = certify(products["Túi thổ cẩm Thiên An"], 3)
-    certificate_revoke(certificate=revoked, ground="food_safety", reason="Vi phạm an toàn thực phẩm", decision_number="9/QĐ-UBND",
-                       revoked_on=today, by=None)
+    certificate_revoke(certificate=revoked, ground="food_safety", reason="Vi phạm an toàn thực phẩm",
+                       decision_number="9/QĐ-UBND", revoked_on=today, by=None)
     certify(products["Gạo nếp Khẩu Nua Lương"], 3)
     certify(products["Miến dong Tài Hoan"], 5)
     certify(products["Tinh dầu sả chanh Hương Ngàn"], 3)
@@ -144,7 +144,8 @@ def test_representative_declines_from_the_event_page(client_for, invited):
 
 def test_an_answer_other_than_register_or_decline_is_refused(client_for, invited):
     booth = invited.booths.get(subject__name="Hợp tác xã Thiên An")
-    assert client_for("htx.thienan").post(f"/promotion/booths/{booth.pk}/answer/", {"answer": "maybe"}).status_code == 400
+    response = client_for("htx.thienan").post(f"/promotion/booths/{booth.pk}/answer/", {"answer": "maybe"})
+    assert response.status_code == 400
     booth.refresh_from_db()
     assert booth.status == Booth.Status.INVITED
 

@@ -176,7 +176,8 @@ def test_listings_of_another_districts_product_are_not_found(client_for, product
     client = client_for("huyen.bachthong")
     assert client.get(f"/promotion/products/{product.pk}/listings/").status_code == 404
     assert client.post(f"/promotion/listings/{listing.pk}/remove/").status_code == 404
-    assert client_for("htx.thienan").get(f"/promotion/products/{products['An mộc nhi'].pk}/listings/").status_code == 403
+    listings_url = f"/promotion/products/{products['An mộc nhi'].pk}/listings/"
+    assert client_for("htx.thienan").get(listings_url).status_code == 403
     assert Listing.objects.count() == 1
 
 

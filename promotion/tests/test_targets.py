@@ -17,7 +17,8 @@ def planned(unit_code: str, year: int) -> dict[str, tuple[int, str]]:
 
 def test_province_staff_enters_the_targets_of_a_year(client_for, demo):
     client = client_for("tinh.backan")
-    assert client.get("/promotion/targets/?unit=%d&year=2024" % unit("06").pk)["Location"] == "/promotion/targets/06/2024/"
+    response = client.get(f"/promotion/targets/?unit={unit('06').pk}&year=2024")
+    assert response["Location"] == "/promotion/targets/06/2024/"
     response = client.post("/promotion/targets/06/2024/", {
         "reference": "180/KH-UBND ngày 22/3/2024", "new_3_star": "20", "traceability": "20", "value_chains": "25"})
     assert response["Location"] == "/promotion/targets/06/2024/"

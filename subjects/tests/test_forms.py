@@ -43,7 +43,8 @@ def test_subject_create_with_a_malformed_tax_code_shows_the_rule_and_saves_nothi
     page = response.content.decode()
     assert response.status_code == 200
     assert response.context["form"].errors["tax_code"] == [
-        "Mã số thuế gồm 10 chữ số, hoặc 10 chữ số, dấu gạch ngang và 3 chữ số đối với chi nhánh (ví dụ 4700123456-001)."]
+        "Mã số thuế gồm 10 chữ số, hoặc 10 chữ số, dấu gạch ngang và 3 chữ số đối với chi nhánh "
+        "(ví dụ 4700123456-001)."]
     assert "Mã số thuế gồm 10 chữ số, hoặc 10 chữ số, dấu gạch ngang và 3 chữ số đối với chi nhánh" in page
     assert not Subject.objects.filter(name="Hợp tác xã Nông sản Sĩ Bình").exists()
     assert 'value="Hoàng Văn Bình"' in page  # nothing entered is lost

@@ -128,7 +128,8 @@ def test_members_score_declare_a_conflict_and_the_chair_finalises_and_prints_the
     page.fill("textarea[name=reason]", "Có người nhà là thành viên hợp tác xã")
     page.click("[data-testid=conflict] button[type=submit]")
     page.wait_for_url(page.base_url + "/evaluation/")
-    assert "Đã ghi nhận xung đột lợi ích của bạn với sản phẩm Mộc nhĩ Vi Hương" in page.locator(".alert-success").inner_text()
+    assert ("Đã ghi nhận xung đột lợi ích của bạn với sản phẩm Mộc nhĩ Vi Hương"
+            in page.locator(".alert-success").inner_text())
     assert page.locator(f"[data-testid=queue-card][data-product='{CONFLICTED}']").count() == 0
 
     # hoidong.3 scores both and submits.

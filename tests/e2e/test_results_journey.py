@@ -65,7 +65,8 @@ def test_chair_finalises_and_downloads_the_minutes(scene, login):
     text = pdf_text(content, layout=True)
     for expected in ("BIÊN BẢN HỌP HỘI ĐỒNG ĐÁNH GIÁ, PHÂN HẠNG SẢN PHẨM OCOP", "Nguyễn Văn An", "Hoàng Thị Bình",
                      "Lý Văn Cường", "Miến dong Tài Hoan – Hợp tác xã Tài Hoan", "Điểm trung bình: 92,00",
-                     "Hạng sao công nhận: 4 sao", "Đề cử cấp trung ương", "Gạo nếp Khẩu Nua Lương – Hợp tác xã Dền Vang",
+                     "Hạng sao công nhận: 4 sao", "Đề cử cấp trung ương",
+                     "Gạo nếp Khẩu Nua Lương – Hợp tác xã Dền Vang",
                      "Không chấm điểm (xung đột lợi ích: Là thành viên Hợp tác xã Dền Vang)", "CHỦ TỊCH HỘI ĐỒNG"):
         assert expected in text, expected
     assert "DỰ THẢO" not in text

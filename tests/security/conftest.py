@@ -6,8 +6,8 @@ its document, milestone and support record, a dossier with a document, a distric
 a finalised session with its decision and an open one with the dossier on its agenda, a certificate, a
 rendering job, a notification, a file prepared in the background (its paper sheets), and trade promotion's
 records (a district fair with the certified product's booth, a sales point in the subject's commune, an
-e-commerce listing, a training course, the district's targets). Everything is written through the services, on top of what `seed_demo` loads (promotion's demo
-aside: the matrix builds its own records there).
+e-commerce listing, a training course, the district's targets). Everything is written through the services,
+on top of what `seed_demo` loads (promotion's demo aside: the matrix builds its own records there).
 
 The world is built inside one transaction that is rolled back when the module ends; each test runs in a
 savepoint of it (pytest-django's `db`), so what a test writes is undone after it.

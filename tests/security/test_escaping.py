@@ -167,8 +167,9 @@ def test_revocation_reason_and_decision_number_are_escaped(world):
     from certificates.services import certificate_revoke
 
     certificate = world.areas["bachthong"].certificate
-    certificate_revoke(certificate=certificate, ground="food_safety", reason=f"Vi phạm {PAYLOAD}", decision_number=f"99/{PAYLOAD}",
-                       revoked_on=datetime.date(2026, 9, 12), by=world.users["huyen.bachthong"])
+    certificate_revoke(certificate=certificate, ground="food_safety", reason=f"Vi phạm {PAYLOAD}",
+                       decision_number=f"99/{PAYLOAD}", revoked_on=datetime.date(2026, 9, 12),
+                       by=world.users["huyen.bachthong"])
     assert_escaped(page(world, "huyen.bachthong", certificate.get_absolute_url()), "certificate page")
     assert_escaped(page(world, None, reverse("verify", args=[certificate.number])), "public verification page")
 

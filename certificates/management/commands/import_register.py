@@ -27,7 +27,8 @@ class Command(BaseCommand):
             elif row.outcome == "unchanged":
                 self.stdout.write(f"line {row.line}: {row.product} already recorded as written, left unchanged")
             else:
-                self.stdout.write(f"line {row.line}: {row.product} (subject {row.subject}, product {row.product_action})")
+                self.stdout.write(
+                    f"line {row.line}: {row.product} (subject {row.subject}, product {row.product_action})")
         if not result.ok:
             raise CommandError("Nothing imported: correct the refused rows.")
         self.stdout.write(self.style.SUCCESS(

@@ -31,7 +31,8 @@ class Command(BaseCommand):
                 problems = register_problems(on)
                 self._report(problems)
         if problems:
-            raise CommandError(f"{len(problems)} problems left" + ("" if fix else " (--fix repairs the derivable ones)"))
+            raise CommandError(
+                f"{len(problems)} problems left" + ("" if fix else " (--fix repairs the derivable ones)"))
         self.stdout.write(self.style.SUCCESS("The register holds: no problem found."))
 
     def _report(self, problems):

@@ -17,7 +17,8 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--unit", required=True, help="the unit's code (province, district or commune)")
         parser.add_argument("--year", type=int, help="the report year (default: this year)")
-        parser.add_argument("--date", help="figures on this date, YYYY-MM-DD (default: 31/12 of a past --year, today otherwise)")
+        parser.add_argument(
+            "--date", help="figures on this date, YYYY-MM-DD (default: 31/12 of a past --year, today otherwise)")
         parser.add_argument("--format", choices=["json", "xlsx"], default="json")
         parser.add_argument("--out", type=Path, help="file to write (required for xlsx; JSON goes to stdout)")
 
