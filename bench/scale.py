@@ -1,4 +1,5 @@
-"""National-volume data for benchmarks (`python manage.py seed_scale`), written with bulk inserts.
+"""National-volume data for benchmarks (`python manage.py seed_scale`, a command of promotion, the last app:
+only it may import every app), written with bulk inserts.
 
 At full size: 34 provinces and 3,321 communes in the two-tier shape, plus the pre-2025 districts and their
 communes (ended 30/06/2025, merged into the new ones) for history; 10,000 subjects, 30,000 products,
@@ -17,9 +18,35 @@ from decimal import Decimal
 from django.db import connection, transaction
 from django.utils import timezone
 
+from certificates.models import Certificate
+from certificates.services import certificate_chains_repair
+from certificates.validity import add_months
+from evaluation.enums import EvaluationLevel, MemberRole, ScorecardStatus, SessionStatus
+from evaluation.models import (
+    Council,
+    CouncilMember,
+    Criterion,
+    CriterionOption,
+    CriterionScore,
+    CycleRegulation,
+    Decision,
+    Evaluation,
+    RecognisedProduct,
+    Regulation,
+    Scorecard,
+    ScoreSheet,
+    Session,
+    SheetPart,
+    SheetSection,
+)
 from ocop.enums import CycleStep, Role, UnitKind
 from ocop.models import AdministrativeUnit, Cycle, CycleStepPlan, User
+from ocop.reference import reference_data_ensure
 from ocop.text import fold
+from products.enums import IdeaStatus, MarketScope
+from products.models import Product, ProductIdea, ProductSet
+from subjects.enums import SubjectKind
+from subjects.models import Subject
 
 PROVINCES, COMMUNES, SUBJECTS, PRODUCTS, IDEAS = 34, 3321, 10_000, 30_000, 60_000
 EVALUATIONS_PER_YEAR, MEMBERS, CRITERIA, SESSIONS = 6_000, 7, 35, 4
@@ -98,9 +125,6 @@ def _users(provinces, communes, scale, counts):
 
 def _sheets(regulation):
     """A sheet per product set under the regulation: the demo's where it has one, a 35-criterion one else."""
-    from evaluation.models import Criterion, CriterionOption, ScoreSheet, SheetPart, SheetSection
-    from products.models import ProductSet
-
     sheets = {}
     for product_set in ProductSet.objects.order_by("number"):
         sheet = ScoreSheet.objects.filter(regulation=regulation, product_set=product_set).first()
@@ -118,8 +142,9 @@ def _sheets(regulation):
                     position += 1
                     top = each + (Decimal(maximum) - each * count if i == count - 1 else 0)
                     criterion = Criterion.objects.create(
-                        section=section, sheet=sheet, part=part, code=f"{code}.{i + 1}", title=f"Tiêu chí {code}.{i + 1}",
-                        max_points=top, position=position, required_for_star=4 if (code == "C" and i == 0) else None)
+                        section=section, sheet=sheet, part=part, code=f"{code}.{i + 1}",
+                        title=f"Tiêu chí {code}.{i + 1}", max_points=top, position=position,
+                        required_for_star=4 if (code == "C" and i == 0) else None)
                     CriterionOption.objects.bulk_create([
                         CriterionOption(criterion=criterion, label=label, position=k,
                                         points=(top * k / 2).quantize(Decimal("0.01")))
@@ -131,28 +156,6 @@ def _sheets(regulation):
 
 
 def seed_scale(*, provinces: int = PROVINCES, years: int = 3, scale: float = 1.0, log=print) -> Counts:
-    from certificates.models import Certificate
-    from certificates.services import certificate_chains_repair
-    from certificates.validity import add_months
-    from evaluation.enums import EvaluationLevel, MemberRole, ScorecardStatus, SessionStatus
-    from evaluation.models import (
-        Council,
-        CouncilMember,
-        CriterionScore,
-        CycleRegulation,
-        Decision,
-        Evaluation,
-        RecognisedProduct,
-        Regulation,
-        Scorecard,
-        Session,
-    )
-    from ocop.reference import reference_data_ensure
-    from products.enums import IdeaStatus, MarketScope
-    from products.models import Product, ProductIdea, ProductSet
-    from subjects.enums import SubjectKind
-    from subjects.models import Subject
-
     if AdministrativeUnit.objects.filter(code="S01").exists():
         raise ValueError("seed_scale has already run on this database (units S01...).")
     reference_data_ensure()
@@ -331,9 +334,9 @@ def seed_scale(*, provinces: int = PROVINCES, years: int = 3, scale: float = 1.0
             product = products[(i * 7) % len(products)]
             issued = datetime.date(first_year - 3 + i % 3, 1 + i % 12, 1 + i % 28)
             older.append(Certificate(
-                number=f"{cert_seq:05d}/{issued.year}/GCN-R", issuing_unit_id=product.commune.parent_id, product=product,
-                subject=product.subject, star=3 + (i % 10 == 0), decision_number=f"{i}/QĐ-UBND", decision_date=issued,
-                signer="Chủ tịch UBND tỉnh", level=EvaluationLevel.PROVINCE, issued_on=issued,
+                number=f"{cert_seq:05d}/{issued.year}/GCN-R", issuing_unit_id=product.commune.parent_id,
+                product=product, subject=product.subject, star=3 + (i % 10 == 0), decision_number=f"{i}/QĐ-UBND",
+                decision_date=issued, signer="Chủ tịch UBND tỉnh", level=EvaluationLevel.PROVINCE, issued_on=issued,
                 valid_until=add_months(issued, 36)))
         _bulk(Certificate, older, "certificates", counts)
         # Who supersedes whom, derived from the issue dates as the services do (chain.py).

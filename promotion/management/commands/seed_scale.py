@@ -3,7 +3,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from ocop.scale import seed_scale
+from bench.scale import seed_scale
 
 
 class Command(BaseCommand):
