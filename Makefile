@@ -1,6 +1,7 @@
 # Two commands do all the set-up on a fresh Debian-like machine:
 #   make run   installs what is needed, loads the demo data and serves http://127.0.0.1:8000 on SQLite
-#   make test  installs what is needed (Chromium for the browser tests too) and runs the whole suite
+#   make test  installs what is needed (Chromium for the browser tests too), checks the import contracts and
+#              the code with ruff (make lint), then runs the whole suite
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 PYTHON ?= python3
@@ -14,7 +15,7 @@ TEST_PACKAGES := $(RUN_PACKAGES) poppler-utils chromium
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-only system-run system-test venv messages migrate demo check-deploy clean
+.PHONY: run test test-only lint system-run system-test venv messages migrate demo check-deploy clean
 
 run: system-run venv messages
 	@echo "==> Migrating the SQLite database"
@@ -24,7 +25,13 @@ run: system-run venv messages
 	@echo "==> Serving http://$(HOST):$(PORT)/ (Ctrl+C stops)"
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-test: system-test venv messages test-only
+test: system-test venv messages lint test-only
+
+# The import contracts and ruff's rules, both in pyproject.toml (README: Architecture); a few seconds.
+lint: venv
+	@echo "==> Checking the import contracts (lint-imports) and the code (ruff)"
+	$(VENV)/bin/lint-imports --no-logo
+	$(VENV)/bin/ruff check .
 
 test-only:
 	@echo "==> Running the test suite ($${DATABASE_URL:-SQLite})"
