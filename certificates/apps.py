@@ -19,7 +19,7 @@ class CertificatesConfig(AppConfig):
             register_record_panel,
         )
 
-        from . import demo, home, rules  # noqa: F401  (rules: permissions)
+        from . import demo, home
         from .panels import decision_panel
         from .services import product_standing
 

@@ -1,6 +1,5 @@
 """Navigation entries and home-page panels of the evaluation app: councils for officials, the scoring
 queue for council members, sessions in progress in an official's area."""
-import rules
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
@@ -8,18 +7,11 @@ from ocop.registry import HomePanel, NavItem, register_home_panel, register_nav
 from ocop.rules import is_council_member, is_official
 
 from .enums import ScorecardStatus, SessionStatus
+from .rules import sits_on_a_council
 from .selectors import member_queue, sessions_visible_to
 
 PANEL_ROWS = 8
 
-
-@rules.predicate
-def sits_on_a_council(user) -> bool:
-    return bool(user and user.is_authenticated and user.council_memberships.exists())
-
-
-# The "Scoring" entry is for whoever sits on a council: experts, and officials who are members too.
-rules.add_perm("evaluation.view_scoring_nav", is_council_member | sits_on_a_council)
 
 register_nav(NavItem(_("Councils"), "evaluation:council-list", "award", "evaluation.view_council_list", order=40))
 register_nav(NavItem(_("Score sheets"), "evaluation:sheet-list", "list-check", "evaluation.view_sheets", order=42,

@@ -1,4 +1,5 @@
-"""Who may run councils, score, see results and issue decisions."""
+"""Who may run councils, score, see results, issue decisions, print and import paper scores, and read or import
+the score sheets."""
 import rules
 
 from ocop.rules import (
@@ -85,21 +86,40 @@ def sits_on_session(user, session) -> bool:
     return session is not None and _sits_on(user, session.council)
 
 
+@rules.predicate
+def keeps_session_record(user, session) -> bool:
+    """The chair and the secretary keep the record of a sitting (paper sheets, minutes)."""
+    return session is not None and session.council.members.filter(
+        user_id=user.pk, role__in=[MemberRole.CHAIR, MemberRole.SECRETARY]).exists()
+
+
+@rules.predicate
+def sits_on_a_council(user) -> bool:
+    return bool(user and user.is_authenticated and user.council_memberships.exists())
+
+
+# Councils and their sessions
 rules.add_perm("evaluation.view_council_list", is_official | is_council_member)
 rules.add_perm("evaluation.view_council", manages_council | sits_on_council)
 rules.add_perm("evaluation.add_council", is_system_admin | is_province_staff | is_local_officer)
 rules.add_perm("evaluation.change_council", manages_council)
 rules.add_perm("evaluation.view_session", manages_session | sits_on_session)
 rules.add_perm("evaluation.change_session", manages_session)
-rules.add_perm("evaluation.view_results", sees_session_results)
-rules.add_perm("evaluation.finalise_session", chairs_session)
-rules.add_perm("evaluation.issue_decision", manages_session)
+# Scoring; the "Scoring" entry is for whoever sits on a council: experts, and officials who are members too.
+rules.add_perm("evaluation.view_scoring_nav", is_council_member | sits_on_a_council)
 rules.add_perm("evaluation.view_queue", rules.is_authenticated)
 rules.add_perm("evaluation.score", owns_open_scorecard)
 rules.add_perm("evaluation.view_scorecard", owns_scorecard)
 rules.add_perm("evaluation.reopen_scorecard", chairs_session)
-
-try:  # score sheets' permissions live beside their views (engineered separately)
-    from .rules_sheets import *  # noqa: F401,F403
-except ImportError:  # pragma: no cover - until the sheets module lands
-    pass
+# Results, decisions and nominations
+rules.add_perm("evaluation.view_results", sees_session_results)
+rules.add_perm("evaluation.finalise_session", chairs_session)
+rules.add_perm("evaluation.issue_decision", manages_session)
+rules.add_perm("evaluation.view_decision_list", is_official | is_council_member)
+rules.add_perm("evaluation.view_nominations", is_system_admin | is_province_staff)
+# The paper path: printed score sheets, and the import of their answers
+rules.add_perm("evaluation.print_paper_sheets", manages_session | sits_on_session)
+rules.add_perm("evaluation.import_paper_scores", manages_session | keeps_session_record)
+# Score sheets: officials and council members read them; they are national data that administrators import.
+rules.add_perm("evaluation.view_sheets", is_official | is_council_member)
+rules.add_perm("evaluation.import_sheets", is_system_admin)

@@ -1,4 +1,4 @@
-"""Who may see, register, screen and send product ideas, products and dossiers."""
+"""Who may see, register, screen and send product ideas, plan them, and see and change products and dossiers."""
 import rules
 
 from ocop.enums import UnitLevel
@@ -78,6 +78,23 @@ def dossier_editable(user, dossier) -> bool:
     return dossier is not None and dossier.status == DossierStatus.DRAFT and product_visible(user, dossier.product)
 
 
+# A plan follows its idea: once the idea is selected (or sent on), its area's officers and its subject's
+# representatives write the plan.
+PLANNABLE_STATUSES = (IdeaStatus.SELECTED, IdeaStatus.SENT)
+
+
+@rules.predicate
+def idea_plannable(user, idea) -> bool:
+    """A selected (or sent) idea may get its plan from its area's officers or its subject's representative."""
+    return idea is not None and idea.status in PLANNABLE_STATUSES and idea_visible(user, idea)
+
+
+@rules.predicate
+def plan_visible(user, plan) -> bool:
+    return plan is not None and idea_visible(user, plan.idea)
+
+
+# Ideas
 rules.add_perm("products.view_idea_list", is_official | is_subject_rep)
 rules.add_perm("products.view_idea", idea_visible)
 rules.add_perm("products.add_idea", is_official | is_subject_rep)
@@ -85,8 +102,16 @@ rules.add_perm("products.change_idea", idea_editable)
 rules.add_perm("products.screen_idea", idea_screenable)
 rules.add_perm("products.send_ideas", is_screener)
 rules.add_perm("products.view_province_lists", is_system_admin | is_province_staff)
+# Business plans
+rules.add_perm("products.view_plan_list", is_official | is_subject_rep)
+rules.add_perm("products.add_plan", idea_plannable)
+rules.add_perm("products.view_plan", plan_visible)
+rules.add_perm("products.change_plan", plan_visible)
+# Products and dossiers; whoever sees a product (its area's officers, its subject's representatives) may open
+# its dossier.
 rules.add_perm("products.view_product_list", is_official | is_subject_rep)
 rules.add_perm("products.view_product", product_visible)
 rules.add_perm("products.change_product", product_in_area)
+rules.add_perm("products.add_dossier", product_visible)
 rules.add_perm("products.view_dossier", dossier_visible)
 rules.add_perm("products.change_dossier", dossier_editable)

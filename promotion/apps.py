@@ -10,7 +10,7 @@ class PromotionConfig(AppConfig):
     def ready(self):
         from ocop.registry import HomePanel, NavItem, register_demo_loader, register_home_panel, register_nav
 
-        from . import demo, home, rules, rules_dashboard  # noqa: F401  (rules: permissions)
+        from . import demo, home
 
         register_nav(NavItem(_("Dashboard"), "dashboard:index", "bar-chart-line", "promotion.view_dashboard", order=5))
         register_nav(NavItem(_("Promotion"), "promotion:event-list", "shop", "promotion.view_event_list", order=55))

@@ -1,5 +1,6 @@
-"""Who may do what in trade promotion: officials manage events, sales points, listings, training and targets
-within their area; a subject's representative sees and answers only his subject's invitations."""
+"""Who may do what in trade promotion and monitoring: officials manage events, sales points, listings, training
+and targets within their area and see the programme dashboard and its reports (their area; administrators all);
+a subject's representative sees and answers only his subject's invitations."""
 import rules
 
 from ocop.rules import is_official, is_subject_rep, unit_in_scope, unit_within_scope
@@ -65,3 +66,5 @@ rules.add_perm("promotion.add_training", is_official)
 rules.add_perm("promotion.change_training", training_in_scope)
 rules.add_perm("promotion.view_targets", is_official)
 rules.add_perm("promotion.change_targets", is_official & unit_in_scope)
+# The programme dashboard and its reports
+rules.add_perm("promotion.view_dashboard", is_official)

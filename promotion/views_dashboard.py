@@ -13,7 +13,6 @@ from ocop.models import AdministrativeUnit
 from ocop.permissions import permission_required
 from ocop.rules import is_system_admin, unit_within_scope
 
-from . import rules_dashboard  # noqa: F401  (registers promotion.view_dashboard)
 from .reports import report_data, report_xlsx
 from .selectors_dashboard import programme_summary
 

@@ -27,7 +27,6 @@ from evaluation.models import (
     SheetPart,
     SheetSection,
 )
-from evaluation.rules_sheets import can_import_sheets, can_view_sheets  # noqa: F401  (registers the perms)
 from evaluation.services.sheets import (
     demo_sheet_files,
     demo_sheets_load,

@@ -2,7 +2,7 @@
 the import page in under a second, with what is wrong in Vietnamese (a malformed file gave a 500), and nothing
 is imported.
 
-Score sheets are national data that only system administrators import (evaluation/rules_sheets.py): there is
+Score sheets are national data that only system administrators import (evaluation/rules.py): there is
 no area to check their rows against."""
 from django.core.files.uploadedfile import SimpleUploadedFile
 

@@ -3,7 +3,6 @@ awaiting the next level, and the paper path (printed score sheets, import of the
 import secrets
 from io import BytesIO
 
-import rules
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
@@ -22,7 +21,7 @@ from ocop.downloads import XLSX_TYPE, attachment_response, keep_text_as_text, xl
 from ocop.listing import paginate, querystring_without, sort_queryset
 from ocop.permissions import permission_required
 from ocop.registry import record_panels
-from ocop.rules import is_council_member, is_official, is_province_staff, is_system_admin
+from ocop.rules import is_province_staff, is_system_admin
 from ocop.selectors import audit_trail_for, scope_q
 from ocop.validators import record_key
 from ocop.views_jobs import file_or_job
@@ -40,7 +39,7 @@ from ..documents import (
     paper_sheets_pdf,
     session_slug,
 )
-from ..enums import MemberRole, SessionStatus
+from ..enums import SessionStatus
 from ..forms.results import (
     DecisionFilterForm,
     DecisionForm,
@@ -51,7 +50,6 @@ from ..forms.results import (
 )
 from ..models import Evaluation
 from ..results_table import ResultsTable, nomination_label, results_table
-from ..rules import manages_session, sits_on_session
 from ..selectors import (
     decision_list,
     decisions_visible_to,
@@ -60,28 +58,6 @@ from ..selectors import (
 )
 from ..services import paper as paper_services
 from ..services.results import decision_issue, session_finalise, session_quorum
-
-# ---------------------------------------------------------------------------------------------
-# Permissions of these pages (the shared ones are in evaluation/rules.py)
-# ---------------------------------------------------------------------------------------------
-
-
-@rules.predicate
-def keeps_session_record(user, session) -> bool:
-    """The chair and the secretary keep the record of a sitting (paper sheets, minutes)."""
-    return session is not None and session.council.members.filter(
-        user_id=user.pk, role__in=[MemberRole.CHAIR, MemberRole.SECRETARY]).exists()
-
-
-_PERMISSIONS = {
-    "evaluation.view_decision_list": is_official | is_council_member,
-    "evaluation.view_nominations": is_system_admin | is_province_staff,
-    "evaluation.print_paper_sheets": manages_session | sits_on_session,
-    "evaluation.import_paper_scores": manages_session | keeps_session_record,
-}
-for _name, _predicate in _PERMISSIONS.items():
-    if not rules.perm_exists(_name):
-        rules.add_perm(_name, _predicate)
 
 # ---------------------------------------------------------------------------------------------
 # Results page and finalisation

@@ -18,7 +18,6 @@ from ocop.selectors import audit_trail_for
 from ocop.text import fold
 from products.models import ProductSet
 
-from .. import rules_sheets  # noqa: F401  (registers evaluation.view_sheets and evaluation.import_sheets)
 from ..forms.sheets import SheetConfirmForm, SheetUploadForm
 from ..models import Regulation, ScoreSheet, SheetPart
 from ..services.sheets import (

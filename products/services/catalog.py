@@ -1,7 +1,6 @@
 """Writes on products (details, photos) and on business plans with their milestones and support (steps 3-4)."""
 import datetime
 
-import rules
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -9,41 +8,15 @@ from django.utils.translation import gettext as _
 
 from ocop.enums import AuditAction
 from ocop.models import User
-from ocop.rules import is_official, is_subject_rep
 from ocop.services import audit_log, model_changes, model_snapshot
 from ocop.uploads import EXTENSIONS, IMAGE_TYPES, validate_upload
 
-from ..enums import IdeaStatus, SupportKind
+from ..enums import SupportKind
 from ..models import BusinessPlan, PlanMilestone, Product, ProductIdea, ProductPhoto, SupportActivity
-from ..rules import idea_visible, product_visible
+from ..rules import PLANNABLE_STATUSES
 
 PLAN_DOCUMENT_TYPES = ("pdf", "docx")
-PLANNABLE_STATUSES = (IdeaStatus.SELECTED, IdeaStatus.SENT)
 MAX_PHOTOS_PER_UPLOAD = 20
-
-# ---------------------------------------------------------------------------------------------
-# Who may write and read business plans (the products app's rules.py covers ideas, products and
-# dossiers; plans follow their idea: the area's officers and the subject's representatives).
-# ---------------------------------------------------------------------------------------------
-
-
-@rules.predicate
-def idea_plannable(user, idea) -> bool:
-    """A selected (or sent) idea may get its plan from its area's officers or its subject's representative."""
-    return idea is not None and idea.status in PLANNABLE_STATUSES and idea_visible(user, idea)
-
-
-@rules.predicate
-def plan_visible(user, plan) -> bool:
-    return plan is not None and idea_visible(user, plan.idea)
-
-
-rules.add_perm("products.view_plan_list", is_official | is_subject_rep)
-rules.add_perm("products.add_plan", idea_plannable)
-rules.add_perm("products.view_plan", plan_visible)
-rules.add_perm("products.change_plan", plan_visible)
-# Whoever sees a product (its area's officers, its subject's representatives) may open its dossier.
-rules.add_perm("products.add_dossier", product_visible)
 
 # ---------------------------------------------------------------------------------------------
 # Products
