@@ -1,6 +1,8 @@
 """Upload checks every app uses: the file's content decides its type, not its name, and an Office file is
 accepted only once opened within bounds (ocop/workbooks.py), not for the names of its ZIP members."""
 import zipfile
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
@@ -74,3 +76,39 @@ def validate_upload(uploaded, allowed=DOCUMENT_TYPES, max_bytes: int = MAX_UPLOA
         finally:
             uploaded.seek(0)
     return kind
+
+
+def uploads_validate(files: Iterable, allowed=DOCUMENT_TYPES,
+                     max_bytes: int = MAX_UPLOAD_BYTES) -> tuple[list[tuple[object, str]], list[str]]:
+    """Check several uploaded files at once: the (file, real type) pairs that passed, and the messages of those
+    refused, each in the order given. The caller decides whether a refusal stops the others."""
+    good, refused = [], []
+    for uploaded in files or ():
+        try:
+            good.append((uploaded, validate_upload(uploaded, allowed, max_bytes)))
+        except ValidationError as exc:
+            refused.extend(exc.messages)
+    return good, refused
+
+
+def uploads_accepted(files: Iterable, allowed=DOCUMENT_TYPES, *, field: str = "files") -> list[tuple[object, str]]:
+    """Every file with its real type when all pass; else a ValidationError on `field` naming each refused file
+    (for a service that stores all the files or none)."""
+    good, refused = uploads_validate(files, allowed)
+    if refused:
+        raise ValidationError({field: refused})
+    return good
+
+
+@contextmanager
+def stored_files_removed_on_failure() -> Iterator[list]:
+    """Collect the files of the records a block stores (`stored.append(record.file)` before saving it): if the
+    block fails, its rows roll back and these files are deleted, so that none stays behind in the storage."""
+    stored = []
+    try:
+        yield stored
+    except Exception:
+        for file in stored:
+            if file.name:
+                file.storage.delete(file.name)
+        raise

@@ -93,7 +93,7 @@ def load_ideas(log) -> None:
 
     from .enums import IdeaStatus
     from .models import ProductIdea
-    from .services.ideas import idea_create, idea_reject, idea_return, idea_select, idea_submit, ideas_send
+    from .services.ideas import idea_register, idea_reject, idea_return, idea_select, ideas_send
 
     sets = {s.number: s for s in ProductSet.objects.all()}
     created, to_send = 0, {}
@@ -104,16 +104,14 @@ def load_ideas(log) -> None:
             continue
         subject = Subject.objects.get(name=subject_name)
         officer = User.objects.get(username=screener)
-        idea = idea_create(by=officer, attachments=[] if state == "draft" else [_photo(fold(name).replace(" ", "-"))],
-                           data={"cycle": cycle, "subject": subject, "product_name": name,
-                                 "product_set": sets[set_number],
-                                 "commune": AdministrativeUnit.objects.get(code=commune_code),
-                                 "raw_material_source": material, "local_material_share": share, "market": market,
-                                 "expected_star": star, "support_needed": "Thiết kế bao bì, nhãn mác; tập huấn"})
+        idea = idea_register(
+            cycle=cycle, subject=subject, product_name=name, product_set=sets[set_number],
+            commune=AdministrativeUnit.objects.get(code=commune_code), raw_material_source=material,
+            local_material_share=share, market=market, expected_star=star,
+            support_needed="Thiết kế bao bì, nhãn mác; tập huấn",
+            attachments=[] if state == "draft" else [_photo(fold(name).replace(" ", "-"))],
+            submit=state != "draft", by=officer).idea
         created += 1
-        if state == "draft":
-            continue
-        idea = idea_submit(idea=idea, by=officer)
         if state == "returned":
             idea_return(idea=idea, reason=reason, by=officer)
         elif state == "rejected":

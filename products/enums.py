@@ -1,4 +1,7 @@
-"""Choices of the products app: idea statuses, markets, evidence kinds, support kinds."""
+"""Choices of the products app: idea statuses (with their groups and transitions), markets, evidence kinds,
+support kinds."""
+from enum import nonmember
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -10,6 +13,23 @@ class IdeaStatus(models.TextChoices):
     SELECTED = "selected", _("Selected")
     REJECTED = "rejected", _("Rejected")
     SENT = "sent", _("Sent to the province")
+
+    # Status groups (as pretalx's SubmissionStates.accepted_states): code names a group, never a list of statuses.
+    EDITABLE = nonmember(("draft", "returned"))  # the registration form can be changed and submitted
+    SCREENABLE = nonmember(("submitted",))  # waiting for the screener to select, return or reject it
+    SCREENED = nonmember(("selected", "rejected", "sent"))
+    PLANNABLE = nonmember(("selected", "sent"))  # selected: it gets its business plan and becomes a product
+
+    # The life of an idea, one row a transition: the statuses it leaves from and the status it leads to. The
+    # services refuse any other move; the rules, and so the pages' buttons, offer an action only from these.
+    TRANSITIONS = nonmember({
+        "submit": (EDITABLE, "submitted"),
+        "select": (SCREENABLE, "selected"),
+        "return": (SCREENABLE, "returned"),
+        "reject": (SCREENABLE, "rejected"),
+        "send": (("selected",), "sent"),
+    })
+    SCREENING = nonmember(("select", "return", "reject"))  # the screener's transitions
 
 
 class MarketScope(models.TextChoices):

@@ -11,8 +11,7 @@ from ocop.selectors import current_cycle_for, scope_q
 
 from .enums import IdeaStatus
 from .models import IdeaList
-from .selectors import ideas_visible_to
-from .services.ideas import ideas_screened_by
+from .selectors import ideas_screened_by, ideas_to_send, ideas_visible_to
 
 register_nav(NavItem(_("Product ideas"), "products:idea-list", "lightbulb", "products.view_idea_list", order=20))
 register_nav(NavItem(_("Products"), "products:list", "box-seam", "products.view_product_list", order=30))
@@ -25,12 +24,12 @@ def _idea_work_panel(user):
     selected ideas still to send to the province."""
     if not user.has_perm("products.view_idea_list"):
         return None
-    to_screen = ideas_screened_by(user).filter(status=IdeaStatus.SUBMITTED).select_related(
+    to_screen = ideas_screened_by(user).filter(status__in=IdeaStatus.SCREENABLE).select_related(
         "subject", "commune").order_by("submitted_at", "pk")
     to_complete = ideas_visible_to(user).filter(
         Q(status=IdeaStatus.RETURNED) | Q(status=IdeaStatus.DRAFT, created_by=user)).select_related(
         "subject").order_by("-updated_at", "pk")
-    to_send = ideas_screened_by(user).filter(status=IdeaStatus.SELECTED).count()
+    to_send = ideas_to_send(user).count()
     screen_rows = list(to_screen[:PANEL_ROWS + 1]) if user.has_perm("products.send_ideas") else []
     complete_rows = list(to_complete[:PANEL_ROWS + 1])
     return {
@@ -73,7 +72,7 @@ def _ideas_step_progress(cycle, user):
     """Step 2 on the cycle page: ideas registered and screened in the user's area, and which districts sent."""
     counts = ideas_visible_to(user).filter(cycle=cycle).aggregate(
         total=Count("pk"),
-        screened=Count("pk", filter=Q(status__in=[IdeaStatus.SELECTED, IdeaStatus.SENT, IdeaStatus.REJECTED])),
+        screened=Count("pk", filter=Q(status__in=IdeaStatus.SCREENED)),
         sent=Count("pk", filter=Q(status=IdeaStatus.SENT)))
     if not counts["total"]:
         return StepProgress(gettext("No idea registered yet."), reverse("products:idea-list") + f"?cycle={cycle.pk}")

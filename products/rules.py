@@ -28,7 +28,7 @@ def idea_editable(user, idea) -> bool:
     """Drafts and returned ideas can be edited by the area's officers or the subject's representative."""
     return (
         idea is not None
-        and idea.status in (IdeaStatus.DRAFT, IdeaStatus.RETURNED)
+        and idea.status in IdeaStatus.EDITABLE
         and (unit_within_scope(user, idea.commune) or _represents(user, idea.subject))
     )
 
@@ -48,7 +48,7 @@ def screens_commune(user, commune) -> bool:
 
 @rules.predicate
 def idea_screenable(user, idea) -> bool:
-    return idea is not None and idea.status == IdeaStatus.SUBMITTED and screens_commune(user, idea.commune)
+    return idea is not None and idea.status in IdeaStatus.SCREENABLE and screens_commune(user, idea.commune)
 
 
 @rules.predicate
@@ -78,15 +78,12 @@ def dossier_editable(user, dossier) -> bool:
     return dossier is not None and dossier.status == DossierStatus.DRAFT and product_visible(user, dossier.product)
 
 
-# A plan follows its idea: once the idea is selected (or sent on), its area's officers and its subject's
-# representatives write the plan.
-PLANNABLE_STATUSES = (IdeaStatus.SELECTED, IdeaStatus.SENT)
-
-
+# A plan follows its idea: once the idea is selected (or sent on: IdeaStatus.PLANNABLE), its area's officers and
+# its subject's representatives write the plan.
 @rules.predicate
 def idea_plannable(user, idea) -> bool:
     """A selected (or sent) idea may get its plan from its area's officers or its subject's representative."""
-    return idea is not None and idea.status in PLANNABLE_STATUSES and idea_visible(user, idea)
+    return idea is not None and idea.status in IdeaStatus.PLANNABLE and idea_visible(user, idea)
 
 
 @rules.predicate

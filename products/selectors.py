@@ -1,10 +1,28 @@
-"""Scoped reads of ideas, products and dossiers, with everything their pages show."""
-from django.db.models import Count, QuerySet
+"""Scoped reads of ideas, products, business plans and dossiers, with everything their pages show."""
+from django.db.models import Count, Prefetch, Q, QuerySet
 
-from ocop.rules import is_subject_rep
-from ocop.selectors import scope_q
+from ocop.enums import AuditAction, UnitLevel
+from ocop.models import Cycle
+from ocop.rules import is_local_officer, is_province_staff, is_subject_rep, is_system_admin
+from ocop.selectors import audit_trail_for, scope_q
+from ocop.text import search_q
+from subjects.selectors import subjects_visible_to
 
-from .models import Dossier, Product, ProductIdea
+from .enums import IdeaStatus
+from .models import (
+    BusinessPlan,
+    Dossier,
+    DossierDocument,
+    IdeaAttachment,
+    IdeaList,
+    Product,
+    ProductIdea,
+    ProductPhoto,
+)
+
+# ---------------------------------------------------------------------------------------------
+# Who sees what
+# ---------------------------------------------------------------------------------------------
 
 
 def ideas_visible_to(user) -> QuerySet:
@@ -23,10 +41,262 @@ def dossiers_visible_to(user) -> QuerySet:
     return Dossier.objects.filter(product__in=products_visible_to(user))
 
 
+def plans_visible_to(user) -> QuerySet:
+    """Business plans follow their idea: the area's officers and the subject's representatives see them."""
+    return BusinessPlan.objects.filter(idea__in=ideas_visible_to(user))
+
+
+def idea_lists_visible_to(user) -> QuerySet:
+    """The lists of selected ideas sent to the province, for the officials of the list's area."""
+    return IdeaList.objects.filter(scope_q(user, "unit"))
+
+
+def screening_q(user, field: str = "commune") -> Q:
+    """A filter keeping the ideas whose commune `user` screens (the query form of `rules.screens_commune`).
+
+    A district officer screens the communes of his district; under the two-tier rules (communes
+    directly under their province) the provincial office screens them; an administrator screens all.
+    """
+    if is_system_admin(user):
+        return Q()
+    if (is_local_officer(user) and user.unit.level == UnitLevel.DISTRICT) or is_province_staff(user):
+        return Q(**{f"{field}__parent_id": user.unit_id})
+    return Q(pk__in=[])
+
+
+def ideas_screened_by(user) -> QuerySet:
+    return ProductIdea.objects.filter(screening_q(user))
+
+
+# ---------------------------------------------------------------------------------------------
+# Ideas
+# ---------------------------------------------------------------------------------------------
+
+
 def idea_list(*, user) -> QuerySet:
     return ideas_visible_to(user).select_related(
         "subject", "product_set", "commune__parent", "cycle__province").annotate(attachment_count=Count("attachments"))
 
 
+def idea_detail(*, user) -> QuerySet:
+    """The ideas the user may open, with everything the idea's page and form show of their relations."""
+    return ideas_visible_to(user).select_related(
+        "subject", "product", "product_set", "commune__parent", "cycle__province", "created_by", "screened_by",
+        "sent_list__unit")
+
+
+def idea_attachments_visible_to(user) -> QuerySet:
+    return IdeaAttachment.objects.filter(idea__in=ideas_visible_to(user)).select_related("idea")
+
+
+def idea_subject_matches(*, user, query: str, limit: int = 10) -> list:
+    """The subjects the registration form's search box offers: those the user may see, accents not needed."""
+    if len(query) < 2:
+        return []
+    return list(subjects_visible_to(user).filter(search_q(query)).select_related("commune__parent")
+                .order_by("name")[:limit])
+
+
+def subject_products(subject) -> QuerySet:
+    """The products a subject makes, for the registration form's product select."""
+    if subject is None:
+        return Product.objects.none()
+    return Product.objects.filter(subject=subject).order_by("name")
+
+
+def idea_history(idea: ProductIdea) -> list[dict]:
+    """The audit trail, oldest first, with each submission numbered as a round and values made readable."""
+    rows, round_number = [], 0
+    labels = dict(IdeaStatus.choices)
+    for entry in audit_trail_for(idea).order_by("at", "id"):
+        status = entry.changes.get("status") if entry.action == AuditAction.TRANSITION else None
+        if status and status[1] == IdeaStatus.SUBMITTED:
+            round_number += 1
+        changes = []
+        if entry.action == AuditAction.UPDATE:
+            for name, values in entry.changes.items():
+                changes.append((_field_label(name), _field_value(name, values[0]), _field_value(name, values[1])))
+        rows.append({
+            "entry": entry, "round": round_number, "changes": changes,
+            "status_from": labels.get(status[0], status[0]) if status else None,
+            "status_to": labels.get(status[1], status[1]) if status else None,
+        })
+    return rows
+
+
+def _field_label(name: str) -> str:
+    try:
+        return str(ProductIdea._meta.get_field(name).verbose_name)
+    except Exception:  # noqa: BLE001 - a field renamed since the entry was written
+        return name
+
+
+def _field_value(name: str, value):
+    if value in (None, ""):
+        return "—"
+    try:
+        field = ProductIdea._meta.get_field(name)
+    except Exception:  # noqa: BLE001
+        return value
+    choices = dict(field.choices or [])
+    return choices.get(value, value)
+
+
+# ---------------------------------------------------------------------------------------------
+# Sending the selected ideas; the lists the province receives
+# ---------------------------------------------------------------------------------------------
+
+
+def ideas_to_send(user) -> QuerySet:
+    """The selected ideas of the screener's area, which he may send to the province."""
+    return ideas_screened_by(user).filter(status__in=IdeaStatus.TRANSITIONS["send"][0])
+
+
+def cycles_of(rows: QuerySet) -> QuerySet:
+    """The cycles the given ideas (or dossiers: rows with a cycle) belong to, the latest first: a list's filter."""
+    return Cycle.objects.filter(pk__in=rows.values("cycle")).select_related("province")
+
+
+def ideas_to_send_in(ideas: QuerySet, cycle: Cycle | None) -> QuerySet:
+    """The ideas to send of one cycle, as the sending page lists them (by district, commune, name)."""
+    return ideas.filter(cycle=cycle).select_related("subject", "product_set", "commune__parent").order_by(
+        "commune__parent__name", "commune__name", "product_name")
+
+
+def district_counts(user, cycle) -> list[dict]:
+    """Ideas of the cycle per screening unit (the district, or the province for communes directly under
+    it) and status, with the number of lists each unit sent; counted in the database."""
+    if cycle is None:
+        return []
+    counts = {status: Count("pk", filter=Q(status=status)) for status in IdeaStatus.values}
+    rows = list(
+        ideas_visible_to(user).filter(cycle=cycle)
+        .values("commune__parent_id", "commune__parent__name", "commune__parent__kind")
+        .annotate(total=Count("pk"), **counts).order_by("commune__parent__name")
+    )
+    lists = dict(idea_lists_visible_to(user).filter(cycle=cycle).values("unit_id").annotate(n=Count("pk"))
+                 .values_list("unit_id", "n"))
+    for row in rows:
+        row["lists"] = lists.get(row["commune__parent_id"], 0)
+        row["statuses"] = [row[status] for status in IdeaStatus.values]
+    return rows
+
+
+def idea_lists_received(*, user, cycle) -> QuerySet:
+    """The cycle's lists the user may see, with their ideas (by name) and how many each holds."""
+    return idea_lists_visible_to(user).filter(cycle=cycle).select_related("unit", "sent_by").annotate(
+        idea_count=Count("ideas")).prefetch_related(
+        Prefetch("ideas", queryset=ProductIdea.objects.select_related("subject", "commune").order_by("product_name")))
+
+
+def ideas_sent(*, user, cycle) -> QuerySet:
+    """Every idea of the cycle's lists the user may see, list by list, for the export."""
+    return ProductIdea.objects.filter(sent_list__in=idea_lists_visible_to(user).filter(cycle=cycle)).select_related(
+        "sent_list__unit", "subject", "commune", "product_set").order_by(
+        "sent_list__unit__name", "sent_list__sent_at", "product_name")
+
+
+def idea_list_detail(*, user) -> QuerySet:
+    return idea_lists_visible_to(user).select_related("unit", "sent_by", "cycle__province")
+
+
+def idea_list_ideas(idea_list: IdeaList) -> QuerySet:
+    return idea_list.ideas.select_related("subject", "product_set", "commune").order_by("product_name")
+
+
+# ---------------------------------------------------------------------------------------------
+# Products
+# ---------------------------------------------------------------------------------------------
+
+
 def product_list(*, user) -> QuerySet:
+    """The products the user sees, with what their list, export and page show (the standards prefetched)."""
+    return product_detail(user=user).prefetch_related("standards")
+
+
+def product_detail(*, user) -> QuerySet:
+    """The products the user sees, with their subject, set and place: what every page of one product shows."""
     return products_visible_to(user).select_related("subject", "product_set", "commune__parent")
+
+
+def product_ideas(product: Product) -> QuerySet:
+    return product.ideas.select_related("cycle").order_by("-cycle__year", "-created_at")
+
+
+def product_plans(product: Product) -> QuerySet:
+    return BusinessPlan.objects.filter(idea__product=product).select_related("idea__cycle").annotate(
+        milestone_count=Count("milestones", distinct=True), support_count=Count("support", distinct=True),
+    ).order_by("-idea__cycle__year")
+
+
+def product_dossiers(product: Product) -> QuerySet:
+    return product.dossiers.select_related("cycle").annotate(document_count=Count("documents")).order_by(
+        "-cycle__year")
+
+
+def photos_visible_to(user) -> QuerySet:
+    return ProductPhoto.objects.filter(product__in=products_visible_to(user)).select_related("product__commune")
+
+
+# ---------------------------------------------------------------------------------------------
+# Business plans
+# ---------------------------------------------------------------------------------------------
+
+
+def plan_list(*, user) -> QuerySet:
+    return plans_visible_to(user).select_related(
+        "idea__subject", "idea__commune__parent", "idea__cycle", "idea__product",
+    ).annotate(
+        milestone_count=Count("milestones", distinct=True),
+        milestones_done=Count("milestones", filter=Q(milestones__done_on__isnull=False), distinct=True),
+        support_count=Count("support", distinct=True),
+    )
+
+
+def plan_detail(*, user) -> QuerySet:
+    return plans_visible_to(user).select_related(
+        "idea__subject", "idea__commune__parent", "idea__cycle", "idea__product", "idea__product_set")
+
+
+def plan_parts_visible_to(model, user) -> QuerySet:
+    """A plan's milestones or support records (`model`: PlanMilestone or SupportActivity) the user may see."""
+    return model.objects.filter(plan__in=plans_visible_to(user))
+
+
+def idea_plan(idea: ProductIdea) -> BusinessPlan | None:
+    return BusinessPlan.objects.filter(idea=idea).first()
+
+
+def plan_dossier(plan: BusinessPlan) -> Dossier | None:
+    """The dossier of the plan's product in the plan's cycle, if the product has been registered."""
+    idea = plan.idea
+    if not idea.product_id:
+        return None
+    return Dossier.objects.filter(product_id=idea.product_id, cycle_id=idea.cycle_id).first()
+
+
+# ---------------------------------------------------------------------------------------------
+# Dossiers
+# ---------------------------------------------------------------------------------------------
+
+
+def dossier_list(*, user) -> QuerySet:
+    return dossiers_visible_to(user).select_related(
+        "product__subject", "product__product_set", "product__commune__parent", "cycle",
+    ).annotate(document_count=Count("documents"))
+
+
+def dossier_detail(*, user) -> QuerySet:
+    return dossiers_visible_to(user).select_related(
+        "product__subject", "product__product_set", "product__commune__parent", "cycle__province", "idea",
+        "submitted_by")
+
+
+def dossier_documents(dossier: Dossier) -> list[DossierDocument]:
+    """The dossier's documents, fetched once whatever their number."""
+    return list(dossier.documents.select_related("uploaded_by"))
+
+
+def documents_visible_to(user) -> QuerySet:
+    return DossierDocument.objects.filter(dossier__in=dossiers_visible_to(user)).select_related(
+        "dossier__product__commune", "dossier__product__subject")

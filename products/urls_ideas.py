@@ -1,6 +1,7 @@
 """URLs of product ideas, screening and the lists sent to the province."""
 from django.urls import path
 
+from .enums import IdeaStatus
 from .views import ideas as views
 
 urlpatterns = [
@@ -18,7 +19,6 @@ urlpatterns = [
     path("ideas/<int:pk>/", views.idea_detail, name="idea-detail"),
     path("ideas/<int:pk>/edit/", views.idea_edit, name="idea-edit"),
     path("ideas/<int:pk>/submit/", views.idea_submit, name="idea-submit"),
-    path("ideas/<int:pk>/select/", views.idea_select, name="idea-select"),
-    path("ideas/<int:pk>/return/", views.idea_return, name="idea-return"),
-    path("ideas/<int:pk>/reject/", views.idea_reject, name="idea-reject"),
+    *(path(f"ideas/<int:pk>/{action}/", views.idea_screen, {"action": action}, name=f"idea-{action}")
+      for action in IdeaStatus.SCREENING),
 ]

@@ -23,9 +23,13 @@ from subjects.validators import normalize_tax_code
 
 from ..enums import IdeaStatus, MarketScope, StarChoice
 from ..models import Product, ProductIdea, ProductSet, Standard
-from ..services.ideas import NEW_SUBJECT_FIELDS, NEW_SUBJECT_PREFIX
+from ..selectors import subject_products
 
 ACCEPTED_FILES = ".pdf,.jpg,.jpeg,.png,.docx,.xlsx"
+# The subject registered with the idea: its fields on the registration form, the subject's field names prefixed
+# (they are the `new_subject_*` arguments of `idea_register`).
+NEW_SUBJECT_PREFIX = "new_subject_"
+NEW_SUBJECT_FIELDS = ["name", "kind", "tax_code", "legal_representative"]
 
 
 def _label(name: str):
@@ -200,8 +204,7 @@ class IdeaForm(forms.Form):
             "hx-include": "#id_subject", "hx-target": "this", "hx-swap": "innerHTML",
         })
         subject = self._chosen_subject()
-        self.fields["product"].queryset = (
-            Product.objects.filter(subject=subject).order_by("name") if subject else Product.objects.none())
+        self.fields["product"].queryset = subject_products(subject)
         if subject is not None and not self.is_bound:
             self.initial.setdefault("subject_search", subject.name)
         if is_subject_rep(user):
@@ -298,13 +301,17 @@ class IdeaForm(forms.Form):
             self.add_error(field, ValidationError(TAX_CODE_TAKEN, code="tax_code_taken"))
 
     def service_data(self) -> dict:
-        """The cleaned values as `idea_create`/`idea_update` take them."""
+        """The cleaned values as the keyword arguments of `idea_register` (the idea edited and `submit` apart)."""
         cleaned = self.cleaned_data
         data = {name: cleaned.get(name) for name in (
             "cycle", "subject", "product", "product_name", "product_set", "commune", "raw_material_source",
             "local_material_share", "market", "market_notes", "standards", "support_needed", "expected_star")}
+        data["attachments"] = cleaned.get("attachments") or []
+        if "version" in self.fields:
+            data["version"] = cleaned.get("version") or 0
         if self.offers_new_subject and cleaned.get("subject") is None:
-            data["new_subject"] = {name: cleaned.get(NEW_SUBJECT_PREFIX + name) or "" for name in NEW_SUBJECT_FIELDS}
+            data.update({NEW_SUBJECT_PREFIX + name: cleaned.get(NEW_SUBJECT_PREFIX + name) or ""
+                         for name in NEW_SUBJECT_FIELDS})
         return data
 
 

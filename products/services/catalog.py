@@ -9,11 +9,10 @@ from django.utils.translation import gettext as _
 from ocop.enums import AuditAction
 from ocop.models import User
 from ocop.services import audit_log, model_changes, model_snapshot
-from ocop.uploads import EXTENSIONS, IMAGE_TYPES, validate_upload
+from ocop.uploads import EXTENSIONS, IMAGE_TYPES, stored_files_removed_on_failure, uploads_accepted
 
-from ..enums import SupportKind
+from ..enums import IdeaStatus, SupportKind
 from ..models import BusinessPlan, PlanMilestone, Product, ProductIdea, ProductPhoto, SupportActivity
-from ..rules import PLANNABLE_STATUSES
 
 PLAN_DOCUMENT_TYPES = ("pdf", "docx")
 MAX_PHOTOS_PER_UPLOAD = 20
@@ -67,7 +66,7 @@ def product_create_from_idea(*, idea: ProductIdea, by: User | None) -> Product:
             pk=idea.pk)
         if idea.product_id:
             raise ValidationError(_("This idea is already linked to a product."))
-        if idea.status not in PLANNABLE_STATUSES:
+        if idea.status not in IdeaStatus.PLANNABLE:
             raise ValidationError(_("Only a selected idea can become a product."))
         product = Product(subject=idea.subject, product_set_id=idea.product_set_id, name=idea.product_name,
                           commune=idea.commune, created_by=by if by is not None and by.is_authenticated else None)
@@ -92,31 +91,19 @@ def product_photos_add(*, product: Product, files: list, caption: str = "", by: 
     if len(files) > MAX_PHOTOS_PER_UPLOAD:
         raise ValidationError({
             "files": _("Send at most %(count)s files at a time.") % {"count": MAX_PHOTOS_PER_UPLOAD}})
-    errors, types = [], []
-    for uploaded in files:
-        try:
-            types.append(validate_upload(uploaded, allowed=IMAGE_TYPES))
-        except ValidationError as exc:
-            errors.extend(exc.messages)
-    if errors:
-        raise ValidationError({"files": errors})
+    accepted = uploads_accepted(files, IMAGE_TYPES)
     photos = []
-    try:
-        with transaction.atomic():
-            for uploaded, file_type in zip(files, types, strict=True):
-                photo = ProductPhoto(product=product, caption=caption)
-                photos.append(photo)
-                # Stored under the extension of its real type, which the download takes its type from.
-                photo.file.save(f"photo.{EXTENSIONS[file_type]}", uploaded, save=False)
-                photo.full_clean()
-                photo.save()
-            audit_log(actor=by, obj=product, action=AuditAction.UPDATE,
-                      message=_("Added %(count)s photo(s)") % {"count": len(photos)})
-    except Exception:
-        for photo in photos:
-            if photo.file.name:
-                photo.file.storage.delete(photo.file.name)
-        raise
+    with stored_files_removed_on_failure() as stored, transaction.atomic():
+        for uploaded, file_type in accepted:
+            photo = ProductPhoto(product=product, caption=caption)
+            photos.append(photo)
+            stored.append(photo.file)
+            # Stored under the extension of its real type, which the download takes its type from.
+            photo.file.save(f"photo.{EXTENSIONS[file_type]}", uploaded, save=False)
+            photo.full_clean()
+            photo.save()
+        audit_log(actor=by, obj=product, action=AuditAction.UPDATE,
+                  message=_("Added %(count)s photo(s)") % {"count": len(photos)})
     return photos
 
 
@@ -143,8 +130,13 @@ def _check_received_on(received_on: datetime.date | None) -> None:
         raise ValidationError({"received_on": _("This date is in the future.")})
 
 
-def _attach_plan_document(plan: BusinessPlan, document) -> None:
-    file_type = validate_upload(document, allowed=PLAN_DOCUMENT_TYPES)
+def _plan_document_type(document) -> str:
+    """The real type of a plan's document (PDF or DOCX); a refusal is reported beside the document."""
+    [(_document, file_type)] = uploads_accepted([document], PLAN_DOCUMENT_TYPES, field="document")
+    return file_type
+
+
+def _attach_plan_document(plan: BusinessPlan, document, file_type: str) -> None:
     plan.document.save(f"plan.{EXTENSIONS[file_type]}", document, save=False)
     plan.document_name = document.name[:255]
 
@@ -155,14 +147,10 @@ def business_plan_create(*, idea: ProductIdea, summary: str = "", received_on: d
 
     Side effects: stores the document privately; creates the plan; writes an audit entry.
     """
-    if idea.status not in PLANNABLE_STATUSES:
+    if idea.status not in IdeaStatus.PLANNABLE:
         raise ValidationError(_("Only a selected idea can have a business plan."))
     _check_received_on(received_on)
-    if document is not None:
-        try:
-            validate_upload(document, allowed=PLAN_DOCUMENT_TYPES)
-        except ValidationError as exc:
-            raise ValidationError({"document": exc.messages}) from exc
+    file_type = _plan_document_type(document) if document is not None else None
     plan = BusinessPlan(idea=idea, summary=summary, received_on=received_on,
                         created_by=by if by is not None and by.is_authenticated else None)
     try:
@@ -170,7 +158,7 @@ def business_plan_create(*, idea: ProductIdea, summary: str = "", received_on: d
             raise ValidationError(_("This idea already has a business plan."))
         with transaction.atomic():
             if document is not None:
-                _attach_plan_document(plan, document)
+                _attach_plan_document(plan, document, file_type)
             plan.full_clean(exclude=["created_by"])  # set by the service; may be empty for imports
             plan.save()
             audit_log(actor=by, obj=plan, action=AuditAction.CREATE)
@@ -190,11 +178,7 @@ def business_plan_update(*, plan: BusinessPlan, summary: str, received_on: datet
     Side effects: saves; stores the new document and deletes the old one on commit; writes an audit entry.
     """
     _check_received_on(received_on)
-    if document is not None:
-        try:
-            validate_upload(document, allowed=PLAN_DOCUMENT_TYPES)
-        except ValidationError as exc:
-            raise ValidationError({"document": exc.messages}) from exc
+    file_type = _plan_document_type(document) if document is not None else None
     old_storage, old_path = plan.document.storage, plan.document.name
     new_written = False
     try:
@@ -202,7 +186,7 @@ def business_plan_update(*, plan: BusinessPlan, summary: str, received_on: datet
             before = model_snapshot(plan, PLAN_FIELDS)
             plan.summary, plan.received_on = summary, received_on
             if document is not None:
-                _attach_plan_document(plan, document)
+                _attach_plan_document(plan, document, file_type)
                 new_written = True
             plan.full_clean(exclude=["created_by"])  # set by the service; may be empty for imports
             plan.save()

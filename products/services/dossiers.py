@@ -13,7 +13,7 @@ from ocop.enums import AuditAction
 from ocop.models import Cycle, User
 from ocop.selectors import province_of
 from ocop.services import audit_log, model_changes, model_snapshot
-from ocop.uploads import DOCUMENT_TYPES, EXTENSIONS, validate_upload
+from ocop.uploads import DOCUMENT_TYPES, EXTENSIONS, stored_files_removed_on_failure, uploads_accepted
 from subjects.enums import SubjectKind
 
 from ..enums import DossierStatus, EvidenceKind
@@ -227,35 +227,22 @@ def dossier_documents_add(*, dossier: Dossier, kind: str, files: list, title: st
         errors["valid_until"] = _("The validity cannot end before the document was issued.")
     if errors:
         raise ValidationError(errors)
-    file_errors, types = [], []
-    for uploaded in files:
-        try:
-            types.append(validate_upload(uploaded, allowed=DOCUMENT_TYPES))
-        except ValidationError as exc:
-            file_errors.extend(exc.messages)
-    if file_errors:
-        raise ValidationError({"files": file_errors})
+    accepted = uploads_accepted(files, DOCUMENT_TYPES)
     documents = []
-    try:
-        with transaction.atomic():
-            _lock_draft(dossier)
-            for uploaded, file_type in zip(files, types, strict=True):
-                document = DossierDocument(
-                    dossier=dossier, kind=kind, title=title, original_name=uploaded.name[:255],
-                    file_type=file_type, size=uploaded.size, issued_on=issued_on, valid_until=valid_until,
-                    uploaded_by=by if by is not None and by.is_authenticated else None,
-                )
-                documents.append(document)
-                document.file.save(f"evidence.{EXTENSIONS[file_type]}", uploaded, save=False)
-                document.full_clean(exclude=["uploaded_by"])
-                document.save()
-            _audit_added(dossier, kind, documents, by)
-    except Exception:
-        # The rows rolled back; the files already written must not stay behind.
-        for document in documents:
-            if document.file.name:
-                document.file.storage.delete(document.file.name)
-        raise
+    with stored_files_removed_on_failure() as stored, transaction.atomic():
+        _lock_draft(dossier)
+        for uploaded, file_type in accepted:
+            document = DossierDocument(
+                dossier=dossier, kind=kind, title=title, original_name=uploaded.name[:255],
+                file_type=file_type, size=uploaded.size, issued_on=issued_on, valid_until=valid_until,
+                uploaded_by=by if by is not None and by.is_authenticated else None,
+            )
+            documents.append(document)
+            stored.append(document.file)
+            document.file.save(f"evidence.{EXTENSIONS[file_type]}", uploaded, save=False)
+            document.full_clean(exclude=["uploaded_by"])
+            document.save()
+        _audit_added(dossier, kind, documents, by)
     return documents
 
 

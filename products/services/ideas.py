@@ -8,87 +8,73 @@ The life of an idea:
     returned ◀─return───┘
       └──────submit (next round)──▶ submitted
 
+The table of these moves is IdeaStatus.TRANSITIONS (products/enums.py); the services refuse any other.
+Registering an idea (`idea_register`) saves the whole form and, when asked, submits it in the same
+transaction; the files it refuses come back in its result, beside the saved idea.
+
 Every write runs in one transaction, calls `full_clean()` and leaves an audit entry on the idea; the
 transitions write `AuditAction.TRANSITION` with the reason or what happened as the message and the
 status change in `changes["status"]`, which is what the idea's history numbers its rounds by.
 """
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ocop.enums import AuditAction, UnitLevel
-from ocop.models import AuditEntry, User
-from ocop.rules import is_local_officer, is_province_staff, is_system_admin
+from ocop.models import AdministrativeUnit, AuditEntry, Cycle, User
 from ocop.selectors import audit_trail_for
 from ocop.services import audit_log, model_changes, model_snapshot
-from ocop.uploads import DOCUMENT_TYPES, validate_upload
+from ocop.uploads import DOCUMENT_TYPES, uploads_validate, validate_upload
 from subjects.models import Subject
 from subjects.services import subject_create
 
 from ..enums import IdeaStatus
-from ..models import IdeaAttachment, IdeaList, Product, ProductIdea
+from ..models import IdeaAttachment, IdeaList, Product, ProductIdea, ProductSet, Standard
 from ..rules import screens_commune
 
-EDITABLE_STATUSES = (IdeaStatus.DRAFT, IdeaStatus.RETURNED)
-
-# The fields of the registration form, in the order the history lists their changes.
+# The values of the registration form, in the order the history lists their changes.
 IDEA_FIELDS = [
     "cycle", "subject", "product", "product_name", "product_set", "commune",
     "raw_material_source", "local_material_share", "market", "market_notes", "support_needed", "expected_star",
 ]
-NEW_SUBJECT_FIELDS = ["name", "kind", "tax_code", "legal_representative"]
-NEW_SUBJECT_PREFIX = "new_subject_"
+
+# The subject registered with the idea: `subject_create`'s field for each argument of `idea_register`, so that
+# a refusal names the argument it concerns.
+NEW_SUBJECT_ARGUMENTS = {
+    "new_subject_name": "name", "new_subject_kind": "kind", "new_subject_tax_code": "tax_code",
+    "new_subject_legal_representative": "legal_representative",
+}
 
 
 class IdeaIncomplete(ValidationError):
     """The registration form lacks items it needs before it can be submitted.
 
-    Its messages are keyed by form field; `missing` maps each field to the missing item's name.
+    Its messages are keyed by the value that is missing (the names of `idea_register`'s arguments);
+    `missing` maps each to the missing item's name.
     """
 
     def __init__(self, missing: dict[str, str]):
-        super().__init__({field: _("Missing: %(item)s.") % {"item": item} for field, item in missing.items()},
+        super().__init__({name: _("Missing: %(item)s.") % {"item": item} for name, item in missing.items()},
                          code="incomplete")
         self.missing = missing
 
 
-class IdeaAttachmentsRefused(ValidationError):
-    """Some files were refused, but the idea (and the files that passed) were saved.
+@dataclass(frozen=True)
+class IdeaRegistration:
+    """What `idea_register` saved: the idea, whether it was created and submitted, the messages of the files
+    it refused (the other files are stored) and, when submitting was asked but the form is not complete yet,
+    what it lacks (as `idea_missing_items`)."""
 
-    Raised after the transaction committed, so that a form keeps its draft and shows each refused
-    file's message beside the file field. `idea` is the saved idea.
-    """
-
-    def __init__(self, messages: list[str], *, idea: ProductIdea):
-        super().__init__({"attachments": messages})
-        self.idea = idea
-
-
-# ---------------------------------------------------------------------------------------------
-# Reads the screening pages share
-# ---------------------------------------------------------------------------------------------
-
-
-def screening_q(user, field: str = "commune") -> Q:
-    """A filter keeping the ideas whose commune `user` screens (the query form of `screens_commune`).
-
-    A district officer screens the communes of his district; under the two-tier rules (communes
-    directly under their province) the provincial office screens them; an administrator screens all.
-    """
-    if is_system_admin(user):
-        return Q()
-    if (is_local_officer(user) and user.unit.level == UnitLevel.DISTRICT) or is_province_staff(user):
-        return Q(**{f"{field}__parent_id": user.unit_id})
-    return Q(pk__in=[])
-
-
-def ideas_screened_by(user) -> QuerySet:
-    return ProductIdea.objects.filter(screening_q(user))
+    idea: ProductIdea
+    created: bool
+    submitted: bool = False
+    refused_files: list[str] = field(default_factory=list)
+    missing: dict[str, str] = field(default_factory=dict)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -111,41 +97,16 @@ def _check_idea(idea: ProductIdea) -> None:
         raise ValidationError(errors)
 
 
-def _create_subject(fields: dict, *, commune, by: User | None) -> Subject:
-    """The subject registered inline on the form; its errors are reported beside the form's fields."""
-    data = {name: fields.get(name, "") for name in NEW_SUBJECT_FIELDS}
+def _create_subject(values: dict[str, str], *, commune, by: User | None) -> Subject:
+    """The subject registered with the idea, in the idea's commune; a refusal names the argument it concerns."""
+    data = {NEW_SUBJECT_ARGUMENTS[argument]: value for argument, value in values.items()}
     data["commune"] = commune
     try:
         return subject_create(data=data, by=by)
     except ValidationError as exc:
-        raise ValidationError({
-            (key if key in ("commune", "__all__") else NEW_SUBJECT_PREFIX + key): messages
-            for key, messages in exc.message_dict.items()
-        }) from exc
-
-
-def _apply(idea: ProductIdea, data: dict, *, by: User | None) -> list:
-    """Copy the form's values onto the idea; returns the standards to set once it is saved."""
-    for name in IDEA_FIELDS:
-        if name in data:
-            setattr(idea, name, data[name])
-    new_subject = data.get("new_subject")
-    if new_subject:
-        idea.subject = _create_subject(new_subject, commune=data.get("commune") or idea.commune, by=by)
-    for name in ("raw_material_source", "market", "market_notes", "support_needed"):
-        if getattr(idea, name) is None:
-            setattr(idea, name, "")
-    return list(data["standards"]) if "standards" in data else None
-
-
-def _validated_files(attachments: Iterable) -> tuple[list, list[str]]:
-    good, refused = [], []
-    for uploaded in attachments or ():
-        try:
-            good.append((uploaded, validate_upload(uploaded, DOCUMENT_TYPES)))
-        except ValidationError as exc:
-            refused.extend(exc.messages)
-    return good, refused
+        arguments = {name: argument for argument, name in NEW_SUBJECT_ARGUMENTS.items()}
+        raise ValidationError({arguments.get(key, key): messages
+                               for key, messages in exc.message_dict.items()}) from exc
 
 
 def _store_file(idea: ProductIdea, uploaded, kind: str, *, by: User | None) -> IdeaAttachment:
@@ -160,33 +121,79 @@ def _store_file(idea: ProductIdea, uploaded, kind: str, *, by: User | None) -> I
     return attachment
 
 
-def idea_create(*, data: dict, attachments: Iterable = (), by: User | None) -> ProductIdea:
-    """Register a product idea as a draft.
+def idea_register(
+    *, idea: ProductIdea | None = None, version: int | None = None,
+    cycle: Cycle | None, subject: Subject | None, product_name: str, product_set: ProductSet | None,
+    commune: AdministrativeUnit | None, product: Product | None = None, raw_material_source: str = "",
+    local_material_share: int | None = None, market: str = "", market_notes: str = "",
+    standards: Iterable[Standard] = (), support_needed: str = "", expected_star: int | None = None,
+    new_subject_name: str = "", new_subject_kind: str = "", new_subject_tax_code: str = "",
+    new_subject_legal_representative: str = "", attachments: Iterable = (), submit: bool, by: User | None,
+) -> IdeaRegistration:
+    """Save a registration form: a new draft, or the whole form of a draft or returned `idea` read at `version`;
+    with `submit`, send it to the screener too when it is complete.
 
-    `data` holds the form's values by field name (cycle, subject, product, product_name, product_set,
-    commune, raw_material_source, local_material_share, market, market_notes, standards, support_needed,
-    expected_star) and, to register the subject at the same time, `new_subject` = {name, kind, tax_code,
-    legal_representative} (the subject is placed in the idea's commune).
-    Side effects: creates the subject when asked (audited by `subject_create`), the idea with its
-    standards and its valid attachments; writes an audit entry for the idea and one per file.
-    Raises ValidationError (nothing saved) when a value breaks a rule, and IdeaAttachmentsRefused
-    (after saving the idea and the good files) when some files are refused.
+    Without `subject`, the `new_subject_*` values register the subject at the same time, in the idea's commune.
+    Every attachment is checked by its content; a refused one is reported, not stored, and keeps the idea
+    from being submitted this time.
+    Side effects, in one transaction: creates the subject when asked (audited by `subject_create`); creates
+    the idea (a draft, audited) or saves it (version + 1, an audit entry with the changed values); sets its
+    standards; stores the valid attachments (an audit entry each); when submitting, as `idea_submit`.
+    Returns an IdeaRegistration. Raises ValidationError, saving nothing, when a value breaks a rule (keyed by
+    the argument it concerns), with code "conflict" when somebody saved the idea since `version`, and when
+    the idea can no longer be changed.
     """
-    good, refused = _validated_files(attachments)
+    good, refused = uploads_validate(attachments, DOCUMENT_TYPES)
+    created = idea is None
     with transaction.atomic():
-        idea = ProductIdea(status=IdeaStatus.DRAFT, created_by=by if by is not None and by.is_authenticated else None)
-        standards = _apply(idea, data, by=by)
+        if created:
+            idea = ProductIdea(status=IdeaStatus.DRAFT,
+                               created_by=by if by is not None and by.is_authenticated else None)
+        else:
+            idea.refresh_from_db(from_queryset=ProductIdea.objects.select_for_update())
+            if int(version or 0) != idea.version:
+                raise _conflict_error(idea, version)
+            if idea.status not in IdeaStatus.EDITABLE:
+                raise ValidationError(_("An idea that is “%(status)s” can no longer be changed.") % {
+                    "status": idea.get_status_display()}, code="not_editable")
+            before = model_snapshot(idea, IDEA_FIELDS)
+            before_standards = sorted(idea.standards.values_list("name", flat=True))
+        idea.cycle, idea.subject, idea.product, idea.product_name = cycle, subject, product, product_name
+        idea.product_set, idea.commune = product_set, commune
+        idea.raw_material_source, idea.local_material_share = raw_material_source or "", local_material_share
+        idea.market, idea.market_notes = market or "", market_notes or ""
+        idea.support_needed, idea.expected_star = support_needed or "", expected_star
+        new_subject = {"new_subject_name": new_subject_name, "new_subject_kind": new_subject_kind,
+                       "new_subject_tax_code": new_subject_tax_code,
+                       "new_subject_legal_representative": new_subject_legal_representative}
+        if subject is None and any(new_subject.values()):
+            idea.subject = _create_subject(new_subject, commune=commune, by=by)
         idea.full_clean()
         _check_idea(idea)
-        idea.save()
-        if standards:
+        standards = list(standards or ())
+        if created:
+            idea.save()
             idea.standards.set(standards)
-        audit_log(actor=by, obj=idea, action=AuditAction.CREATE, message=_("Registration form entered as a draft"))
+            audit_log(actor=by, obj=idea, action=AuditAction.CREATE,
+                      message=_("Registration form entered as a draft"))
+        else:
+            idea.version += 1
+            idea.save()
+            idea.standards.set(standards)
+            changes = model_changes(before, idea, IDEA_FIELDS)
+            after_standards = sorted(s.name for s in standards)
+            if after_standards != before_standards:
+                changes["standards"] = [", ".join(before_standards), ", ".join(after_standards)]
+            if changes:
+                audit_log(actor=by, obj=idea, action=AuditAction.UPDATE, changes=changes)
         for uploaded, kind in good:
             _store_file(idea, uploaded, kind, by=by)
-    if refused:
-        raise IdeaAttachmentsRefused(refused, idea=idea)
-    return idea
+        missing = idea_missing_items(idea) if submit and not refused else {}
+        submitted = submit and not refused and not missing
+        if submitted:
+            _submit(idea, by=by)
+    return IdeaRegistration(idea=idea, created=created, submitted=submitted, refused_files=refused,
+                            missing=missing)
 
 
 def _conflict_error(idea: ProductIdea, version: int) -> ValidationError:
@@ -203,47 +210,6 @@ def _conflict_error(idea: ProductIdea, version: int) -> ValidationError:
     return ValidationError(message, code="conflict", params={"version": version})
 
 
-def idea_update(*, idea: ProductIdea, data: dict, version: int, attachments: Iterable = (),
-                by: User | None) -> ProductIdea:
-    """Save changes to a draft or returned idea, unless somebody saved it since `version` was read.
-
-    Side effects: saves the idea (its version goes up by one) and its standards, creates the subject
-    when `data["new_subject"]` asks for it, stores the valid attachments; writes an audit entry with the
-    changed values and one per file.
-    Raises ValidationError with code "conflict" (nothing saved) when `version` is not the stored one,
-    ValidationError when the idea is no longer editable or a value breaks a rule, and
-    IdeaAttachmentsRefused (after saving) when some files are refused.
-    """
-    good, refused = _validated_files(attachments)
-    with transaction.atomic():
-        idea.refresh_from_db(from_queryset=ProductIdea.objects.select_for_update())
-        if int(version) != idea.version:
-            raise _conflict_error(idea, version)
-        if idea.status not in EDITABLE_STATUSES:
-            raise ValidationError(_("An idea that is “%(status)s” can no longer be changed.") % {
-                "status": idea.get_status_display()}, code="not_editable")
-        before = model_snapshot(idea, IDEA_FIELDS)
-        before_standards = sorted(idea.standards.values_list("name", flat=True))
-        standards = _apply(idea, data, by=by)
-        idea.full_clean()
-        _check_idea(idea)
-        idea.version += 1
-        idea.save()
-        changes = model_changes(before, idea, IDEA_FIELDS)
-        if standards is not None:
-            idea.standards.set(standards)
-            after_standards = sorted(s.name for s in standards)
-            if after_standards != before_standards:
-                changes["standards"] = [", ".join(before_standards), ", ".join(after_standards)]
-        if changes:
-            audit_log(actor=by, obj=idea, action=AuditAction.UPDATE, changes=changes)
-        for uploaded, kind in good:
-            _store_file(idea, uploaded, kind, by=by)
-    if refused:
-        raise IdeaAttachmentsRefused(refused, idea=idea)
-    return idea
-
-
 def idea_attachment_add(*, idea: ProductIdea, uploaded, by: User | None) -> IdeaAttachment:
     """Attach a photo or document (PDF, JPEG, PNG, DOCX, XLSX; its content decides, not its name).
 
@@ -254,7 +220,7 @@ def idea_attachment_add(*, idea: ProductIdea, uploaded, by: User | None) -> Idea
     kind = validate_upload(uploaded, DOCUMENT_TYPES)
     with transaction.atomic():
         idea.refresh_from_db(from_queryset=ProductIdea.objects.select_for_update())
-        if idea.status not in EDITABLE_STATUSES:
+        if idea.status not in IdeaStatus.EDITABLE:
             raise ValidationError(_("Files can only be added to a draft or a returned idea."), code="not_editable")
         return _store_file(idea, uploaded, kind, by=by)
 
@@ -268,7 +234,7 @@ def idea_attachment_remove(*, attachment: IdeaAttachment, by: User | None) -> No
     idea = attachment.idea
     with transaction.atomic():
         idea.refresh_from_db(from_queryset=ProductIdea.objects.select_for_update())
-        if idea.status not in EDITABLE_STATUSES:
+        if idea.status not in IdeaStatus.EDITABLE:
             raise ValidationError(_("Files can only be removed from a draft or a returned idea."),
                                   code="not_editable")
         storage, name = attachment.file.storage, attachment.file.name
@@ -283,6 +249,7 @@ def idea_attachment_remove(*, attachment: IdeaAttachment, by: User | None) -> No
 # Transitions
 # ---------------------------------------------------------------------------------------------
 
+# The refusal of a move IdeaStatus.TRANSITIONS does not allow names the action.
 _ACTIONS = {
     "submit": gettext_lazy("submitted"),
     "select": gettext_lazy("selected"),
@@ -292,19 +259,20 @@ _ACTIONS = {
 }
 
 
-def _lock(idea: ProductIdea, allowed: tuple, action: str) -> str:
-    """Re-read the idea under a row lock and refuse a transition its status does not allow."""
+def _lock(idea: ProductIdea, action: str) -> None:
+    """Re-read the idea under a row lock and refuse a move IdeaStatus.TRANSITIONS does not allow from its status."""
     idea.refresh_from_db(from_queryset=ProductIdea.objects.select_for_update())
-    if idea.status not in allowed:
+    if idea.status not in IdeaStatus.TRANSITIONS[action][0]:
         raise ValidationError(
             _("An idea that is “%(status)s” cannot be %(action)s.") % {
                 "status": idea.get_status_display(), "action": _ACTIONS[action]},
             code="illegal_transition",
         )
-    return idea.status
 
 
-def _transition(idea: ProductIdea, old: str, *, by: User | None, message: str) -> None:
+def _move(idea: ProductIdea, action: str, *, by: User | None, message: str) -> None:
+    """Move the idea to the status the action leads to: version + 1, saved, a transition entry in its history."""
+    old, idea.status = idea.status, IdeaStatus.TRANSITIONS[action][1]
     idea.version += 1
     idea.full_clean()
     idea.save()
@@ -325,7 +293,7 @@ def _reason(reason: str) -> str:
 
 
 def idea_missing_items(idea: ProductIdea) -> dict[str, str]:
-    """What the registration form still lacks before it can be submitted, by form field."""
+    """What the registration form still lacks before it can be submitted, by the name of the value."""
     missing = {}
     if not idea.subject_id:
         missing["subject"] = _("the subject")
@@ -348,29 +316,61 @@ def idea_missing_items(idea: ProductIdea) -> dict[str, str]:
     return missing
 
 
+def _submit(idea: ProductIdea, *, by: User | None) -> None:
+    """Submit a complete idea already locked and allowed: see `idea_submit`."""
+    rounds = AuditEntry.objects.filter(
+        content_type__app_label="products", content_type__model="productidea", object_id=idea.pk,
+        action=AuditAction.TRANSITION, changes__status__1=IdeaStatus.SUBMITTED,
+    ).count() + 1
+    idea.submitted_at = timezone.now()
+    idea.status_reason = ""
+    message = (_("Submitted for screening") if rounds == 1
+               else _("Submitted again after completing it (round %(round)s)") % {"round": rounds})
+    _move(idea, "submit", by=by, message=message)
+
+
 def idea_submit(*, idea: ProductIdea, by: User | None) -> ProductIdea:
     """Send a draft (or a returned idea, for its next round) to the screener.
 
     Side effects: status → submitted, submitted_at set, the previous reason cleared (the history keeps
     it), version + 1; writes a transition entry naming the round. Raises IdeaIncomplete (a
-    ValidationError) listing every missing item, by form field, when the form is not complete.
+    ValidationError) listing every missing item when the form is not complete.
     """
     with transaction.atomic():
-        old = _lock(idea, EDITABLE_STATUSES, "submit")
+        _lock(idea, "submit")
         missing = idea_missing_items(idea)
         if missing:
             raise IdeaIncomplete(missing)
-        rounds = AuditEntry.objects.filter(
-            content_type__app_label="products", content_type__model="productidea", object_id=idea.pk,
-            action=AuditAction.TRANSITION, changes__status__1=IdeaStatus.SUBMITTED,
-        ).count() + 1
-        idea.status = IdeaStatus.SUBMITTED
-        idea.submitted_at = timezone.now()
-        idea.status_reason = ""
-        message = (_("Submitted for screening") if rounds == 1
-                   else _("Submitted again after completing it (round %(round)s)") % {"round": rounds})
-        _transition(idea, old, by=by, message=message)
+        _submit(idea, by=by)
     return idea
+
+
+def _screen(idea: ProductIdea, action: str, *, by: User, reason: str = "", message: str,
+            before_move: Callable[[ProductIdea], None] | None = None) -> ProductIdea:
+    """The screener's select, return or reject (IdeaStatus.SCREENING): under the idea's lock, checked against
+    IdeaStatus.TRANSITIONS, `before_move` run, then the reason, who screened it and when, and the move."""
+    _require_screener(idea, by)
+    with transaction.atomic():
+        _lock(idea, action)
+        if before_move is not None:
+            before_move(idea)
+        idea.status_reason = reason
+        idea.screened_at, idea.screened_by = timezone.now(), by
+        _move(idea, action, by=by, message=message)
+    return idea
+
+
+def _product_from_idea(idea: ProductIdea, *, by: User) -> None:
+    """A selected idea of a new product registers the product (audited) and is linked to it."""
+    if idea.product_id is not None:
+        return
+    product = Product(subject=idea.subject, product_set=idea.product_set, name=idea.product_name,
+                      commune=idea.commune, created_by=by)
+    product.full_clean()
+    product.save()
+    product.standards.set(idea.standards.all())
+    audit_log(actor=by, obj=product, action=AuditAction.CREATE, message=_("Created when its idea was selected"))
+    idea.product = product
 
 
 def idea_select(*, idea: ProductIdea, by: User) -> ProductIdea:
@@ -380,23 +380,8 @@ def idea_select(*, idea: ProductIdea, by: User) -> ProductIdea:
     Product (subject, set, name, commune and standards of the idea; audited) and links it to the idea;
     writes a transition entry. Raises PermissionDenied unless `by` screens the idea's commune.
     """
-    _require_screener(idea, by)
-    with transaction.atomic():
-        old = _lock(idea, (IdeaStatus.SUBMITTED,), "select")
-        if idea.product_id is None:
-            product = Product(subject=idea.subject, product_set=idea.product_set, name=idea.product_name,
-                              commune=idea.commune, created_by=by)
-            product.full_clean()
-            product.save()
-            product.standards.set(idea.standards.all())
-            audit_log(actor=by, obj=product, action=AuditAction.CREATE,
-                      message=_("Created when its idea was selected"))
-            idea.product = product
-        idea.status = IdeaStatus.SELECTED
-        idea.status_reason = ""
-        idea.screened_at, idea.screened_by = timezone.now(), by
-        _transition(idea, old, by=by, message=_("Selected"))
-    return idea
+    return _screen(idea, "select", by=by, message=_("Selected"),
+                   before_move=lambda locked: _product_from_idea(locked, by=by))
 
 
 def idea_return(*, idea: ProductIdea, reason: str, by: User) -> ProductIdea:
@@ -407,13 +392,8 @@ def idea_return(*, idea: ProductIdea, reason: str, by: User) -> ProductIdea:
     PermissionDenied unless `by` screens the idea's commune.
     """
     reason = _reason(reason)
-    _require_screener(idea, by)
-    with transaction.atomic():
-        old = _lock(idea, (IdeaStatus.SUBMITTED,), "return")
-        idea.status, idea.status_reason = IdeaStatus.RETURNED, reason
-        idea.screened_at, idea.screened_by = timezone.now(), by
-        _transition(idea, old, by=by, message=_("Returned for more information: %(reason)s") % {"reason": reason})
-    return idea
+    return _screen(idea, "return", by=by, reason=reason,
+                   message=_("Returned for more information: %(reason)s") % {"reason": reason})
 
 
 def idea_reject(*, idea: ProductIdea, reason: str, by: User) -> ProductIdea:
@@ -424,13 +404,7 @@ def idea_reject(*, idea: ProductIdea, reason: str, by: User) -> ProductIdea:
     PermissionDenied unless `by` screens the idea's commune.
     """
     reason = _reason(reason)
-    _require_screener(idea, by)
-    with transaction.atomic():
-        old = _lock(idea, (IdeaStatus.SUBMITTED,), "reject")
-        idea.status, idea.status_reason = IdeaStatus.REJECTED, reason
-        idea.screened_at, idea.screened_by = timezone.now(), by
-        _transition(idea, old, by=by, message=_("Rejected: %(reason)s") % {"reason": reason})
-    return idea
+    return _screen(idea, "reject", by=by, reason=reason, message=_("Rejected: %(reason)s") % {"reason": reason})
 
 
 def ideas_send(*, ideas: Iterable[ProductIdea], by: User, note: str = "") -> IdeaList:
@@ -451,7 +425,7 @@ def ideas_send(*, ideas: Iterable[ProductIdea], by: User, note: str = "") -> Ide
         if len(locked) != len(pks):
             problems.append(_("Some of the ideas no longer exist."))
         for idea in locked:
-            if idea.status != IdeaStatus.SELECTED:
+            if idea.status not in IdeaStatus.TRANSITIONS["send"][0]:
                 problems.append(_("“%(idea)s” is “%(status)s”; only selected ideas can be sent.") % {
                     "idea": idea.product_name, "status": idea.get_status_display()})
             elif not screens_commune(by, idea.commune):
@@ -469,8 +443,7 @@ def ideas_send(*, ideas: Iterable[ProductIdea], by: User, note: str = "") -> Ide
         audit_log(actor=by, obj=idea_list, action=AuditAction.CREATE,
                   message=_("%(count)s ideas sent to the province") % {"count": len(locked)})
         for idea in locked:
-            old = idea.status
-            idea.status, idea.sent_list = IdeaStatus.SENT, idea_list
-            _transition(idea, old, by=by, message=_("Sent to the province in the list of %(unit)s") % {
+            idea.sent_list = idea_list
+            _move(idea, "send", by=by, message=_("Sent to the province in the list of %(unit)s") % {
                 "unit": idea_list.unit.name})
     return idea_list

@@ -13,16 +13,15 @@ from ocop.selectors import audit_trail_for
 from products.enums import IdeaStatus
 from products.models import IdeaList, Product, ProductIdea, ProductSet, Standard
 from products.services.ideas import (
-    IdeaAttachmentsRefused,
+    IDEA_FIELDS,
     IdeaIncomplete,
     idea_attachment_add,
     idea_attachment_remove,
-    idea_create,
+    idea_register,
     idea_reject,
     idea_return,
     idea_select,
     idea_submit,
-    idea_update,
     ideas_send,
 )
 from products.tests.factories import TINY_PDF, IdeaAttachmentFactory, IdeaFactory, ProductFactory, backan_cycle, unit
@@ -85,6 +84,12 @@ def thai_nguyen(demo):
 def submitted(**kwargs) -> ProductIdea:
     idea = IdeaFactory(attached=True, **kwargs)
     return idea_submit(idea=idea, by=None)
+
+
+def registered(idea, **changes) -> dict:
+    """The idea's registration form as saved, with `changes`: what `idea_register` takes to change some values."""
+    values = {name: getattr(idea, name) for name in IDEA_FIELDS}
+    return {**values, "standards": list(idea.standards.all()), **changes}
 
 
 def transition_messages(idea) -> list[str]:
@@ -164,15 +169,14 @@ def test_idea_create_with_a_bad_file_saves_the_draft_and_the_good_files(cycle, o
             "product_set": ProductSet.objects.get(number=7), "commune": unit("01843")}
     files = [SimpleUploadedFile("anh.png", png_bytes()), SimpleUploadedFile("virus.pdf", EXE_BYTES)]
 
-    with pytest.raises(IdeaAttachmentsRefused) as caught:
-        idea_create(data=data, attachments=files, by=officer)
+    registration = idea_register(**data, attachments=files, submit=False, by=officer)
 
-    idea = caught.value.idea
+    idea = registration.idea
     assert ProductIdea.objects.get().pk == idea.pk
     assert (idea.status, idea.product_name, idea.created_by) == (IdeaStatus.DRAFT, "Miến dong Vi Hương", officer)
     assert [a.original_name for a in idea.attachments.all()] == ["anh.png"]
-    assert caught.value.message_dict == {"attachments": [
-        "Tệp “virus.pdf” không thuộc loại được chấp nhận. Chấp nhận: PDF, JPEG, PNG, DOCX, XLSX."]}
+    assert registration.refused_files == [
+        "Tệp “virus.pdf” không thuộc loại được chấp nhận. Chấp nhận: PDF, JPEG, PNG, DOCX, XLSX."]
 
 
 def test_idea_create_with_a_commune_outside_the_cycle_province_saves_nothing(cycle, officer):
@@ -181,7 +185,7 @@ def test_idea_create_with_a_commune_outside_the_cycle_province_saves_nothing(cyc
             "product_set": ProductSet.objects.get(number=14), "commune": unit("13873")}
 
     with pytest.raises(ValidationError) as caught:
-        idea_create(data=data, by=officer)
+        idea_register(**data, submit=False, by=officer)
 
     assert caught.value.message_dict == {"commune": ["Xã phải thuộc tỉnh của chu trình (Bắc Kạn)."]}
     assert ProductIdea.objects.filter(cycle=cycle).count() == 0
@@ -190,10 +194,10 @@ def test_idea_create_with_a_commune_outside_the_cycle_province_saves_nothing(cyc
 def test_idea_create_registers_the_new_subject_in_the_idea_commune(cycle, officer):
     data = {"cycle": cycle, "subject": None, "product_name": "Mật ong Sĩ Bình",
             "product_set": ProductSet.objects.get(number=4), "commune": unit("01846"),
-            "new_subject": {"name": "Tổ hợp tác ong mật Sĩ Bình", "kind": "cooperative_group", "tax_code": "",
-                            "legal_representative": "Hoàng Văn Ong"}}
+            "new_subject_name": "Tổ hợp tác ong mật Sĩ Bình", "new_subject_kind": "cooperative_group",
+            "new_subject_tax_code": "", "new_subject_legal_representative": "Hoàng Văn Ong"}
 
-    idea = idea_create(data=data, by=officer)
+    idea = idea_register(**data, submit=False, by=officer).idea
 
     subject = Subject.objects.get(name="Tổ hợp tác ong mật Sĩ Bình")
     assert (idea.subject, subject.commune.code, subject.created_by) == (subject, "01846", officer)
@@ -203,14 +207,58 @@ def test_idea_create_with_a_taken_tax_code_reports_it_beside_the_field(cycle, of
     SubjectFactory(tax_code="4700999999", commune=unit("01843"))
     data = {"cycle": cycle, "subject": None, "product_name": "Mật ong Sĩ Bình",
             "product_set": ProductSet.objects.get(number=4), "commune": unit("01846"),
-            "new_subject": {"name": "HTX Ong", "kind": "cooperative", "tax_code": "4700999999",
-                            "legal_representative": "Hoàng Văn Ong"}}
+            "new_subject_name": "HTX Ong", "new_subject_kind": "cooperative", "new_subject_tax_code": "4700999999",
+            "new_subject_legal_representative": "Hoàng Văn Ong"}
 
     with pytest.raises(ValidationError) as caught:
-        idea_create(data=data, by=officer)
+        idea_register(**data, submit=False, by=officer)
 
     assert list(caught.value.message_dict) == ["new_subject_tax_code"]
     assert Subject.objects.filter(name="HTX Ong").count() == 0
+
+
+def complete_form(cycle, **changes) -> dict:
+    """A registration form with every value a submission needs (files apart)."""
+    return {"cycle": cycle, "subject": SubjectFactory(commune=unit("01843")), "product_name": "Miến dong Vi Hương",
+            "product_set": ProductSet.objects.get(number=7), "commune": unit("01843"),
+            "raw_material_source": "Củ dong riềng của xã", "local_material_share": 80, "market": "provincial",
+            "expected_star": 3, **changes}
+
+
+def test_idea_register_with_submit_saves_and_submits_a_complete_form_in_one_call(cycle, officer):
+    registration = idea_register(**complete_form(cycle), attachments=[SimpleUploadedFile("phieu.pdf", TINY_PDF)],
+                                 submit=True, by=officer)
+
+    idea = ProductIdea.objects.get(pk=registration.idea.pk)
+    assert (registration.created, registration.submitted, registration.refused_files, registration.missing) == (
+        True, True, [], {})
+    assert (idea.status, idea.version, idea.created_by) == (IdeaStatus.SUBMITTED, 2, officer)
+    assert transition_messages(idea) == ["Đã gửi xét chọn"]
+
+
+def test_idea_register_with_submit_and_a_refused_file_saves_the_draft_and_returns_the_refusal(cycle, officer):
+    files = [SimpleUploadedFile("anh.png", png_bytes()), SimpleUploadedFile("virus.pdf", EXE_BYTES)]
+
+    registration = idea_register(**complete_form(cycle), attachments=files, submit=True, by=officer)
+
+    idea = ProductIdea.objects.get(pk=registration.idea.pk)
+    assert (registration.submitted, registration.missing) == (False, {})
+    assert registration.refused_files == [
+        "Tệp “virus.pdf” không thuộc loại được chấp nhận. Chấp nhận: PDF, JPEG, PNG, DOCX, XLSX."]
+    assert (idea.status, idea.version) == (IdeaStatus.DRAFT, 1)
+    assert list(idea.attachments.values_list("original_name", flat=True)) == ["anh.png"]
+
+
+def test_idea_register_with_submit_of_an_incomplete_form_saves_the_draft_and_says_what_it_lacks(cycle, officer):
+    idea = IdeaFactory(cycle=cycle, attached=True)
+
+    registration = idea_register(idea=idea, version=idea.version, submit=True, by=officer,
+                                 **registered(idea, market="", expected_star=None))
+
+    idea.refresh_from_db()
+    assert (registration.created, registration.submitted) == (False, False)
+    assert registration.missing == {"market": "thị trường chính", "expected_star": "hạng sao dự kiến"}
+    assert (idea.status, idea.version, idea.market) == (IdeaStatus.DRAFT, 2, "")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -277,6 +325,27 @@ def test_illegal_transitions_are_refused(cycle, officer, status, action, message
     assert (idea.status, idea.version) == (status, 1)
 
 
+@pytest.mark.parametrize("status", IdeaStatus.values)
+@pytest.mark.parametrize("action", list(IdeaStatus.TRANSITIONS))
+def test_every_transition_is_allowed_exactly_from_the_statuses_of_the_table(cycle, officer, status, action):
+    idea = IdeaFactory(cycle=cycle, status=status, attached=True)
+    service = {"submit": idea_submit, "select": idea_select, "return": idea_return, "reject": idea_reject}.get(action)
+    arguments = {"reason": "Lý do thử"} if action in ("return", "reject") else {}
+    sources, target = IdeaStatus.TRANSITIONS[action]
+
+    def move():
+        return ideas_send(ideas=[idea], by=officer) if action == "send" else service(idea=idea, by=officer, **arguments)
+
+    if status in sources:
+        move()
+    else:
+        with pytest.raises(ValidationError):
+            move()
+
+    idea.refresh_from_db()
+    assert (idea.status, idea.version) == ((target, 2) if status in sources else (status, 1))
+
+
 @pytest.mark.parametrize("service", [idea_return, idea_reject])
 @pytest.mark.parametrize("reason", ["", "   "])
 def test_return_and_reject_need_a_reason(cycle, officer, service, reason):
@@ -305,8 +374,8 @@ def test_return_edit_resubmit_keeps_each_round_in_the_history(cycle, officer):
     idea = submitted(cycle=cycle)
 
     idea_return(idea=idea, reason="Bổ sung ảnh bao bì", by=officer)
-    idea_update(idea=idea, data={"raw_material_source": "Dong riềng của 30 hộ trong xã"}, version=idea.version,
-                by=officer)
+    idea_register(idea=idea, version=idea.version, submit=False, by=officer,
+                  **registered(idea, raw_material_source="Dong riềng của 30 hộ trong xã"))
     idea_submit(idea=idea, by=officer)
     idea_select(idea=idea, by=officer)
 
@@ -325,12 +394,12 @@ def test_return_edit_resubmit_keeps_each_round_in_the_history(cycle, officer):
 def test_idea_update_with_a_stale_version_is_refused_and_saves_nothing(cycle, officer, users):
     idea = IdeaFactory(cycle=cycle)
     opened_by_both = idea.version
-    idea_update(idea=ProductIdea.objects.get(pk=idea.pk), data={"product_name": "Miến dong loại 1"},
-                version=opened_by_both, by=users["tinh.backan"])
+    idea_register(idea=ProductIdea.objects.get(pk=idea.pk), version=opened_by_both,
+                  **registered(idea, product_name="Miến dong loại 1"), submit=False, by=users["tinh.backan"])
 
     with pytest.raises(ValidationError) as caught:
-        idea_update(idea=ProductIdea.objects.get(pk=idea.pk), data={"product_name": "Miến dong đặc biệt"},
-                    version=opened_by_both, by=officer)
+        idea_register(idea=ProductIdea.objects.get(pk=idea.pk), version=opened_by_both,
+                      **registered(idea, product_name="Miến dong đặc biệt"), submit=False, by=officer)
 
     assert caught.value.code == "conflict"
     assert caught.value.messages[0].startswith("Ngô Mai Hương đã lưu ý tưởng này lúc ")
@@ -343,7 +412,8 @@ def test_idea_update_of_a_submitted_idea_is_refused(cycle, officer):
     idea = submitted(cycle=cycle)
 
     with pytest.raises(ValidationError) as caught:
-        idea_update(idea=idea, data={"product_name": "Khác"}, version=idea.version, by=officer)
+        idea_register(idea=idea, version=idea.version, **registered(idea, product_name="Khác"), submit=False,
+                      by=officer)
 
     assert caught.value.messages == ["Ý tưởng đang ở trạng thái “Đã gửi xét chọn” không thể sửa được nữa."]
 
@@ -352,7 +422,7 @@ def test_idea_update_records_changed_standards(cycle, officer):
     idea = IdeaFactory(cycle=cycle)
     vietgap = Standard.objects.get(code="vietgap")
 
-    idea_update(idea=idea, data={"standards": [vietgap]}, version=1, by=officer)
+    idea_register(idea=idea, version=1, **registered(idea, standards=[vietgap]), submit=False, by=officer)
 
     assert list(idea.standards.all()) == [vietgap]
     assert audit_trail_for(idea).first().changes == {"standards": ["", "VietGAP"]}

@@ -1,7 +1,6 @@
 """Pages of products, business plans (steps 3-4) and dossiers for evaluation."""
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -13,12 +12,12 @@ from django.views.decorators.http import require_POST
 from ocop.downloads import private_file_response, xlsx_response
 from ocop.formflow import saved_by
 from ocop.listing import paginate, querystring_without, sort_queryset
-from ocop.models import Cycle
 from ocop.permissions import permission_required
 from ocop.rules import unit_within_scope
 from ocop.selectors import audit_trail_for
 from ocop.validators import record_key
 
+from .. import selectors
 from ..enums import DossierStatus, EvidenceKind
 from ..forms.catalog import (
     BusinessPlanForm,
@@ -34,33 +33,16 @@ from ..forms.catalog import (
     SupportForm,
 )
 from ..models import BusinessPlan, Dossier, DossierDocument, PlanMilestone, ProductPhoto, SupportActivity
-from ..selectors import dossiers_visible_to, ideas_visible_to, product_list, products_visible_to
+from ..selectors import (
+    cycles_of,
+    dossier_list,
+    dossiers_visible_to,
+    ideas_visible_to,
+    plan_list,
+    product_list,
+)
 from ..services import catalog as services
 from ..services import dossiers as dossier_services
-
-# ---------------------------------------------------------------------------------------------
-# Reads of the pages below (scoped like the products they belong to)
-# ---------------------------------------------------------------------------------------------
-
-
-def plans_visible_to(user):
-    return BusinessPlan.objects.filter(idea__in=ideas_visible_to(user))
-
-
-def plan_list(*, user):
-    return plans_visible_to(user).select_related(
-        "idea__subject", "idea__commune__parent", "idea__cycle", "idea__product",
-    ).annotate(
-        milestone_count=Count("milestones", distinct=True),
-        milestones_done=Count("milestones", filter=Q(milestones__done_on__isnull=False), distinct=True),
-        support_count=Count("support", distinct=True),
-    )
-
-
-def dossier_list(*, user):
-    return dossiers_visible_to(user).select_related(
-        "product__subject", "product__product_set", "product__commune__parent", "cycle",
-    ).annotate(document_count=Count("documents"))
 
 
 def _list_context(request, page, sort, form, **extra) -> dict:
@@ -100,7 +82,7 @@ PRODUCT_SORTS = {"name": "name", "subject": "subject__name", "set": "product_set
 
 def _filtered_products(request):
     return _filtered(request, ProductFilterForm(request.GET or None, user=request.user),
-                     product_list(user=request.user).prefetch_related("standards"), PRODUCT_SORTS, "name")
+                     product_list(user=request.user), PRODUCT_SORTS, "name")
 
 
 @permission_required("products.view_product_list")
@@ -126,7 +108,7 @@ def product_export(request):
 
 
 def _visible_product(request, pk):
-    product = get_object_or_404(product_list(user=request.user), pk=pk)
+    product = get_object_or_404(selectors.product_detail(user=request.user), pk=pk)
     if not request.user.has_perm("products.view_product", product):
         raise Http404
     return product
@@ -134,19 +116,16 @@ def _visible_product(request, pk):
 
 @permission_required("products.view_product_list")
 def product_detail(request, pk):
-    product = get_object_or_404(product_list(user=request.user).prefetch_related("standards", "photos"), pk=pk)
+    product = get_object_or_404(product_list(user=request.user), pk=pk)
     if not request.user.has_perm("products.view_product", product):
         raise Http404
     return render(request, "products/catalog/product_detail.html", {
         "product": product,
         "standards": product.standards.all(),
         "photos": product.photos.all(),
-        "ideas": product.ideas.select_related("cycle").order_by("-cycle__year", "-created_at"),
-        "plans": BusinessPlan.objects.filter(idea__product=product).select_related("idea__cycle").annotate(
-            milestone_count=Count("milestones", distinct=True), support_count=Count("support", distinct=True),
-        ).order_by("-idea__cycle__year"),
-        "dossiers": product.dossiers.select_related("cycle").annotate(document_count=Count("documents"))
-        .order_by("-cycle__year"),
+        "ideas": selectors.product_ideas(product),
+        "plans": selectors.product_plans(product),
+        "dossiers": selectors.product_dossiers(product),
         "audit": audit_trail_for(product)[:50],
         "can_change": request.user.has_perm("products.change_product", product),
         "can_open_dossier": request.user.has_perm("products.add_dossier", product),
@@ -192,9 +171,7 @@ def product_photos(request, pk):
 
 @permission_required("products.view_product_list")
 def photo_download(request, pk):
-    photo = get_object_or_404(
-        ProductPhoto.objects.filter(product__in=products_visible_to(request.user)).select_related("product__commune"),
-        pk=pk)
+    photo = get_object_or_404(selectors.photos_visible_to(request.user), pk=pk)
     if not request.user.has_perm("products.view_product", photo.product):
         raise Http404
     extension = photo.file.name.rsplit(".", 1)[-1]
@@ -212,7 +189,7 @@ PLAN_SORTS = {"product": "idea__product_name", "subject": "idea__subject__name",
 
 
 def _filtered_plans(request):
-    cycles = Cycle.objects.filter(pk__in=ideas_visible_to(request.user).values("cycle"))
+    cycles = cycles_of(ideas_visible_to(request.user))
     return _filtered(request, PlanFilterForm(request.GET or None, cycles=cycles), plan_list(user=request.user),
                      PLAN_SORTS, "product")
 
@@ -239,8 +216,7 @@ def plan_export(request):
 
 
 def _visible_plan(request, pk, *, for_change=False) -> BusinessPlan:
-    plan = get_object_or_404(plans_visible_to(request.user).select_related(
-        "idea__subject", "idea__commune__parent", "idea__cycle", "idea__product", "idea__product_set"), pk=pk)
+    plan = get_object_or_404(selectors.plan_detail(user=request.user), pk=pk)
     if not request.user.has_perm("products.view_plan", plan):
         raise Http404
     if for_change and not request.user.has_perm("products.change_plan", plan):
@@ -250,9 +226,8 @@ def _visible_plan(request, pk, *, for_change=False) -> BusinessPlan:
 
 @permission_required("products.view_plan_list")
 def plan_create(request, idea_pk):
-    idea = get_object_or_404(ideas_visible_to(request.user).select_related("subject", "commune", "cycle"),
-                             pk=idea_pk)
-    existing = BusinessPlan.objects.filter(idea=idea).first()
+    idea = get_object_or_404(selectors.idea_detail(user=request.user), pk=idea_pk)
+    existing = selectors.idea_plan(idea)
     if existing is not None:
         return redirect(existing)
     if not request.user.has_perm("products.add_plan", idea):
@@ -275,8 +250,7 @@ def plan_detail(request, pk):
         "plan": plan, "idea": idea,
         "milestones": plan.milestones.all(),
         "support": plan.support.all(),
-        "dossier": Dossier.objects.filter(product_id=idea.product_id, cycle_id=idea.cycle_id).first()
-        if idea.product_id else None,
+        "dossier": selectors.plan_dossier(plan),
         "can_change": can_change,
         "can_create_product": can_change and idea.product_id is None and unit_within_scope(request.user, idea.commune),
         "milestone_form": MilestoneForm(),
@@ -325,7 +299,7 @@ def plan_product_create(request, pk):
 def _plan_part_edit(request, *, model, form_class, save, pk, plan_pk, saved, new_title, title_of):
     """Create or edit a plan's milestone or support record: one page, one form, the plan's scope checked."""
     if pk is not None:
-        part = get_object_or_404(model.objects.filter(plan__in=plans_visible_to(request.user)), pk=pk)
+        part = get_object_or_404(selectors.plan_parts_visible_to(model, request.user), pk=pk)
         plan = _visible_plan(request, part.plan_id, for_change=True)
     else:
         part, plan = None, _visible_plan(request, plan_pk, for_change=True)
@@ -337,7 +311,7 @@ def _plan_part_edit(request, *, model, form_class, save, pk, plan_pk, saved, new
 
 
 def _plan_part_delete(request, *, model, remove, pk, removed):
-    part = get_object_or_404(model.objects.filter(plan__in=plans_visible_to(request.user)), pk=pk)
+    part = get_object_or_404(selectors.plan_parts_visible_to(model, request.user), pk=pk)
     plan = _visible_plan(request, part.plan_id, for_change=True)
     remove(part, request.user)
     messages.success(request, removed)
@@ -386,7 +360,7 @@ DOSSIER_SORTS = {"product": "product__name", "subject": "product__subject__name"
 
 
 def _filtered_dossiers(request):
-    cycles = Cycle.objects.filter(pk__in=dossiers_visible_to(request.user).values("cycle"))
+    cycles = cycles_of(dossiers_visible_to(request.user))
     return _filtered(request, DossierFilterForm(request.GET or None, cycles=cycles), dossier_list(user=request.user),
                      DOSSIER_SORTS, "product")
 
@@ -414,9 +388,7 @@ def dossier_export(request):
 
 
 def _visible_dossier(request, pk) -> Dossier:
-    dossier = get_object_or_404(dossiers_visible_to(request.user).select_related(
-        "product__subject", "product__product_set", "product__commune__parent", "cycle__province", "idea",
-        "submitted_by"), pk=pk)
+    dossier = get_object_or_404(selectors.dossier_detail(user=request.user), pk=pk)
     if not request.user.has_perm("products.view_dossier", dossier):
         raise Http404
     return dossier
@@ -434,7 +406,7 @@ def _changeable_dossier(request, pk) -> Dossier:
 
 def _dossier_page(request, dossier, *, upload_form=None, samples_form=None, submit_errors=None, status=200):
     """The dossier page: its documents fetched once and grouped by kind, whatever their number."""
-    documents = list(dossier.documents.select_related("uploaded_by"))
+    documents = selectors.dossier_documents(dossier)
     today = timezone.localdate()
     checklist = dossier_services.dossier_checklist(dossier, documents, today=today)
     required = {item.kind for item in checklist}
@@ -464,7 +436,7 @@ def dossier_create(request, product_pk):
     product = _visible_product(request, product_pk)
     if not request.user.has_perm("products.add_dossier", product):
         raise PermissionDenied
-    cycles = dossier_services.dossier_cycles_for(product).order_by("-year")
+    cycles = dossier_services.dossier_cycles_for(product)  # the latest first: Cycle's ordering
     initial = {"cycle": request.GET.get("cycle")} if request.GET.get("cycle") else {"cycle": cycles.first()}
     form = DossierCreateForm(request.POST or None, cycles=cycles, initial=initial)
     dossier = saved_by(request, form, lambda: dossier_services.dossier_create(
@@ -525,9 +497,7 @@ def dossier_submit(request, pk):
 
 
 def _visible_document(request, pk) -> DossierDocument:
-    document = get_object_or_404(
-        DossierDocument.objects.filter(dossier__in=dossiers_visible_to(request.user)).select_related(
-            "dossier__product__commune", "dossier__product__subject"), pk=pk)
+    document = get_object_or_404(selectors.documents_visible_to(request.user), pk=pk)
     if not request.user.has_perm("products.view_dossier", document.dossier):
         raise Http404
     return document

@@ -1,32 +1,42 @@
 """Pages of step 2: registering product ideas, screening them and the lists sent to the province."""
+from collections.abc import Callable
+from typing import NamedTuple
+
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Prefetch, Q
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from ocop.downloads import private_file_response, xlsx_response
-from ocop.enums import AuditAction
 from ocop.formflow import add_errors
 from ocop.listing import paginate, querystring_without, sort_queryset
 from ocop.models import Cycle
 from ocop.permissions import permission_required
-from ocop.selectors import audit_trail_for, current_cycle_for, scope_q
-from ocop.text import search_q
+from ocop.selectors import audit_trail_for, current_cycle_for
 from ocop.validators import record_key
 from subjects.selectors import subjects_visible_to
 
+from .. import selectors
 from ..enums import IdeaStatus
-from ..forms.ideas import IdeaFilterForm, IdeaForm, IdeaSendForm, ReasonForm, cycles_for
-from ..models import IdeaAttachment, IdeaList, Product, ProductIdea
+from ..forms.ideas import (
+    NEW_SUBJECT_FIELDS,
+    NEW_SUBJECT_PREFIX,
+    IdeaFilterForm,
+    IdeaForm,
+    IdeaSendForm,
+    ReasonForm,
+    cycles_for,
+)
+from ..models import ProductIdea
 from ..rules import screens_commune
 from ..selectors import idea_list, ideas_visible_to
 from ..services import ideas as services
-from ..services.ideas import NEW_SUBJECT_FIELDS, NEW_SUBJECT_PREFIX, IdeaAttachmentsRefused, IdeaIncomplete
+from ..services.ideas import IdeaIncomplete, IdeaRegistration
 
 IDEA_SORTS = {
     "name": "product_name", "subject": "subject__name", "commune": ["commune__name", "commune__parent__name"],
@@ -40,12 +50,7 @@ SUBJECT_FIELD = {"subject": "subject_search"}
 
 def _idea_or_404(request, pk) -> ProductIdea:
     """The idea if the user may see it; another area's idea is a 404, never data."""
-    return get_object_or_404(
-        ideas_visible_to(request.user).select_related(
-            "subject", "product", "product_set", "commune__parent", "cycle__province", "created_by", "screened_by",
-            "sent_list__unit"),
-        pk=pk,
-    )
+    return get_object_or_404(selectors.idea_detail(user=request.user), pk=pk)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -135,22 +140,32 @@ def _render_form(request, form, idea=None, status=200):
     }, status=status)
 
 
-def _after_save(request, idea: ProductIdea, *, created: bool):
-    """After a successful save: submit when "Gửi" was pressed, else keep the draft."""
-    if request.POST.get("action") != "submit":
-        messages.success(request, _("The idea was registered as a draft.") if created else _("The draft was saved."))
-        return redirect(idea)
-    try:
-        services.idea_submit(idea=idea, by=request.user)
-    except IdeaIncomplete as exc:
+def _register(request, form: IdeaForm, idea: ProductIdea | None = None) -> IdeaRegistration:
+    """Save the form through the service; "Gửi" (action=submit) submits it too."""
+    return services.idea_register(idea=idea, **form.service_data(), submit=request.POST.get("action") == "submit",
+                                  by=request.user)
+
+
+def _registered(request, registration: IdeaRegistration):
+    """The page after a registration was saved: the form again, bound to the saved idea, with the files it refused
+    or what it lacks for submitting beside their fields; else the idea's page with what was done."""
+    idea = registration.idea
+    if registration.refused_files or registration.missing:
         form = _saved_form(request, idea)
-        form.add_error(None, _("The draft was saved, but it cannot be submitted yet: complete the items marked."))
-        add_errors(form, exc, fields=SUBJECT_FIELD)
+        if registration.refused_files:
+            form.add_error(None, _("The draft was saved, but some files were refused: see beside the file field.")
+                           if registration.created else
+                           _("The changes were saved, but some files were refused: see beside the file field."))
+            form.add_error("attachments", registration.refused_files)
+        else:
+            form.add_error(None, _("The draft was saved, but it cannot be submitted yet: complete the items marked."))
+            add_errors(form, IdeaIncomplete(registration.missing), fields=SUBJECT_FIELD)
         return _render_form(request, form, idea)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-        return redirect(idea)
-    messages.success(request, _("The idea was submitted for screening."))
+    if registration.submitted:
+        messages.success(request, _("The idea was submitted for screening."))
+    else:
+        messages.success(request, _("The idea was registered as a draft.") if registration.created
+                         else _("The draft was saved."))
     return redirect(idea)
 
 
@@ -172,20 +187,13 @@ def idea_create(request):
         messages.info(request, _("This form had already been sent; the idea was registered only once."))
         return redirect("products:idea-list")
     try:
-        idea = services.idea_create(data=form.service_data(), attachments=form.cleaned_data["attachments"],
-                                    by=request.user)
-    except IdeaAttachmentsRefused as exc:
-        cache.set(_token_key(token), exc.idea.pk, FORM_TOKEN_TTL)
-        form = _saved_form(request, exc.idea)
-        form.add_error(None, _("The draft was saved, but some files were refused: see beside the file field."))
-        add_errors(form, exc, fields=SUBJECT_FIELD)
-        return _render_form(request, form, exc.idea)
+        registration = _register(request, form)
     except ValidationError as exc:
         cache.delete(_token_key(token))
         add_errors(form, exc, fields=SUBJECT_FIELD)
         return _render_form(request, form)
-    cache.set(_token_key(token), idea.pk, FORM_TOKEN_TTL)
-    return _after_save(request, idea, created=True)
+    cache.set(_token_key(token), registration.idea.pk, FORM_TOKEN_TTL)
+    return _registered(request, registration)
 
 
 @permission_required("products.view_idea_list")
@@ -199,17 +207,11 @@ def idea_edit(request, pk):
     if not form.is_valid():
         return _render_form(request, form, idea)
     try:
-        services.idea_update(idea=idea, data=form.service_data(), version=form.cleaned_data["version"] or 0,
-                             attachments=form.cleaned_data["attachments"], by=request.user)
-    except IdeaAttachmentsRefused as exc:
-        form = _saved_form(request, exc.idea)
-        form.add_error(None, _("The changes were saved, but some files were refused: see beside the file field."))
-        add_errors(form, exc, fields=SUBJECT_FIELD)
-        return _render_form(request, form, exc.idea)
+        registration = _register(request, form, idea)
     except ValidationError as exc:
         add_errors(form, exc, fields=SUBJECT_FIELD)
         return _render_form(request, form, idea, status=409 if getattr(exc, "code", None) == "conflict" else 200)
-    return _after_save(request, idea, created=False)
+    return _registered(request, registration)
 
 
 @require_GET
@@ -217,10 +219,7 @@ def idea_edit(request, pk):
 def subject_search(request):
     """Search-as-you-type for the registration form: subjects the user may see, accents not needed."""
     query = request.GET.get("subject_search", "").strip()
-    subjects = []
-    if len(query) >= 2:
-        subjects = list(subjects_visible_to(request.user).filter(search_q(query)).select_related(
-            "commune__parent").order_by("name")[:10])
+    subjects = selectors.idea_subject_matches(user=request.user, query=query)
     return render(request, "products/ideas/_subject_results.html", {"subjects": subjects, "query": query})
 
 
@@ -232,8 +231,7 @@ def subject_products(request):
     key = record_key(request.GET.get("subject"))
     if key:
         subject = subjects_visible_to(request.user).filter(pk=key).first()
-    products = Product.objects.filter(subject=subject).order_by("name") if subject else Product.objects.none()
-    return render(request, "products/ideas/_product_options.html", {"products": products})
+    return render(request, "products/ideas/_product_options.html", {"products": selectors.subject_products(subject)})
 
 
 # ---------------------------------------------------------------------------------------------
@@ -241,60 +239,30 @@ def subject_products(request):
 # ---------------------------------------------------------------------------------------------
 
 
-def _history(idea: ProductIdea) -> list[dict]:
-    """The audit trail, oldest first, with each submission numbered as a round and values made readable."""
-    rows, round_number = [], 0
-    labels = dict(IdeaStatus.choices)
-    for entry in audit_trail_for(idea).order_by("at", "id"):
-        status = entry.changes.get("status") if entry.action == AuditAction.TRANSITION else None
-        if status and status[1] == IdeaStatus.SUBMITTED:
-            round_number += 1
-        changes = []
-        if entry.action == AuditAction.UPDATE:
-            for name, values in entry.changes.items():
-                changes.append((_field_label(name), _field_value(name, values[0]), _field_value(name, values[1])))
-        rows.append({
-            "entry": entry, "round": round_number, "changes": changes,
-            "status_from": labels.get(status[0], status[0]) if status else None,
-            "status_to": labels.get(status[1], status[1]) if status else None,
-        })
-    return rows
-
-
-def _field_label(name: str) -> str:
-    try:
-        return str(ProductIdea._meta.get_field(name).verbose_name)
-    except Exception:  # noqa: BLE001 - a field renamed since the entry was written
-        return name
-
-
-def _field_value(name: str, value):
-    if value in (None, ""):
-        return "—"
-    try:
-        field = ProductIdea._meta.get_field(name)
-    except Exception:  # noqa: BLE001
-        return value
-    choices = dict(field.choices or [])
-    return choices.get(value, value)
-
-
-def _render_detail(request, idea: ProductIdea, *, return_form=None, reject_form=None, status=200):
+def _render_detail(request, idea: ProductIdea, *, reason_form: ReasonForm | None = None, status=200):
+    """The idea's page; `reason_form` is a screener's refused return or reject form (its prefix names it)."""
     user = request.user
     can_screen = user.has_perm("products.screen_idea", idea)
+    reason_forms = {action: ReasonForm(prefix=action) for action, screening in SCREENING.items()
+                    if screening.asks_reason}
+    if reason_form is not None:
+        reason_forms[reason_form.prefix] = reason_form
     return render(request, "products/ideas/detail.html", {
         "idea": idea,
         "attachments": list(idea.attachments.all()),
         "standards": list(idea.standards.all()),
-        "history": _history(idea),
+        "history": selectors.idea_history(idea),
         "can_edit": user.has_perm("products.change_idea", idea),
         "can_screen": can_screen,
+        # The screener's buttons, those IdeaStatus.TRANSITIONS allows from the idea's status.
+        "screen_actions": [action for action in IdeaStatus.SCREENING
+                           if can_screen and idea.status in IdeaStatus.TRANSITIONS[action][0]],
         # The list it was sent with opens for the officials of the list's area, not for the representative.
-        "can_open_list": bool(idea.sent_list_id) and _lists_visible_to(user).filter(pk=idea.sent_list_id).exists(),
-        "return_form": return_form or ReasonForm(prefix="return"),
-        "reject_form": reject_form or ReasonForm(prefix="reject"),
-        "show_reasons": bool(return_form or reject_form),
-        "missing": services.idea_missing_items(idea) if idea.status in services.EDITABLE_STATUSES else {},
+        "can_open_list": bool(idea.sent_list_id) and selectors.idea_lists_visible_to(user).filter(
+            pk=idea.sent_list_id).exists(),
+        "return_form": reason_forms["return"],
+        "reject_form": reason_forms["reject"],
+        "missing": services.idea_missing_items(idea) if idea.status in IdeaStatus.EDITABLE else {},
     }, status=status)
 
 
@@ -305,8 +273,7 @@ def idea_detail(request, pk):
 
 @permission_required("products.view_idea_list")
 def attachment_download(request, pk):
-    attachment = get_object_or_404(
-        IdeaAttachment.objects.filter(idea__in=ideas_visible_to(request.user)), pk=pk)
+    attachment = get_object_or_404(selectors.idea_attachments_visible_to(request.user), pk=pk)
     inline = attachment.is_image and request.GET.get("inline") == "1"
     return private_file_response(attachment.file, download_name=attachment.original_name,
                                  file_type=attachment.file_type, inline=inline)
@@ -315,8 +282,7 @@ def attachment_download(request, pk):
 @require_POST
 @permission_required("products.view_idea_list")
 def attachment_remove(request, pk):
-    attachment = get_object_or_404(
-        IdeaAttachment.objects.filter(idea__in=ideas_visible_to(request.user)).select_related("idea"), pk=pk)
+    attachment = get_object_or_404(selectors.idea_attachments_visible_to(request.user), pk=pk)
     if not request.user.has_perm("products.change_idea", attachment.idea):
         raise PermissionDenied
     try:
@@ -352,7 +318,7 @@ def _screenable(request, pk) -> ProductIdea | None:
     (a second click); 404 outside his area, 403 when he may see it but not screen it."""
     idea = _idea_or_404(request, pk)
     if not request.user.has_perm("products.screen_idea", idea):
-        if idea.status != IdeaStatus.SUBMITTED and screens_commune(request.user, idea.commune):
+        if idea.status not in IdeaStatus.SCREENABLE and screens_commune(request.user, idea.commune):
             messages.error(request, _("An idea that is “%(status)s” cannot be screened.") % {
                 "status": idea.get_status_display()})
             return None
@@ -360,52 +326,46 @@ def _screenable(request, pk) -> ProductIdea | None:
     return idea
 
 
+class Screening(NamedTuple):
+    service: Callable
+    asks_reason: bool
+    done: str
+
+
+# The screener's buttons, one for each of IdeaStatus.SCREENING: the service it calls, whether it asks for the
+# reason (in a form of its own on the idea's page, prefixed with the action) and what the page says after.
+SCREENING = {
+    "select": Screening(services.idea_select, False,
+                        gettext_lazy("The idea was selected. Send it to the province with the other selected ideas.")),
+    "return": Screening(services.idea_return, True, gettext_lazy("The idea was returned to be completed.")),
+    "reject": Screening(services.idea_reject, True, gettext_lazy("The idea was rejected.")),
+}
+
+
 @require_POST
 @permission_required("products.view_idea_list")
-def idea_select(request, pk):
+def idea_screen(request, pk, action: str):
+    """Select, return or reject a submitted idea (the URL names the action)."""
+    screening = SCREENING[action]
     idea = _screenable(request, pk)
     if idea is None:
         return redirect("products:idea-detail", pk)
+    form, values = None, {}
+    if screening.asks_reason:
+        form = ReasonForm(request.POST, prefix=action)
+        if not form.is_valid():
+            return _render_detail(request, idea, reason_form=form)
+        values["reason"] = form.cleaned_data["reason"]
     try:
-        services.idea_select(idea=idea, by=request.user)
+        screening.service(idea=idea, **values, by=request.user)
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("The idea was selected. Send it to the province with the other selected ideas."))
-    return redirect(idea)
-
-
-def _screen_with_reason(request, pk, *, prefix: str, service, done: str):
-    idea = _screenable(request, pk)
-    if idea is None:
-        return redirect("products:idea-detail", pk)
-    form = ReasonForm(request.POST, prefix=prefix)
-    if not form.is_valid():
-        return _render_detail(request, idea, **{f"{prefix}_form": form})
-    try:
-        service(idea=idea, reason=form.cleaned_data["reason"], by=request.user)
-    except ValidationError as exc:
-        if hasattr(exc, "error_dict") and "reason" in exc.error_dict:
+        if form is not None and hasattr(exc, "error_dict") and "reason" in exc.error_dict:
             form.add_error("reason", exc.error_dict["reason"])
-            return _render_detail(request, idea, **{f"{prefix}_form": form})
+            return _render_detail(request, idea, reason_form=form)
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, done)
+        messages.success(request, screening.done)
     return redirect(idea)
-
-
-@require_POST
-@permission_required("products.view_idea_list")
-def idea_return(request, pk):
-    return _screen_with_reason(request, pk, prefix="return", service=services.idea_return,
-                               done=_("The idea was returned to be completed."))
-
-
-@require_POST
-@permission_required("products.view_idea_list")
-def idea_reject(request, pk):
-    return _screen_with_reason(request, pk, prefix="reject", service=services.idea_reject,
-                               done=_("The idea was rejected."))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -415,15 +375,14 @@ def idea_reject(request, pk):
 
 @permission_required("products.send_ideas")
 def idea_send(request):
-    selected = services.ideas_screened_by(request.user).filter(status=IdeaStatus.SELECTED)
-    cycles = Cycle.objects.filter(pk__in=selected.values("cycle")).select_related("province").order_by("-year")
+    selected = selectors.ideas_to_send(request.user)
+    cycles = selectors.cycles_of(selected)
     cycle = None
     wanted = record_key(request.POST.get("cycle") or request.GET.get("cycle"))
     if wanted:
         cycle = cycles.filter(pk=wanted).first()
     cycle = cycle or cycles.first()
-    ideas = selected.filter(cycle=cycle).select_related("subject", "product_set", "commune__parent").order_by(
-        "commune__parent__name", "commune__name", "product_name")
+    ideas = selectors.ideas_to_send_in(selected, cycle)
     form = IdeaSendForm(request.POST or None, ideas=ideas)
     if request.method == "POST" and form.is_valid():
         try:
@@ -440,10 +399,6 @@ def idea_send(request):
     })
 
 
-def _lists_visible_to(user):
-    return IdeaList.objects.filter(scope_q(user, "unit"))
-
-
 def _chosen_cycle(request) -> Cycle | None:
     cycles = cycles_for(request.user)
     wanted = record_key(request.GET.get("cycle"))
@@ -454,34 +409,13 @@ def _chosen_cycle(request) -> Cycle | None:
     return current_cycle_for(request.user) or cycles.first()
 
 
-def district_counts(user, cycle) -> list[dict]:
-    """Ideas of the cycle per screening unit (the district, or the province for communes directly under
-    it) and status, with the number of lists each unit sent; counted in the database."""
-    if cycle is None:
-        return []
-    counts = {status: Count("pk", filter=Q(status=status)) for status in IdeaStatus.values}
-    rows = list(
-        ideas_visible_to(user).filter(cycle=cycle)
-        .values("commune__parent_id", "commune__parent__name", "commune__parent__kind")
-        .annotate(total=Count("pk"), **counts).order_by("commune__parent__name")
-    )
-    lists = dict(_lists_visible_to(user).filter(cycle=cycle).values("unit_id").annotate(n=Count("pk"))
-                 .values_list("unit_id", "n"))
-    for row in rows:
-        row["lists"] = lists.get(row["commune__parent_id"], 0)
-        row["statuses"] = [row[status] for status in IdeaStatus.values]
-    return rows
-
-
 @permission_required("products.view_province_lists")
 def province_lists(request):
     cycle = _chosen_cycle(request)
-    lists = _lists_visible_to(request.user).filter(cycle=cycle).select_related("unit", "sent_by").annotate(
-        idea_count=Count("ideas")).prefetch_related(
-        Prefetch("ideas", queryset=ProductIdea.objects.select_related("subject", "commune").order_by("product_name")))
+    lists = selectors.idea_lists_received(user=request.user, cycle=cycle)
     lists, sort = sort_queryset(request, lists, {"unit": "unit__name", "date": "sent_at", "count": "idea_count"},
                                 "unit")
-    rows = district_counts(request.user, cycle)
+    rows = selectors.district_counts(request.user, cycle)
     return render(request, "products/ideas/province_lists.html", {
         "cycle": cycle, "cycles": cycles_for(request.user), "page": paginate(request, lists), "sort": sort,
         "qs_nosort": querystring_without(request, "sort", "page"), "rows": rows,
@@ -494,10 +428,7 @@ def province_lists(request):
 @permission_required("products.view_province_lists")
 def province_lists_export(request):
     cycle = _chosen_cycle(request)
-    lists = _lists_visible_to(request.user).filter(cycle=cycle)
-    ideas = ProductIdea.objects.filter(sent_list__in=lists).select_related(
-        "sent_list__unit", "subject", "commune", "product_set").order_by(
-        "sent_list__unit__name", "sent_list__sent_at", "product_name")
+    ideas = selectors.ideas_sent(user=request.user, cycle=cycle)
     headers = [_("District"), _("Sent on"), _("Product name"), _("Subject"), _("Kind of subject"), _("Commune"),
                _("Product set"), _("Expected star")]
     rows = ([idea.sent_list.unit.name, timezone.localtime(idea.sent_list.sent_at).strftime("%d/%m/%Y"),
@@ -509,9 +440,8 @@ def province_lists_export(request):
 
 @permission_required("products.view_idea_list")
 def idea_list_detail(request, pk):
-    idea_list_obj = get_object_or_404(
-        _lists_visible_to(request.user).select_related("unit", "sent_by", "cycle__province"), pk=pk)
-    ideas = idea_list_obj.ideas.select_related("subject", "product_set", "commune").order_by("product_name")
+    idea_list_obj = get_object_or_404(selectors.idea_list_detail(user=request.user), pk=pk)
+    ideas = selectors.idea_list_ideas(idea_list_obj)
     return render(request, "products/ideas/list_detail.html", {
         "idea_list": idea_list_obj, "page": paginate(request, ideas, per_page=100),
         "audit": audit_trail_for(idea_list_obj)[:20],

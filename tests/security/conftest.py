@@ -72,13 +72,13 @@ def _user(username, role, unit=None):
 def new_idea(*, cycle, subject, name, commune, by):
     """A complete draft idea of set 7 (food) with a photo attached."""
     from products.models import ProductSet
-    from products.services.ideas import idea_create
+    from products.services.ideas import idea_register
 
-    return idea_create(by=by, attachments=[jpeg_upload()], data={
-        "cycle": cycle, "subject": subject, "product_name": name,
-        "product_set": ProductSet.objects.get(number=7), "commune": commune,
-        "raw_material_source": "Nguyên liệu của các hộ trong xã", "local_material_share": 80,
-        "market": "provincial", "expected_star": 3, "support_needed": "Thiết kế bao bì"})
+    return idea_register(
+        cycle=cycle, subject=subject, product_name=name, product_set=ProductSet.objects.get(number=7),
+        commune=commune, raw_material_source="Nguyên liệu của các hộ trong xã", local_material_share=80,
+        market="provincial", expected_star=3, support_needed="Thiết kế bao bì", attachments=[jpeg_upload()],
+        submit=False, by=by).idea
 
 
 def _recognising_council(*, cycle, unit, area, district, product, decision_number, by):
