@@ -21,7 +21,8 @@ from .models import (
     SheetSection,
     StarBand,
 )
-from .services.sheets import YAML_TYPE, sheet_export_xlsx, sheet_export_yaml, sheet_filename
+from .services.sheets.import_export import sheet_export_xlsx, sheet_export_yaml, sheet_filename
+from .services.sheets.yaml import YAML_TYPE
 
 # ---------------------------------------------------------------------------------------------
 # Score sheets

@@ -12,7 +12,7 @@ class EvaluationConfig(AppConfig):
 
         from . import demo, home  # noqa: F401  (home: navigation entries and home panels)
         from .documents import register_documents
-        from .services.sheets import demo_sheets_load
+        from .services.sheets.shipped import demo_sheets_load
 
         register_demo_loader("evaluation-sheets", demo_sheets_load, order=30, heavy=True)
         register_demo_loader("evaluation", demo.load, order=40, heavy=True)

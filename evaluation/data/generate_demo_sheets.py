@@ -461,7 +461,7 @@ def build_sheet(regulation: str, number: int) -> dict:
 
 
 def to_sheet_data(tree: dict):
-    from evaluation.services.sheets import CriterionData, OptionData, PartData, SectionData, SheetData
+    from evaluation.services.sheets.tree import CriterionData, OptionData, PartData, SectionData, SheetData
 
     return SheetData(
         regulation=tree["regulation"], product_set=tree["product_set"], title=tree["title"],
@@ -494,7 +494,8 @@ def main() -> None:
     import django
 
     django.setup()
-    from evaluation.services.sheets import sheet_data_yaml, sheet_structure_errors
+    from evaluation.services.sheets.validate import sheet_structure_errors
+    from evaluation.services.sheets.yaml import sheet_data_yaml
 
     write_part_maxima()
     for regulation in DEMO_REGULATIONS:

@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from ocop.tests import office_files as crafted
 
 from ..models import ScoreSheet
-from ..services.sheets import MAX_XLSX_ROWS, XLSX_COLUMNS
+from ..services.sheets.xlsx import MAX_XLSX_ROWS, XLSX_COLUMNS
 from .test_sheets import TEST_REGULATION, sample, test_regulation, xlsx_of  # noqa: F401 (fixture)
 
 NAME = "bo-03.xlsx"

@@ -20,18 +20,16 @@ from products.models import ProductSet
 
 from ..forms.sheets import SheetConfirmForm, SheetUploadForm
 from ..models import Regulation, ScoreSheet, SheetPart
-from ..services.sheets import (
-    YAML_TYPE,
-    sheet_data_yaml,
+from ..services.sheets.import_export import (
     sheet_export_xlsx,
     sheet_export_yaml,
     sheet_filename,
     sheet_import,
     sheet_import_blockers,
-    sheet_parse_yaml,
     sheet_read,
     sheet_tree_queryset,
 )
+from ..services.sheets.yaml import YAML_TYPE, sheet_data_yaml, sheet_parse_yaml
 
 LIST_SORTS = {
     "regulation": ["regulation__effective_from", "product_set__number"],

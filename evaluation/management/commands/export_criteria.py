@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from evaluation.models import ScoreSheet
-from evaluation.services.sheets import sheet_export_xlsx, sheet_export_yaml
+from evaluation.services.sheets.import_export import sheet_export_xlsx, sheet_export_yaml
 
 
 class Command(BaseCommand):

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from evaluation.services.sheets import sheet_import, sheet_import_blockers, sheet_read
+from evaluation.services.sheets.import_export import sheet_import, sheet_import_blockers, sheet_read
 
 
 class Command(BaseCommand):
