@@ -5,6 +5,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from evaluation.star_rules import RECOGNISED_STARS
 from products.services.dossiers import dossier_cycles_for
 
 from .enums import CertificateStatus, RevocationGround
@@ -21,7 +22,7 @@ class CertificateFilterForm(forms.Form):
                                + list(CertificateStatus.choices),
                                widget=forms.Select(attrs={"class": "form-select", "aria-label": _("Status")}))
     star = forms.TypedChoiceField(label=_("Star"), required=False, coerce=int, empty_value=None,
-                                  choices=[("", _("All stars")), (3, "3★"), (4, "4★"), (5, "5★")],
+                                  choices=[("", _("All stars"))] + [(star, f"{star}★") for star in RECOGNISED_STARS],
                                   widget=forms.Select(attrs={"class": "form-select", "aria-label": _("Star")}))
     year = forms.IntegerField(label=_("Year issued"), required=False, min_value=2018, max_value=2100)
     month = forms.CharField(label=_("Ending in month"), required=False)

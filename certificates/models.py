@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from evaluation.enums import EvaluationLevel
 from evaluation.models import Decision, RecognisedProduct, Regulation
+from evaluation.star_rules import MAX_STAR, MIN_RECOGNISED_STAR
 from ocop.models import AdministrativeUnit
 from ocop.validators import validate_name
 from products.models import Product
@@ -81,7 +82,8 @@ class Certificate(models.Model):
                                 related_name="certificates")
     subject = models.ForeignKey(Subject, verbose_name=_("subject"), on_delete=models.PROTECT,
                                 related_name="certificates")
-    star = models.PositiveSmallIntegerField(_("star"), validators=[MinValueValidator(3), MaxValueValidator(5)])
+    star = models.PositiveSmallIntegerField(
+        _("star"), validators=[MinValueValidator(MIN_RECOGNISED_STAR), MaxValueValidator(MAX_STAR)])
     # The decision as printed on the certificate (kept as issued; imported registers have no Decision row).
     decision_number = models.CharField(_("decision number"), max_length=100)
     decision_date = models.DateField(_("decision date"))
@@ -123,7 +125,8 @@ class Certificate(models.Model):
                                     violation_error_message=_("This certificate number is already used.")),
             models.CheckConstraint(condition=Q(issuing_unit__isnull=False) | ~Q(authority_name=""),
                                    name="certificate_has_authority"),
-            models.CheckConstraint(condition=Q(star__gte=3) & Q(star__lte=5), name="certificate_star_3_to_5"),
+            models.CheckConstraint(condition=Q(star__gte=MIN_RECOGNISED_STAR) & Q(star__lte=MAX_STAR),
+                                   name="certificate_star_3_to_5"),
             models.CheckConstraint(condition=Q(valid_until__gt=models.F("issued_on")), name="certificate_dates"),
             models.CheckConstraint(condition=Q(revoked_on__isnull=True) | ~Q(revoke_reason=""),
                                    name="certificate_revocation_has_reason"),

@@ -2,6 +2,8 @@
 from django.urls import reverse
 from django.utils import timezone
 
+from evaluation.star_rules import MIN_RECOGNISED_STAR
+
 from .selectors import certificates_visible_to
 from .tasks import render_job_progress
 
@@ -12,7 +14,7 @@ def decision_panel(user, decision) -> dict | None:
         return None
     certificates = certificates_visible_to(user).filter(decision=decision).with_status(on=timezone.localdate())
     job = decision.render_jobs.order_by("-created_at").first()
-    eligible = decision.items.filter(star__gte=3).count()
+    eligible = decision.items.filter(star__gte=MIN_RECOGNISED_STAR).count()
     return {
         "decision": decision,
         "certificates": certificates.select_related("product").order_by("number"),

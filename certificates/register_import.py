@@ -45,6 +45,7 @@ from django.utils.translation import gettext as _
 
 from evaluation.enums import EvaluationLevel
 from evaluation.models import Regulation
+from evaluation.star_rules import RECOGNISED_STARS
 from ocop.enums import UnitLevel
 from ocop.models import AdministrativeUnit
 from ocop.rules import unit_within_scope
@@ -201,7 +202,7 @@ def _row(line, cells: dict, units, sets, regulations, seen_numbers, by) -> RowRe
         star = int(get("star"))
     except (TypeError, ValueError):
         star = None
-    if star not in (3, 4, 5):
+    if star not in RECOGNISED_STARS:
         errors.append(_("Star “%(value)s”: a certificate is for 3, 4 or 5 stars.") % {"value": get("star")})
     decision_date = _date(get("decision_date"), _("Decision date"), errors)
     issued_on = _date(get("issued_on"), _("Issued on"), errors) or decision_date

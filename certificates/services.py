@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from evaluation.enums import EvaluationLevel
 from evaluation.models import Decision, RecognisedProduct, Regulation
 from evaluation.services.councils import regulation_in_force
-from evaluation.star_rules import MIN_RECOGNISED_STAR
+from evaluation.star_rules import MAX_STAR, MIN_RECOGNISED_STAR
 from ocop.enums import AuditAction
 from ocop.models import AdministrativeUnit, Cycle, User
 from ocop.outbox import outbox_enqueue
@@ -114,7 +114,7 @@ def certificate_chain_rebuild(*, product_ids, by: User | None = None) -> int:
 def _level_ceiling(level: str, regulation: Regulation | None) -> int:
     """The highest star a level may recognise: its rule in the regulation; 5★ is the central level's alone."""
     rule = regulation.level_rules.filter(level=level).first() if regulation is not None else None
-    ceiling = rule.max_star if rule is not None else 5
+    ceiling = rule.max_star if rule is not None else MAX_STAR
     return ceiling if level == EvaluationLevel.CENTRAL else min(ceiling, 4)
 
 
@@ -174,7 +174,7 @@ def certificates_issue_for_decision(*, decision: Decision, by: User | None, rend
     from .tasks import render_job_start
 
     with transaction.atomic():
-        pending = decision.items.filter(certificate__isnull=True, star__gte=3).select_related(
+        pending = decision.items.filter(certificate__isnull=True, star__gte=MIN_RECOGNISED_STAR).select_related(
             "product__subject", "decision__issuing_unit").order_by("pk")
         issued = [certificate_issue(recognition=item, by=by, render=False) for item in pending]
         if issued and render:
@@ -244,7 +244,7 @@ def renewal_kind_allowed(certificate: Certificate, kind: str, today: datetime.da
     if kind == Renewal.Kind.UPGRADE:
         if status not in (CertificateStatus.VALID, CertificateStatus.EXPIRING):
             return _("An upgrade starts from a certificate still in force.")
-        if certificate.star >= 5:
+        if certificate.star >= MAX_STAR:
             return _("The product already holds 5 stars.")
     if certificate.renewals.filter(dossier__status__in=["draft", "submitted"]).exists():
         return _("A re-evaluation from this certificate is already under way.")

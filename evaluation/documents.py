@@ -19,6 +19,7 @@ from .models import CouncilMember, Scorecard, Session, SheetPart
 from .results_table import results_table
 from .selectors import sessions_visible_to
 from .services.paper import paper_sheets
+from .star_rules import MIN_RECOGNISED_STAR
 
 PAPER_SHEETS = "evaluation.paper_sheets"
 PAPER_SHEETS_INLINE = 2  # sheets laid out inside the request (about 1.3 s each); more are prepared in the background
@@ -68,7 +69,7 @@ def minutes_context(session: Session) -> dict:
     present_ids = {m.pk for m in table.members}
     by_star: dict = {}
     for row in table.rows:
-        if row.recognised_star >= 3:
+        if row.recognised_star >= MIN_RECOGNISED_STAR:
             by_star[row.recognised_star] = by_star.get(row.recognised_star, 0) + 1
     return {
         "session": session, "council": council, "table": table,

@@ -14,6 +14,7 @@ from ocop.validators import validate_name
 from products.models import Dossier, Product, ProductSet
 
 from .enums import EvaluationKind, EvaluationLevel, MemberRole, ScorecardStatus, SessionStatus
+from .star_rules import MAX_STAR, MIN_RECOGNISED_STAR
 
 POINTS = {"max_digits": 6, "decimal_places": 2}
 
@@ -431,13 +432,15 @@ class RecognisedProduct(models.Model):
     decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="items")
     evaluation = models.OneToOneField(Evaluation, on_delete=models.PROTECT, related_name="recognition")
     product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="recognitions")
-    star = models.PositiveSmallIntegerField(_("star"), validators=[MinValueValidator(3), MaxValueValidator(5)])
+    star = models.PositiveSmallIntegerField(
+        _("star"), validators=[MinValueValidator(MIN_RECOGNISED_STAR), MaxValueValidator(MAX_STAR)])
 
     class Meta:
         verbose_name = _("recognised product")
         verbose_name_plural = _("recognised products")
         constraints = [
-            models.CheckConstraint(condition=Q(star__gte=3) & Q(star__lte=5), name="recognised_star_range"),
+            models.CheckConstraint(condition=Q(star__gte=MIN_RECOGNISED_STAR) & Q(star__lte=MAX_STAR),
+                                   name="recognised_star_range"),
         ]
 
     def __str__(self):

@@ -14,6 +14,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 MIN_RECOGNISED_STAR = 3
 MAX_STAR = 5  # the highest star of the programme: nothing to upgrade to beyond it
+# The stars a decision may recognise and a certificate carry (3★, 4★, 5★), lowest first.
+RECOGNISED_STARS = tuple(range(MIN_RECOGNISED_STAR, MAX_STAR + 1))
 
 
 @dataclass(frozen=True)

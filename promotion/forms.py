@@ -10,6 +10,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from evaluation.star_rules import MIN_RECOGNISED_STAR, RECOGNISED_STARS
 from ocop.enums import UnitKind, UnitLevel
 from ocop.forms import DATE_WIDGET
 from ocop.models import AdministrativeUnit
@@ -97,8 +98,8 @@ class EventForm(ServiceDataMixin, forms.ModelForm):
 class InvitationForm(FilterForm):
     """Which certified products to invite: star at least, area, product set."""
 
-    min_star = forms.TypedChoiceField(label=_("Star at least"), coerce=int, initial=3,
-                                      choices=[(3, "3★"), (4, "4★"), (5, "5★")])
+    min_star = forms.TypedChoiceField(label=_("Star at least"), coerce=int, initial=MIN_RECOGNISED_STAR,
+                                      choices=[(star, f"{star}★") for star in RECOGNISED_STARS])
     unit = UnitChoiceField(label=_("Area"), queryset=AdministrativeUnit.objects.none(), required=False,
                            empty_label=_("Whole area"))
     product_set = forms.ModelChoiceField(label=_("Product set"), queryset=ProductSet.objects.order_by("number"),

@@ -7,6 +7,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from certificates.models import Certificate
+from evaluation.star_rules import RECOGNISED_STARS
 from ocop.models import AdministrativeUnit
 from ocop.text import fold
 from ocop.validators import record_key
@@ -51,7 +52,7 @@ def certified_filtered(params, today=None) -> QuerySet:
         unit = AdministrativeUnit.objects.filter(code=province).first()
         qs = qs.filter(product__commune__path__startswith=unit.path) if unit else qs.none()
     star = params.get("star")
-    if star in ("3", "4", "5"):
+    if star in [str(s) for s in RECOGNISED_STARS]:
         qs = qs.filter(star=int(star))
     sector = (params.get("sector") or "").strip()
     if sector:

@@ -6,6 +6,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
+from evaluation.star_rules import RECOGNISED_STARS
 from ocop.downloads import workbook_bytes
 
 from .selectors_dashboard import Summary, product_register, programme_summary
@@ -60,7 +61,7 @@ def report_xlsx(unit, year=None, today=None) -> bytes:
     sheet["A2"] = _("%(unit)s, year %(year)s, figures on %(date)s") % {
         "unit": unit.name, "year": summary.year, "date": summary.today.strftime("%d/%m/%Y")}
     row = 4
-    stars = [[_("%(star)s stars") % {"star": s}, summary.by_star.get(s, 0)] for s in (3, 4, 5)]
+    stars = [[_("%(star)s stars") % {"star": s}, summary.by_star.get(s, 0)] for s in RECOGNISED_STARS]
     stars.append([_("Total"), summary.products])
     row = _table(sheet, row, _("I. OCOP products by star"), [_("Star"), _("Products")], stars)
     kinds = [[k["label"], k["subjects"], k["products"]] for k in summary.by_kind]

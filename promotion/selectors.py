@@ -6,6 +6,7 @@ from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from certificates.models import Certificate
+from evaluation.star_rules import MIN_RECOGNISED_STAR
 from ocop.rules import is_official, is_subject_rep
 from ocop.selectors import scope_q
 from products.models import Product
@@ -64,7 +65,7 @@ def invitations_for(user, *, today: datetime.date | None = None) -> QuerySet:
             .select_related("event", "subject").order_by("event__starts_on", "pk"))
 
 
-def certified_products(*, user, min_star: int = 3, unit=None, product_set=None,
+def certified_products(*, user, min_star: int = MIN_RECOGNISED_STAR, unit=None, product_set=None,
                        today: datetime.date | None = None) -> QuerySet:
     """Products of the user's area holding a certificate in force at `min_star` or more, with that star.
 

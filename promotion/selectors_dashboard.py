@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from certificates.models import Certificate
 from certificates.validity import add_months
+from evaluation.star_rules import RECOGNISED_STARS
 from ocop.models import AdministrativeUnit
 from products.models import Product
 from subjects.enums import SubjectKind
@@ -122,7 +123,7 @@ def programme_summary(unit: AdministrativeUnit, year: int | None = None,
 
     # One pass over the unit's certificates in force for the totals, the stars and the subject kinds (filtered
     # counts), and one grouped by product set for the sets and their sectors.
-    stars, kinds = (3, 4, 5), list(SubjectKind)
+    stars, kinds = RECOGNISED_STARS, list(SubjectKind)
     totals = in_force.aggregate(
         products=Count("product", distinct=True), subjects=Count("subject", distinct=True),
         communes=Count("product__commune", distinct=True, filter=Q(product__commune__in=unit_communes(unit, year))),

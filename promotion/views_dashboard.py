@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from evaluation.star_rules import RECOGNISED_STARS
 from ocop.downloads import XLSX_TYPE, attachment_response
 from ocop.models import AdministrativeUnit
 from ocop.permissions import permission_required
@@ -55,8 +56,9 @@ def dashboard(request):
     drill = f"{certificates}?unit={unit.code}" + (
         f"&on={summary.today.isoformat()}" if summary.today != timezone.localdate() else "")
     chart_data = {
-        "stars": {"labels": [f"{s}★" for s in (3, 4, 5)], "values": [summary.by_star.get(s, 0) for s in (3, 4, 5)],
-                  "links": [f"{drill}&status=in_force&star={s}" for s in (3, 4, 5)]},
+        "stars": {"labels": [f"{s}★" for s in RECOGNISED_STARS],
+                  "values": [summary.by_star.get(s, 0) for s in RECOGNISED_STARS],
+                  "links": [f"{drill}&status=in_force&star={s}" for s in RECOGNISED_STARS]},
         "kinds": {"labels": [k["label"] for k in summary.by_kind], "values": [k["products"] for k in summary.by_kind],
                   "links": [f"{drill}&status=in_force&kind={k['kind']}" for k in summary.by_kind]},
         "sectors": {"labels": [s["sector"] for s in summary.by_sector],

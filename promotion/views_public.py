@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from certificates.enums import CertificateStatus
+from evaluation.star_rules import RECOGNISED_STARS
 from ocop.throttle import throttle
 from products.models import ProductSet
 
@@ -145,7 +146,7 @@ def openapi_document(request) -> dict:
         {"name": "q", "in": "query", "schema": {"type": "string"},
          "description": "words of the product's or subject's name, with or without Vietnamese accents"},
         {"name": "province", "in": "query", "schema": {"type": "string"}, "description": "province code, e.g. 06"},
-        {"name": "star", "in": "query", "schema": {"type": "integer", "enum": [3, 4, 5]}},
+        {"name": "star", "in": "query", "schema": {"type": "integer", "enum": list(RECOGNISED_STARS)}},
         {"name": "sector", "in": "query", "schema": {"type": "string"}},
         {"name": "set", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 26},
          "description": "product set number (1-26)"},

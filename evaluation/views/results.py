@@ -58,6 +58,7 @@ from ..selectors import (
 )
 from ..services import paper as paper_services
 from ..services.results import decision_issue, session_finalise, session_quorum
+from ..star_rules import MIN_RECOGNISED_STAR
 
 # ---------------------------------------------------------------------------------------------
 # Results page and finalisation
@@ -134,7 +135,8 @@ def _results_context(request, session, *, finalise_form=None) -> dict:
         "decisions": list(session.decisions.order_by("signed_on", "pk")),
         "can_issue": finalised and user.has_perm("evaluation.issue_decision", session),
         "can_import": not finalised and user.has_perm("evaluation.import_paper_scores", session),
-        "recognised_count": sum(1 for r in table.results if (r.evaluation.recognised_star or 0) >= 3),
+        "recognised_count": sum(1 for r in table.results
+                                if (r.evaluation.recognised_star or 0) >= MIN_RECOGNISED_STAR),
     }
     if not finalised and user.has_perm("evaluation.finalise_session", session):
         quorum_ok, quorum_message = session_quorum(session)
@@ -269,7 +271,8 @@ def decision_create(request, pk):
                    .order_by("product__product_set__number", "-final_score", "position"))
     return render(request, "evaluation/results/decision_form.html", {
         "session": session, "council": session.council, "form": form, "finalised": finalised,
-        "to_recognise": [e for e in evaluations if (e.recognised_star or 0) >= 3 and not _has_recognition(e)],
+        "to_recognise": [e for e in evaluations
+                         if (e.recognised_star or 0) >= MIN_RECOGNISED_STAR and not _has_recognition(e)],
         "nominated": [(e, nomination_label(e.nominated_to)) for e in evaluations if e.nominated_to],
     })
 
