@@ -20,7 +20,7 @@ from .enums import CertificateStatus, RevocationGround
 
 
 def expiring_window_days() -> int:
-    return max(getattr(settings, "OCOP_CERTIFICATE_NOTICE_DAYS", [180, 90, 30]))
+    return max(settings.OCOP_CERTIFICATE_NOTICE_DAYS)
 
 
 class CertificateQuerySet(models.QuerySet):
@@ -176,7 +176,7 @@ class CertificateSequence(models.Model):
 
 
 class CertificateNotice(models.Model):
-    """That the holder was told a certificate enters a notice window (180, 90, 30 days, or expiry).
+    """That the holder was told a certificate enters a notice window (OCOP_CERTIFICATE_NOTICE_DAYS, or expiry).
 
     Unique per certificate and window: the daily job can run twice, or die half-way, and never sends twice.
     """

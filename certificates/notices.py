@@ -51,7 +51,7 @@ logger = logging.getLogger(__name__)
 
 def notice_windows() -> list[int]:
     """The windows in days before the end, largest first, then 0 (the end itself)."""
-    days = {int(d) for d in getattr(settings, "OCOP_CERTIFICATE_NOTICE_DAYS", [180, 90, 30]) if int(d) > 0}
+    days = {int(d) for d in settings.OCOP_CERTIFICATE_NOTICE_DAYS if int(d) > 0}
     return sorted(days, reverse=True) + [0]
 
 
@@ -71,7 +71,7 @@ def expiry_notices_insert(*, today: datetime.date | None = None) -> int:
     """
     today = today or timezone.localdate()
     windows = notice_windows()
-    lookback = getattr(settings, "OCOP_CERTIFICATE_EXPIRED_NOTICE_DAYS", 30)
+    lookback = settings.OCOP_CERTIFICATE_EXPIRED_NOTICE_DAYS
     candidates = (
         Certificate.objects.order_by().live_on(today)
         .filter(valid_until__gte=today - datetime.timedelta(days=lookback),

@@ -204,7 +204,7 @@ def render_processes() -> int:
     work is spread by chunk tasks instead (tasks.py), and each renders in its own process."""
     if multiprocessing.current_process().daemon:
         return 1
-    configured = getattr(settings, "OCOP_RENDER_PROCESSES", None)
+    configured = settings.OCOP_RENDER_PROCESSES
     return max(1, configured or os.cpu_count() or 1)
 
 

@@ -265,6 +265,9 @@ OCOP_CERTIFICATE_EXPIRED_NOTICE_DAYS = env.int("OCOP_CERTIFICATE_EXPIRED_NOTICE_
 OCOP_CERTIFICATE_NUMBER_FORMAT = env.str("OCOP_CERTIFICATE_NUMBER_FORMAT", default="{seq:03d}/{year}/GCN-{authority}")
 OCOP_CENTRAL_AUTHORITY_NAME = env.str("OCOP_CENTRAL_AUTHORITY_NAME", default="Bộ Nông nghiệp và Môi trường")
 OCOP_CENTRAL_AUTHORITY_CODE = env.str("OCOP_CENTRAL_AUTHORITY_CODE", default="TW")
+# How many processes lay out a batch of certificate PDFs at once outside a Celery worker (certificates/rendering.py);
+# unset: one per core.
+OCOP_RENDER_PROCESSES = env.int("OCOP_RENDER_PROCESSES", default=None)
 # Uploaded XLSX and DOCX files are opened within bounds (ocop/workbooks.py): the most one may take once unpacked,
 # and how long checking it and reading an import's rows may take before the file is refused.
 OCOP_OFFICE_MAX_EXPANDED_MB = env.int("OCOP_OFFICE_MAX_EXPANDED_MB", default=100)
