@@ -2,7 +2,7 @@
 
 Django's Vietnamese catalogue writes some of them with a stray space before the full stop ("lớn hơn hoặc bằng
 với 0 .") or stiffly. The project's catalogue (LOCALE_PATHS) is looked up before Django's, so a msgid listed
-here and translated in locale/vi/fragments/django.po replaces Django's wording everywhere, forms and admin
+here and translated in locale/vi/LC_MESSAGES/django.po replaces Django's wording everywhere, forms and admin
 alike. Listed only so that makemessages keeps them in the catalogue; nothing imports this module.
 """
 from django.utils.translation import gettext_noop, ngettext_lazy

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ocop.models import AdministrativeUnit, Cycle
 from ocop.text import fold
@@ -231,7 +232,8 @@ class BusinessPlan(models.Model):
     idea = models.OneToOneField(ProductIdea, verbose_name=_("idea"), on_delete=models.CASCADE,
                                 related_name="business_plan")
     summary = models.TextField(_("summary"), blank=True)
-    document = models.FileField(_("plan document"), upload_to=private_upload_to("plans"), blank=True)
+    document = models.FileField(pgettext_lazy("the business plan's own file", "plan document"),
+                                upload_to=private_upload_to("plans"), blank=True)
     document_name = models.CharField(max_length=255, blank=True)
     received_on = models.DateField(_("received on"), null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ocop.enums import UnitLevel
 from ocop.models import AdministrativeUnit
@@ -20,7 +21,8 @@ class Subject(models.Model):
     """A cooperative, cooperative group, enterprise or registered household business."""
 
     name = models.CharField(_("legal name"), max_length=255, validators=[validate_name])
-    kind = models.CharField(_("kind"), max_length=20, choices=SubjectKind.choices)
+    kind = models.CharField(pgettext_lazy("legal form of a subject", "kind"), max_length=20,
+                            choices=SubjectKind.choices)
     tax_code = models.CharField(
         _("tax code"), max_length=14, blank=True, validators=[validate_tax_code],
         help_text=_("Tax code or business registration number: 10 digits, or 10-3 for a branch."),
