@@ -3,13 +3,13 @@ import statistics
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Avg, Count, DecimalField, F, Func, OuterRef, Q, QuerySet, Subquery, Sum, Window
+from django.db.models import Avg, Count, DecimalField, Exists, F, Func, OuterRef, Q, QuerySet, Subquery, Sum, Window
 from django.db.models.functions import Coalesce, Rank, Round
 
 from ocop.rules import is_local_officer, is_province_staff, is_system_admin
 from ocop.selectors import scope_q
 
-from .enums import ScorecardStatus
+from .enums import ScorecardStatus, SessionStatus
 from .models import (
     ConflictOfInterest,
     Council,
@@ -223,3 +223,61 @@ def decisions_visible_to(user) -> QuerySet:
 def decision_list(*, user) -> QuerySet:
     return (decisions_visible_to(user).select_related("issuing_unit", "session__council")
             .annotate(item_count=Count("items")))
+
+
+# ---------------------------------------------------------------------------------------------
+# What the results, decision, nomination and paper pages read
+# ---------------------------------------------------------------------------------------------
+
+EVALUATION_PRODUCT = ("product__subject", "product__product_set", "product__commune")
+
+
+def session_pages_of(user) -> QuerySet:
+    """The sessions the user may open, with the council a session's pages name."""
+    return sessions_visible_to(user).select_related("council__unit", "council__cycle")
+
+
+def session_decisions(session: Session) -> list[Decision]:
+    return list(session.decisions.order_by("signed_on", "pk"))
+
+
+def session_evaluations_by_set(session: Session) -> QuerySet:
+    """The session's products set by set, the highest score first, as the decision form lists them."""
+    return (session.evaluations.select_related(*EVALUATION_PRODUCT)
+            .order_by("product__product_set__number", "-final_score", "position"))
+
+
+def decision_pages_of(user) -> QuerySet:
+    """The decisions the user may open, with who issued and recorded them."""
+    return decisions_visible_to(user).select_related("issuing_unit", "session__council__unit", "created_by")
+
+
+def decision_items(decision: Decision) -> QuerySet:
+    return (decision.items.select_related(*EVALUATION_PRODUCT, "evaluation")
+            .order_by("-star", "product__product_set__number", "product__name"))
+
+
+def session_nominated(session: Session) -> QuerySet:
+    """The session's products nominated to the next level, the highest score first."""
+    return (session.evaluations.exclude(nominated_to="").select_related(*EVALUATION_PRODUCT)
+            .order_by("-final_score", "position"))
+
+
+def nominations_visible_to(user) -> QuerySet:
+    """Products a finalised session nominated to the next level: an administrator sees all of them (the
+    central level), provincial staff those of the councils in their province. Each says whether a council
+    of the level it was nominated to has taken it up since."""
+    qs = Evaluation.objects.filter(session__status=SessionStatus.FINALISED).exclude(nominated_to="")
+    if not is_system_admin(user):
+        if not is_province_staff(user):
+            return qs.none()
+        qs = qs.filter(scope_q(user, "session__council__unit"))
+    taken_up = Evaluation.objects.filter(
+        product=OuterRef("product"), session__council__level=OuterRef("nominated_to"),
+        session__held_on__gte=OuterRef("session__held_on")).exclude(pk=OuterRef("pk"))
+    return (qs.annotate(evaluated_at_next_level=Exists(taken_up))
+            .select_related(*EVALUATION_PRODUCT, "session__council__unit"))
+
+
+def council_members_in_order(council: Council) -> QuerySet:
+    return council.members.select_related("user").order_by("position", "pk")

@@ -123,14 +123,10 @@ def council_export(request):
 @permission_required("evaluation.add_council")
 def council_create(request):
     form = CouncilForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            council = services.council_create(by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("The council was formed. Add its members."))
-            return redirect(council)
+    council = saved_by(request, form, lambda: services.council_create(by=request.user, **form.cleaned_data),
+                       _("The council was formed. Add its members."))
+    if council:
+        return redirect(council)
     return render(request, "evaluation/councils/council_form.html", {"form": form})
 
 

@@ -7,22 +7,19 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.formats import date_format, get_format
-from django.utils.html import escape
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from ocop.downloads import XLSX_TYPE, attachment_response, keep_text_as_text, xlsx_response
+from ocop.formflow import saved_by
 from ocop.listing import paginate, querystring_without, sort_queryset
 from ocop.permissions import permission_required
 from ocop.registry import record_panels
-from ocop.rules import is_province_staff, is_system_admin
-from ocop.selectors import audit_trail_for, scope_q
+from ocop.selectors import audit_trail_for
 from ocop.validators import record_key
 from ocop.views_jobs import file_or_job
 
@@ -51,10 +48,16 @@ from ..forms.results import (
 from ..models import Evaluation
 from ..results_table import ResultsTable, nomination_label, results_table
 from ..selectors import (
+    council_members_in_order,
+    decision_items,
     decision_list,
-    decisions_visible_to,
+    decision_pages_of,
+    nominations_visible_to,
+    session_decisions,
+    session_evaluations_by_set,
     session_missing_submissions,
-    sessions_visible_to,
+    session_nominated,
+    session_pages_of,
 )
 from ..services import paper as paper_services
 from ..services.results import decision_issue, session_finalise, session_quorum
@@ -67,8 +70,7 @@ from ..star_rules import MIN_RECOGNISED_STAR
 
 def _visible_session(request, pk):
     """A session of the user's area or of a council he sits on; any other is a 404."""
-    return get_object_or_404(
-        sessions_visible_to(request.user).select_related("council__unit", "council__cycle"), pk=pk)
+    return get_object_or_404(session_pages_of(request.user), pk=pk)
 
 
 def _session_with_perm(request, pk, perm):
@@ -90,49 +92,28 @@ def _number_formatter():
     return number
 
 
-def _figures_html(table: ResultsTable) -> None:
-    """Each row's member totals, mean, median and spread as ready HTML (row.figures_html).
-
-    A session of 300 products and 9 members is about 4,000 cells: written here they cost a fraction of what
-    the template language spends resolving and localising each one. Only the numbers (formatted here) and
-    escaped texts go into the markup."""
+def _shown_figures(table: ResultsTable) -> None:
+    """Each row's member totals, mean, median and spread as the page shows them (cell.shown, row.mean_shown,
+    row.median_shown, row.spread_shown), formatted once here for the about 4,000 cells of a large session;
+    evaluation/results/_figures.html lays them out."""
     number = _number_formatter()
-    conflict, pending = escape(_("Conflict")), escape(_("Not submitted yet"))
-    flag = escape(_("above the allowed spread"))
-    scored_cell = '<td class="text-end" data-testid="member-total">{}</td>'
-    pending_cell = (f'<td class="text-end" data-testid="member-total"><span class="text-muted" title="{pending}">…'
-                    '</span></td>')
     for row in table.rows:
-        cells = []
         for cell in row.cells:
-            if cell.state == "scored":
-                cells.append(scored_cell.format(number(cell.total)))
-            elif cell.state == "conflict":
-                cells.append(f'<td class="text-end" data-testid="member-total"><span class="badge text-bg-warning" '
-                             f'title="{escape(cell.reason)}">{conflict}</span></td>')
-            else:
-                cells.append(pending_cell)
-        result = row.result
-        cells.append(f'<td class="text-end fw-semibold" data-testid="mean">{number(row.mean)}</td>')
-        cells.append(f'<td class="text-end" data-testid="median">{number(result.median)}</td>')
-        if result.spread_exceeded:
-            cells.append(f'<td class="text-end text-danger fw-semibold" data-testid="spread">{number(result.spread)} '
-                         f'<i class="bi bi-exclamation-triangle-fill" aria-hidden="true"></i><span '
-                         f'class="visually-hidden" data-testid="spread-flag">{flag}</span></td>')
-        else:
-            cells.append(f'<td class="text-end" data-testid="spread">{number(result.spread)}</td>')
-        row.figures_html = mark_safe("".join(cells))  # noqa: S308 - numbers and escaped texts only
+            cell.shown = number(cell.total) if cell.state == "scored" else ""
+        row.mean_shown = number(row.mean)
+        row.median_shown = number(row.result.median)
+        row.spread_shown = number(row.result.spread)
 
 
 def _results_context(request, session, *, finalise_form=None) -> dict:
     user = request.user
     table = results_table(session)
-    _figures_html(table)
+    _shown_figures(table)
     finalised = session.status == SessionStatus.FINALISED
     context = {
         "session": session, "council": session.council, "table": table, "finalised": finalised,
         "column_count": 9 + len(table.members),
-        "decisions": list(session.decisions.order_by("signed_on", "pk")),
+        "decisions": session_decisions(session),
         "can_issue": finalised and user.has_perm("evaluation.issue_decision", session),
         "can_import": not finalised and user.has_perm("evaluation.import_paper_scores", session),
         "recognised_count": sum(1 for r in table.results
@@ -162,14 +143,12 @@ def session_results_view(request, pk):
 def session_finalise_view(request, pk):
     session = _session_with_perm(request, pk, "evaluation.finalise_session")
     form = FinaliseForm(request.POST)
-    if form.is_valid():
-        try:
-            session_finalise(session=session, by=request.user, spread_reason=form.cleaned_data["spread_reason"])
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("The session is finalised: its results are now the council's record."))
-            return redirect("evaluation:session-results", session.pk)
+    finalised = saved_by(
+        request, form,
+        lambda: session_finalise(session=session, by=request.user, spread_reason=form.cleaned_data["spread_reason"]),
+        _("The session is finalised: its results are now the council's record."))
+    if finalised is not None:
+        return redirect("evaluation:session-results", session.pk)
     session.refresh_from_db()
     context = _results_context(request, session, finalise_form=form)
     if session.status == SessionStatus.FINALISED:  # a second finalisation: say why nothing happened
@@ -257,18 +236,11 @@ def decision_create(request, pk):
     session = _session_with_perm(request, pk, "evaluation.issue_decision")
     finalised = session.status == SessionStatus.FINALISED
     form = DecisionForm(request.POST or None)
-    if request.method == "POST" and finalised and form.is_valid():
-        try:
-            decision = decision_issue(session=session, by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("The recognition decision %(number)s was recorded.") % {
-                "number": decision.number})
-            return redirect(decision)
-    evaluations = (session.evaluations.select_related("product__subject", "product__product_set",
-                                                      "product__commune")
-                   .order_by("product__product_set__number", "-final_score", "position"))
+    if finalised and (decision := saved_by(
+            request, form, lambda: decision_issue(session=session, by=request.user, **form.cleaned_data),
+            lambda decision: _("The recognition decision %(number)s was recorded.") % {"number": decision.number})):
+        return redirect(decision)
+    evaluations = session_evaluations_by_set(session)
     return render(request, "evaluation/results/decision_form.html", {
         "session": session, "council": session.council, "form": form, "finalised": finalised,
         "to_recognise": [e for e in evaluations
@@ -286,18 +258,10 @@ def _has_recognition(evaluation) -> bool:
 
 @permission_required("evaluation.view_decision_list")
 def decision_detail(request, pk):
-    decision = get_object_or_404(
-        decisions_visible_to(request.user).select_related("issuing_unit", "session__council__unit", "created_by"),
-        pk=pk)
-    items = (decision.items.select_related("product__subject", "product__product_set", "product__commune",
-                                           "evaluation")
-             .order_by("-star", "product__product_set__number", "product__name"))
-    nominated = (decision.session.evaluations.exclude(nominated_to="")
-                 .select_related("product__subject", "product__product_set", "product__commune")
-                 .order_by("-final_score", "position"))
+    decision = get_object_or_404(decision_pages_of(request.user), pk=pk)
     return render(request, "evaluation/results/decision_detail.html", {
-        "decision": decision, "session": decision.session, "items": items,
-        "nominated": [(e, nomination_label(e.nominated_to)) for e in nominated],
+        "decision": decision, "session": decision.session, "items": decision_items(decision),
+        "nominated": [(e, nomination_label(e.nominated_to)) for e in session_nominated(decision.session)],
         "panels": record_panels("evaluation.decision", request.user, decision),
         # Council members read the decision; the products' pages are the officials' and the subjects'.
         "can_open_products": request.user.has_perm("products.view_product_list"),
@@ -339,23 +303,6 @@ def decision_list_xlsx(request):
 # ---------------------------------------------------------------------------------------------
 # Nominations awaiting the next level
 # ---------------------------------------------------------------------------------------------
-
-
-def nominations_visible_to(user) -> QuerySet:
-    """Products a finalised session nominated to the next level: an administrator sees all of them (the
-    central level), provincial staff those of the councils in their province. Each says whether a council
-    of the level it was nominated to has taken it up since."""
-    qs = Evaluation.objects.filter(session__status=SessionStatus.FINALISED).exclude(nominated_to="")
-    if not is_system_admin(user):
-        if not is_province_staff(user):
-            return qs.none()
-        qs = qs.filter(scope_q(user, "session__council__unit"))
-    taken_up = Evaluation.objects.filter(
-        product=OuterRef("product"), session__council__level=OuterRef("nominated_to"),
-        session__held_on__gte=OuterRef("session__held_on")).exclude(pk=OuterRef("pk"))
-    return (qs.annotate(evaluated_at_next_level=Exists(taken_up))
-            .select_related("product__subject", "product__product_set", "product__commune",
-                            "session__council__unit"))
 
 
 NOMINATION_SORTS = {"score": "final_score", "product": "product__name", "date": "session__held_on",
@@ -497,7 +444,7 @@ def session_paper_import(request, pk):
         "filename": filename, "submit_complete": submit_complete,
         "instructions": paper_services.paper_instructions(), "columns": paper_services.COLUMNS,
         "finalised": session.status == SessionStatus.FINALISED,
-        "members": session.council.members.select_related("user").order_by("position", "pk"),
+        "members": council_members_in_order(session.council),
     })
 
 

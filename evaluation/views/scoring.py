@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ocop.downloads import private_file_response
+from ocop.formflow import saved_by
 from ocop.listing import paginate
 from ocop.permissions import permission_required
 from products.models import DossierDocument
@@ -218,14 +219,11 @@ def score_conflict(request, pk):
     """The member declares a conflict of interest: his scorecard for the product is withdrawn."""
     card = _own_card(request, pk)
     form = ReasonForm(request.POST)
-    if form.is_valid():
-        try:
-            conflict_declare(evaluation=card.evaluation, member=card.member, reason=form.cleaned_data["reason"],
-                             by=request.user)
-        except ValidationError as exc:
-            form.add_error(None, exc)  # {"reason": ...} lands beside the field
-        else:
-            messages.success(request, _("Your conflict of interest with %(product)s was recorded; you will not "
-                                        "score it.") % {"product": card.evaluation.product})
-            return redirect("evaluation:queue")
+    # A refusal naming {"reason": ...} lands beside the field.
+    if saved_by(request, form,
+                lambda: conflict_declare(evaluation=card.evaluation, member=card.member,
+                                         reason=form.cleaned_data["reason"], by=request.user),
+                _("Your conflict of interest with %(product)s was recorded; you will not score it.") % {
+                    "product": card.evaluation.product}):
+        return redirect("evaluation:queue")
     return _score_page(request, card, conflict_form=form)
