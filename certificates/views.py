@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from evaluation.models import Decision
 from evaluation.selectors import decisions_visible_to
 from ocop.downloads import xlsx_response
-from ocop.listing import paginate, querystring_without, sort_queryset
+from ocop.listing import list_context, querystring_without, sort_queryset
 from ocop.models import AdministrativeUnit
 from ocop.permissions import permission_required
 from ocop.selectors import audit_trail_for
@@ -78,15 +78,15 @@ def _filtered(request):
 def certificate_list_view(request):
     form, qs = _filtered(request)
     qs, sort = sort_queryset(request, qs, LIST_SORTS, "until")
-    return render(request, "certificates/list.html", {
-        "form": form, "page": paginate(request, qs), "sort": sort, "filtered": bool(request.GET.get("q") or any(
+    return render(request, "certificates/list.html", list_context(
+        request, qs, sort=sort, form=form,
+        # The date the list is read on is not a filter: choosing another day narrows nothing.
+        filtered=bool(request.GET.get("q") or any(
             request.GET.get(k) for k in ("status", "star", "year", "month", "unit", "kind", "set", "first"))),
-        "qs_nosort": querystring_without(request, "sort", "page"),
-        "qs_nopage": querystring_without(request, "page"),
-        "qs_today": querystring_without(request, "page", "on"),
-        "is_rep": request.user.role == "subject_rep",
-        "today": timezone.localdate(), "on": form.on_date,
-    })
+        qs_today=querystring_without(request, "page", "on"),
+        is_rep=request.user.role == "subject_rep",
+        today=timezone.localdate(), on=form.on_date,
+    ))
 
 
 @permission_required("certificates.view_certificate_list")

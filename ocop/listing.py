@@ -1,4 +1,4 @@
-"""Helpers every list page uses: whitelisted sorting and pagination with a bounded page size."""
+"""Helpers every list page uses: whitelisted sorting, pagination with a bounded page size and the page's context."""
 from django.conf import settings
 from django.core.paginator import Paginator
 
@@ -27,3 +27,28 @@ def querystring_without(request, *names: str) -> str:
     for name in names:
         params.pop(name, None)
     return params.urlencode()
+
+
+def is_filtered(request, form=None) -> bool:
+    """Whether the user narrowed the list: a filter form's field has a value (without a form, any parameter
+    but the sort and the page), for the "clear filters" link and the "nothing matches" message."""
+    if form is not None:
+        return any(request.GET.get(name) for name in form.fields)
+    return any(value for key, value in request.GET.items() if key not in ("sort", "page"))
+
+
+def list_context(request, qs, *, sort: str | None = None, form=None, per_page: int | None = None, **extra) -> dict:
+    """A list page's context: the page of `qs` (already filtered and sorted), the sort key in effect (if sorted), the
+    search query `q`, the filter form (if any) and whether it narrowed the list, and the query strings the column
+    headers (`qs_nosort`) and the export link (`qs_nopage`) keep. `extra` adds to or overrides these."""
+    context = {
+        "page": paginate(request, qs, per_page), "q": request.GET.get("q", "").strip(),
+        "filtered": is_filtered(request, form),
+        "qs_nosort": querystring_without(request, "sort", "page"),
+        "qs_nopage": querystring_without(request, "page"),
+    }
+    if sort is not None:
+        context["sort"] = sort
+    if form is not None:
+        context["form"] = form
+    return context | extra

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from . import services
 from .enums import UnitKind
 from .forms import CurrentStepForm, CycleForm, StepPlanForm
-from .listing import paginate, querystring_without, sort_queryset
+from .listing import list_context, paginate, sort_queryset
 from .models import Cycle, CycleStepPlan
 from .permissions import permission_required
 from .registry import panels_for, step_progress
@@ -44,10 +44,8 @@ def cycle_list_view(request):
     qs = cycle_list(user=request.user).annotate(round_count=Count("rounds"))
     qs, sort = sort_queryset(request, qs, {"year": "year", "province": "province__name", "step": "current_step"},
                              "-year")
-    return render(request, "ocop/cycle_list.html", {
-        "page": paginate(request, qs), "sort": sort, "qs_nosort": querystring_without(request, "sort", "page"),
-        "can_add": request.user.has_perm("ocop.add_cycle"),
-    })
+    return render(request, "ocop/cycle_list.html", list_context(
+        request, qs, sort=sort, can_add=request.user.has_perm("ocop.add_cycle")))
 
 
 @permission_required("ocop.view_cycle_list")
@@ -139,11 +137,8 @@ def unit_list(request):
     if kind:
         qs = qs.filter(kind=kind)
     qs, sort = sort_queryset(request, qs, {"path": "path", "name": "name", "code": "code"}, "path")
-    return render(request, "ocop/unit_list.html", {
-        "page": paginate(request, qs, per_page=50), "q": q, "kind": kind, "kinds": UnitKind.choices,
-        "sort": sort, "qs_nosort": querystring_without(request, "sort", "page"),
-        "qs_nopage": querystring_without(request, "page"),
-    })
+    return render(request, "ocop/unit_list.html", list_context(
+        request, qs, sort=sort, per_page=50, kind=kind, kinds=UnitKind.choices))
 
 
 @permission_required("ocop.view_unit")

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET
 
 from certificates.enums import CertificateStatus
 from evaluation.star_rules import RECOGNISED_STARS
+from ocop.listing import list_context
 from ocop.throttle import throttle
 from products.models import ProductSet
 
@@ -23,17 +24,15 @@ def catalog(request):
     # The page's ids first (the filter and the order need only certificates and products), then the 24 rows
     # with everything they show: joining every unit and subject before the LIMIT cost more than the search.
     ids = certified_filtered(request.GET).values_list("pk", flat=True)
-    page = Paginator(ids, CATALOG_PAGE).get_page(request.GET.get("page"))
+    context = list_context(
+        request, ids, per_page=CATALOG_PAGE,
+        provinces=provinces_with_products(), sets=ProductSet.objects.order_by("number"),
+        sectors=ProductSet.objects.order_by("sector").values_list("sector", flat=True).distinct(),
+        chosen={k: request.GET.get(k, "") for k in ("province", "star", "sector", "set")})
+    page = context["page"]
     rows = {c.pk: c for c in certified().filter(pk__in=list(page.object_list))}
     page.object_list = [rows[pk] for pk in page.object_list if pk in rows]
-    params = request.GET.copy()
-    params.pop("page", None)
-    return render(request, "promotion/catalog.html", {
-        "page": page, "q": request.GET.get("q", ""), "qs_nopage": params.urlencode(),
-        "provinces": provinces_with_products(), "sets": ProductSet.objects.order_by("number"),
-        "sectors": ProductSet.objects.order_by("sector").values_list("sector", flat=True).distinct(),
-        "chosen": {k: request.GET.get(k, "") for k in ("province", "star", "sector", "set")},
-    })
+    return render(request, "promotion/catalog.html", context)
 
 
 @require_GET

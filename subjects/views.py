@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from ocop.downloads import xlsx_response
 from ocop.enums import UnitLevel
-from ocop.listing import paginate, querystring_without, sort_queryset
+from ocop.listing import list_context, sort_queryset
 from ocop.permissions import permission_required
 from ocop.selectors import audit_trail_for, units_in_scope
 from ocop.text import search_q
@@ -85,13 +85,8 @@ def _filtered_subjects(request):
 def subject_list_view(request):
     qs, filters = _filtered_subjects(request)
     qs, sort = sort_queryset(request, qs, LIST_SORTS, "name")
-    return render(request, "subjects/list.html", {
-        **filters,
-        "page": paginate(request, qs), "sort": sort,
-        "qs_nosort": querystring_without(request, "sort", "page"),
-        "qs_nopage": querystring_without(request, "page"),
-        "can_add": request.user.has_perm("subjects.add_subject"),
-    })
+    return render(request, "subjects/list.html", list_context(
+        request, qs, sort=sort, **filters, can_add=request.user.has_perm("subjects.add_subject")))
 
 
 def district_and_province(commune) -> tuple[str, str]:

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from ocop.downloads import xlsx_response
 from ocop.formflow import saved_by
-from ocop.listing import paginate, querystring_without, sort_queryset
+from ocop.listing import list_context, sort_queryset
 from ocop.models import Cycle
 from ocop.permissions import permission_required
 from ocop.rules import is_official
@@ -98,13 +98,8 @@ def _filtered_councils(request):
 def council_list(request):
     qs, filters = _filtered_councils(request)
     qs, sort = sort_queryset(request, qs, LIST_SORTS, "-year")
-    return render(request, "evaluation/councils/list.html", {
-        **filters,
-        "page": paginate(request, qs), "sort": sort,
-        "qs_nosort": querystring_without(request, "sort", "page"),
-        "qs_nopage": querystring_without(request, "page"),
-        "can_add": request.user.has_perm("evaluation.add_council"),
-    })
+    return render(request, "evaluation/councils/list.html", list_context(
+        request, qs, sort=sort, **filters, can_add=request.user.has_perm("evaluation.add_council")))
 
 
 @permission_required("evaluation.view_council_list")

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from ocop.downloads import XLSX_TYPE, attachment_response, keep_text_as_text, xlsx_response
 from ocop.formflow import saved_by
-from ocop.listing import paginate, querystring_without, sort_queryset
+from ocop.listing import list_context, sort_queryset
 from ocop.permissions import permission_required
 from ocop.registry import record_panels
 from ocop.selectors import audit_trail_for
@@ -283,11 +283,7 @@ def _filtered_decisions(request):
 @permission_required("evaluation.view_decision_list")
 def decision_list_view(request):
     form, qs, sort = _filtered_decisions(request)
-    return render(request, "evaluation/results/decision_list.html", {
-        "page": paginate(request, qs), "sort": sort, "form": form,
-        "qs_nosort": querystring_without(request, "sort", "page"), "qs_nopage": querystring_without(request, "page"),
-        "filtered": any(v for k, v in request.GET.items() if k not in ("sort", "page")),
-    })
+    return render(request, "evaluation/results/decision_list.html", list_context(request, qs, sort=sort, form=form))
 
 
 @permission_required("evaluation.view_decision_list")
@@ -319,14 +315,10 @@ def _filtered_nominations(request):
 @permission_required("evaluation.view_nominations")
 def nomination_list_view(request):
     form, qs, sort = _filtered_nominations(request)
-    page = paginate(request, qs)
-    for evaluation in page.object_list:
+    context = list_context(request, qs, sort=sort, form=form)
+    for evaluation in context["page"].object_list:
         evaluation.nomination = nomination_label(evaluation.nominated_to)
-    return render(request, "evaluation/results/nomination_list.html", {
-        "page": page, "sort": sort, "form": form,
-        "qs_nosort": querystring_without(request, "sort", "page"), "qs_nopage": querystring_without(request, "page"),
-        "filtered": any(v for k, v in request.GET.items() if k not in ("sort", "page")),
-    })
+    return render(request, "evaluation/results/nomination_list.html", context)
 
 
 @permission_required("evaluation.view_nominations")

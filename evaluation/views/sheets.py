@@ -12,7 +12,7 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
 from ocop.downloads import XLSX_TYPE, xlsx_response
-from ocop.listing import paginate, querystring_without, sort_queryset
+from ocop.listing import list_context, sort_queryset
 from ocop.permissions import permission_required
 from ocop.selectors import audit_trail_for
 from ocop.text import fold
@@ -108,13 +108,8 @@ def _parts_summary(sheet) -> str:
 def sheet_list(request):
     qs, filters = _filtered_sheets(request)
     qs, sort = sort_queryset(request, qs, LIST_SORTS, "set")
-    return render(request, "evaluation/sheets/list.html", {
-        **filters,
-        "page": paginate(request, qs), "sort": sort,
-        "qs_nosort": querystring_without(request, "sort", "page"),
-        "qs_nopage": querystring_without(request, "page"),
-        "can_import": request.user.has_perm("evaluation.import_sheets"),
-    })
+    return render(request, "evaluation/sheets/list.html", list_context(
+        request, qs, sort=sort, **filters, can_import=request.user.has_perm("evaluation.import_sheets")))
 
 
 @permission_required("evaluation.view_sheets")

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from ocop.downloads import private_file_response, xlsx_response
 from ocop.formflow import saved_by
-from ocop.listing import paginate, querystring_without, sort_queryset
+from ocop.listing import list_context, sort_queryset
 from ocop.permissions import permission_required
 from ocop.rules import unit_within_scope
 from ocop.selectors import audit_trail_for
@@ -45,11 +45,6 @@ from ..services import catalog as services
 from ..services import dossiers as dossier_services
 
 
-def _list_context(request, page, sort, form, **extra) -> dict:
-    return {"page": page, "sort": sort, "form": form, "qs_nosort": querystring_without(request, "sort", "page"),
-            "qs_nopage": querystring_without(request, "page"), **extra}
-
-
 def _filtered(request, form, qs, sorts: dict, default: str):
     """The list's rows as the filter form and the sort asked for in the query string leave them."""
     form.is_valid()
@@ -60,9 +55,7 @@ def _filtered(request, form, qs, sorts: dict, default: str):
 def _list_page(request, template: str, filtered, tab: str):
     """A list page: the filtered rows (`filtered(request)`: form, rows, sort) a page at a time."""
     form, qs, sort = filtered(request)
-    return render(request, template, _list_context(
-        request, paginate(request, qs), sort, form, tab=tab,
-        filtered=any(v for k, v in request.GET.items() if k not in ("sort", "page"))))
+    return render(request, template, list_context(request, qs, sort=sort, form=form, tab=tab))
 
 
 def _yes_no(value: bool) -> str:

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from ocop.downloads import private_file_response, xlsx_response
 from ocop.formflow import add_errors
-from ocop.listing import paginate, querystring_without, sort_queryset
+from ocop.listing import list_context, paginate, sort_queryset
 from ocop.models import Cycle
 from ocop.permissions import permission_required
 from ocop.selectors import audit_trail_for, current_cycle_for
@@ -69,13 +69,11 @@ def _filtered_ideas(request):
 def idea_list_view(request):
     form, qs, sort = _filtered_ideas(request)
     user = request.user
-    return render(request, "products/ideas/list.html", {
-        "filter_form": form, "page": paginate(request, qs), "sort": sort,
-        "qs_nosort": querystring_without(request, "sort", "page"), "qs_nopage": querystring_without(request, "page"),
-        "filtered": any(request.GET.get(name) for name in form.fields),
-        "can_add": user.has_perm("products.add_idea"), "can_send": user.has_perm("products.send_ideas"),
-        "can_view_lists": user.has_perm("products.view_province_lists"),
-    })
+    return render(request, "products/ideas/list.html", list_context(
+        request, qs, sort=sort, form=form,
+        can_add=user.has_perm("products.add_idea"), can_send=user.has_perm("products.send_ideas"),
+        can_view_lists=user.has_perm("products.view_province_lists"),
+    ))
 
 
 @permission_required("products.view_idea_list")
@@ -416,13 +414,12 @@ def province_lists(request):
     lists, sort = sort_queryset(request, lists, {"unit": "unit__name", "date": "sent_at", "count": "idea_count"},
                                 "unit")
     rows = selectors.district_counts(request.user, cycle)
-    return render(request, "products/ideas/province_lists.html", {
-        "cycle": cycle, "cycles": cycles_for(request.user), "page": paginate(request, lists), "sort": sort,
-        "qs_nosort": querystring_without(request, "sort", "page"), "rows": rows,
-        "statuses": IdeaStatus.choices,
-        "totals": [sum(row["statuses"][i] for row in rows) for i in range(len(IdeaStatus.values))],
-        "total_lists": sum(row["lists"] for row in rows), "grand_total": sum(row["total"] for row in rows),
-    })
+    return render(request, "products/ideas/province_lists.html", list_context(
+        request, lists, sort=sort, cycle=cycle, cycles=cycles_for(request.user), rows=rows,
+        statuses=IdeaStatus.choices,
+        totals=[sum(row["statuses"][i] for row in rows) for i in range(len(IdeaStatus.values))],
+        total_lists=sum(row["lists"] for row in rows), grand_total=sum(row["total"] for row in rows),
+    ))
 
 
 @permission_required("products.view_province_lists")

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from ocop.downloads import xlsx_response
 from ocop.formflow import saved_by
-from ocop.listing import sort_queryset
+from ocop.listing import list_context, sort_queryset
 from ocop.permissions import permission_required
 from ocop.rules import is_official
 from ocop.selectors import audit_trail_for
@@ -23,7 +23,7 @@ from .. import services
 from ..forms import BoothResultsForm, EventFilterForm, EventForm, InvitationForm
 from ..models import Booth
 from ..selectors import booths_visible_to, certified_products, event_booths, event_list, events_visible_to
-from .common import list_context, next_url
+from .common import next_url
 
 LIST_SORTS = {"name": "name", "date": "starts_on", "kind": "kind", "unit": "unit__path", "booths": "booth_count",
               "sales": "sales_total"}
@@ -50,9 +50,9 @@ def _filtered_events(request):
 @permission_required("promotion.view_event_list")
 def event_list_view(request):
     form, qs = _filtered_events(request)
+    qs, sort = sort_queryset(request, qs, LIST_SORTS, "-date")
     return render(request, "promotion/event_list.html", list_context(
-        request, qs, LIST_SORTS, "-date", form=form, tab="events",
-        filtered=any(request.GET.get(k) for k in ("q", "year", "kind")),
+        request, qs, sort=sort, form=form, tab="events",
         can_add=request.user.has_perm("promotion.add_event")))
 
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ocop.formflow import saved_by
+from ocop.listing import list_context, sort_queryset
 from ocop.permissions import permission_required
 from ocop.selectors import audit_trail_for
 from ocop.text import search_q
@@ -23,7 +24,6 @@ from ..selectors import (
     sales_point_products,
     sales_points_visible_to,
 )
-from .common import list_context
 
 SALES_POINT_SORTS = {"name": "name", "commune": "commune__name", "products": "product_count", "opened": "opened_on"}
 PRODUCT_SORTS = {"name": "name", "subject": "subject__name", "listings": "listing_count"}
@@ -42,9 +42,9 @@ def sales_point_list_view(request):
             qs = qs.filter(search_q(form.cleaned_data["q"]))
         if form.cleaned_data["centre"]:
             qs = qs.filter(is_centre=form.cleaned_data["centre"] == "yes")
+    qs, sort = sort_queryset(request, qs, SALES_POINT_SORTS, "name")
     return render(request, "promotion/salespoint_list.html", list_context(
-        request, qs, SALES_POINT_SORTS, "name", form=form, tab="sales",
-        filtered=any(request.GET.get(k) for k in ("q", "centre")),
+        request, qs, sort=sort, form=form, tab="sales",
         can_add=request.user.has_perm("promotion.add_salespoint")))
 
 
@@ -106,9 +106,9 @@ def listing_product_list(request):
             qs = qs.filter(listing_count__gt=0)
         elif form.cleaned_data["listed"] == "no":
             qs = qs.filter(listing_count=0)
+    qs, sort = sort_queryset(request, qs, PRODUCT_SORTS, "-listings")
     return render(request, "promotion/listing_products.html", list_context(
-        request, qs, PRODUCT_SORTS, "-listings", form=form, tab="listings",
-        filtered=any(request.GET.get(k) for k in ("q", "listed"))))
+        request, qs, sort=sort, form=form, tab="listings"))
 
 
 @permission_required("promotion.view_salespoint_list")

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from ocop.formflow import saved_by
+from ocop.listing import list_context, sort_queryset
 from ocop.permissions import permission_required
 from ocop.selectors import audit_trail_for
 from ocop.text import search_q
@@ -15,7 +16,6 @@ from ocop.text import search_q
 from .. import services
 from ..forms import TrainingFilterForm, TrainingForm
 from ..selectors import training_list, trainings_visible_to
-from .common import list_context
 
 LIST_SORTS = {"date": "held_on", "topic": "topic", "unit": "unit__path", "participants": "participants_count"}
 
@@ -30,9 +30,9 @@ def training_list_view(request):
         if form.cleaned_data["year"]:
             qs = qs.filter(held_on__year=form.cleaned_data["year"])
     total = qs.aggregate(total=Sum("participants_count"))["total"] or 0
+    qs, sort = sort_queryset(request, qs, LIST_SORTS, "-date")
     return render(request, "promotion/training_list.html", list_context(
-        request, qs, LIST_SORTS, "-date", form=form, tab="training", participants_total=total,
-        filtered=any(request.GET.get(k) for k in ("q", "year")),
+        request, qs, sort=sort, form=form, tab="training", participants_total=total,
         can_add=request.user.has_perm("promotion.add_training")))
 
 
