@@ -1,13 +1,14 @@
 """URLs of the certificates app (the public verification page is at /verify/, see ocop/urls.py)."""
 from django.urls import path
 
-from . import views, views_import
+from .views import certificates as views
+from .views import register_import
 
 app_name = "certificates"
 urlpatterns = [
     path("", views.certificate_list_view, name="list"),
     path("export/", views.certificate_export, name="export"),
-    path("import/", views_import.register_import_view, name="import"),
+    path("import/", register_import.register_import_view, name="import"),
     path("expiry/", views.expiry_view, name="expiry"),
     path("expiry/export/", views.expiry_export, name="expiry-export"),
     path("<int:pk>/", views.certificate_detail, name="detail"),

@@ -4,7 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
-from certificates import views_public
+from certificates.views import public as views_public
 from promotion import views_public as promotion_public
 
 from . import views, views_jobs

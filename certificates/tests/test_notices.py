@@ -238,18 +238,18 @@ def test_the_command_runs_the_job_for_a_day(issued, capsys):
 def test_the_task_is_scheduled_daily_at_six(settings):
     from celery.schedules import crontab
 
-    from certificates.tasks_notices import certificate_expiry_notices
+    from certificates.tasks.notices import certificate_expiry_notices
     from ocop.celery import app
 
     entry = settings.CELERY_BEAT_SCHEDULE["certificate-expiry-notices"]
     assert entry["task"] == certificate_expiry_notices.name == "certificates.expiry_notices"
     assert entry["schedule"] == crontab(hour=6, minute=0)
     assert app.conf.timezone == "Asia/Ho_Chi_Minh"
-    assert "certificates.tasks_notices" in app.conf.imports
+    assert "certificates.tasks.notices" in app.conf.imports
 
 
 def test_the_task_runs_the_job(issued, monkeypatch):
-    from certificates.tasks_notices import certificate_expiry_notices
+    from certificates.tasks.notices import certificate_expiry_notices
 
     monkeypatch.setattr("django.utils.timezone.localdate", lambda *args: TODAY)
     ends_in(30, *THIEN_AN)

@@ -125,8 +125,8 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_TIMEZONE = "Asia/Ho_Chi_Minh"
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
-# Task modules besides each app's tasks.py (which autodiscovery finds).
-CELERY_IMPORTS = ["certificates.tasks_notices"]
+# Task modules besides each app's tasks module (which autodiscovery finds; a tasks/ package imports its own).
+CELERY_IMPORTS = ["certificates.tasks.notices"]
 # The daily schedule `celery -A ocop beat` keeps (in CELERY_TIMEZONE). Without a broker nothing is scheduled:
 # run `manage.py flag_expiring_certificates` from cron instead.
 CELERY_BEAT_SCHEDULE = {

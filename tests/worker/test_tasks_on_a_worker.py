@@ -24,7 +24,7 @@ def test_worker_renders_a_job_in_chunks_and_reports_progress(demo_full, celery_w
 
 def test_worker_runs_the_daily_expiry_job_once_per_window(demo_full, celery_worker, mailoutbox):
     from certificates.models import CertificateNotice
-    from certificates.tasks_notices import certificate_expiry_notices
+    from certificates.tasks.notices import certificate_expiry_notices
     from ocop.enums import NotificationEmail
     from ocop.models import Notification
 

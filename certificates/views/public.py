@@ -6,7 +6,7 @@ from django.views.decorators.http import require_GET
 
 from ocop.throttle import throttle
 
-from .models import Certificate
+from ..models import Certificate
 
 # Only what a buyer needs to trust the label: no tax code, no phone, no e-mail, no file.
 # A revocation is published as officials publish it: date, deciding decision, ground and note.

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 from ocop.permissions import permission_required
 from ocop.uploads import validate_upload
 
-from .register_import import COLUMNS, REQUIRED, register_import
+from ..register_import import COLUMNS, REQUIRED, register_import
 
 SESSION_KEY = "certificates.register_import"
 

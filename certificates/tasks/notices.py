@@ -1,7 +1,7 @@
 """Celery task of the daily expiry notices (scheduled by CELERY_BEAT_SCHEDULE in ocop/settings)."""
 from celery import shared_task
 
-from .notices import expiry_notices_run
+from ..notices import expiry_notices_run
 
 
 @shared_task(name="certificates.expiry_notices", acks_late=True)

@@ -21,14 +21,14 @@ from ocop.permissions import permission_required
 from ocop.selectors import audit_trail_for
 from ocop.text import fold
 
-from . import services
-from .enums import CertificateStatus
-from .forms import ENDING_6_MONTHS, IN_FORCE, CertificateFilterForm, RenewalForm, RevokeForm
-from .models import Certificate, RenderJob
-from .rendering import certificate_pdf, certificates_for_rendering
-from .selectors import certificate_list, certificates_visible_to, expiry_by_month
-from .tasks import render_job_progress
-from .validity import add_months
+from .. import services
+from ..enums import CertificateStatus
+from ..forms import ENDING_6_MONTHS, IN_FORCE, CertificateFilterForm, RenewalForm, RevokeForm
+from ..models import Certificate, RenderJob
+from ..rendering import certificate_pdf, certificates_for_rendering
+from ..selectors import certificate_list, certificates_visible_to, expiry_by_month
+from ..tasks import render_job_progress
+from ..validity import add_months
 
 LIST_SORTS = {"number": "number", "product": "product__name", "subject": "subject__name", "star": "star",
               "issued": "issued_on", "until": "valid_until"}

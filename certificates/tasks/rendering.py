@@ -12,11 +12,11 @@ from django.utils import timezone
 
 from ocop.outbox import outbox_enqueue_many
 
-from .models import Certificate, RenderChunk, RenderJob
-from .rendering import BATCH_SIZE, certificate_pdf, certificates_for_rendering, certificates_render
+from ..models import Certificate, RenderChunk, RenderJob
+from ..rendering import BATCH_SIZE, certificate_pdf, certificates_for_rendering, certificates_render
 
 
-@shared_task(acks_late=True)
+@shared_task(name="certificates.tasks.render_certificate_pdf", acks_late=True)
 def render_certificate_pdf(certificate_id: int) -> None:
     # Idempotent: the stored PDF is kept while its fingerprint matches what the certificate shows.
     certificate = certificates_for_rendering(Certificate.objects.filter(pk=certificate_id)).first()
@@ -39,7 +39,7 @@ def render_job_start(*, certificate_ids: list[int], decision=None, by=None, batc
     return job
 
 
-@shared_task(acks_late=True)
+@shared_task(name="certificates.tasks.render_chunk", acks_late=True)
 def render_chunk(chunk_id: int) -> None:
     # Idempotent: a chunk already finished is skipped, and a certificate whose stored PDF is current is kept.
     chunk = RenderChunk.objects.select_related("job").filter(pk=chunk_id).first()

@@ -1,0 +1,1 @@
+"""Views of the certificates app, one module per part of the work."""
