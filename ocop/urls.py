@@ -5,7 +5,7 @@ from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
 from certificates.views import public as views_public
-from promotion import views_public as promotion_public
+from promotion.views import public as promotion_public
 
 from . import views, views_jobs
 from .forms_auth import LoginForm
@@ -37,7 +37,7 @@ urlpatterns = [
     path("evaluation/", include("evaluation.urls")),
     path("certificates/", include("certificates.urls")),
     path("promotion/", include("promotion.urls")),
-    path("dashboard/", include("promotion.urls_dashboard")),
+    path("dashboard/", include("promotion.urls.dashboard")),
     path("catalog/", promotion_public.catalog, name="catalog"),
     path("catalog/<int:pk>/", promotion_public.catalog_product, name="catalog-product"),
     path("api/v1/products/", promotion_public.api_products, name="api-products"),

@@ -13,8 +13,9 @@ from subjects.enums import SubjectKind
 from subjects.models import Subject
 from subjects.services import subject_create
 
-from .models import Booth, EventKind, Listing, PromotionEvent, SalesPoint, TargetMetric, TrainingEvent
-from .selectors import certified_products
+from .enums import EventKind, TargetMetric
+from .models import Booth, Listing, PromotionEvent, SalesPoint, TrainingEvent
+from .selectors.activities import certified_products
 from .services import booths_invite, event_save, listing_add, sales_point_save, targets_save, training_save
 
 # Seed 002: "tổ chức các hoạt động văn hóa, ẩm thực, giới thiệu sản phẩm nông sản OCOP tỉnh Bắc Kạn nhân dịp

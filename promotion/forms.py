@@ -23,7 +23,8 @@ from products.selectors import products_visible_to
 from subjects.forms import CommuneChoiceField
 from subjects.selectors import subjects_visible_to
 
-from .models import Booth, EventKind, Listing, PromotionEvent, SalesPoint, TargetMetric, TrainingEvent
+from .enums import EventKind, TargetMetric
+from .models import Booth, Listing, PromotionEvent, SalesPoint, TrainingEvent
 from .services import EVENT_ENDS_BEFORE_START, check_dates_in_order
 
 FIRST_YEAR = 2018  # the programme began in 2018 (Decision 490/QĐ-TTg)

@@ -4,7 +4,7 @@ from django.utils import timezone
 from ocop.rules import is_subject_rep
 
 from .models import Booth
-from .selectors import invitations_for
+from .selectors.activities import invitations_for
 
 PANEL_ROWS = 6
 

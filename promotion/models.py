@@ -6,13 +6,15 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext, pgettext_lazy
+from django.utils.translation import pgettext
 
 from ocop.models import AdministrativeUnit
 from ocop.text import fold
 from ocop.validators import validate_name, within_integer_column
 from products.models import Product
 from subjects.models import Subject
+
+from .enums import BoothStatus, EventKind, TargetMetric
 
 
 class FoldedSearch(models.Model):
@@ -31,13 +33,6 @@ class FoldedSearch(models.Model):
         if update_fields is not None and set(update_fields) & set(self.SEARCHED):
             kwargs["update_fields"] = {*update_fields, "search_text"}
         super().save(*args, **kwargs)
-
-
-class EventKind(models.TextChoices):
-    FAIR = "fair", _("Fair")
-    EXHIBITION = "exhibition", _("Exhibition")
-    FESTIVAL = "festival", _("Festival")
-    ONLINE = "online", _("Online campaign")
 
 
 class PromotionEvent(FoldedSearch):
@@ -78,10 +73,7 @@ class PromotionEvent(FoldedSearch):
 class Booth(models.Model):
     """A stand (gian hàng) at an event: the subject that holds it and the products it shows; results after."""
 
-    class Status(models.TextChoices):
-        INVITED = "invited", _("Invited")
-        REGISTERED = "registered", pgettext_lazy("booth status", "Registered")
-        DECLINED = "declined", _("Declined")
+    Status = BoothStatus
 
     event = models.ForeignKey(PromotionEvent, on_delete=models.CASCADE, related_name="booths")
     subject = models.ForeignKey(Subject, verbose_name=_("subject"), on_delete=models.PROTECT, related_name="booths")
@@ -191,16 +183,6 @@ class TrainingEvent(FoldedSearch):
 
     def get_absolute_url(self):
         return reverse("promotion:training-edit", args=[self.pk])
-
-
-class TargetMetric(models.TextChoices):
-    NEW_3_STAR = "new_3_star", _("New products at 3★ or more")
-    NEW_4_STAR = "new_4_star", _("New products at 4★ or more")
-    UPGRADES = "upgrades", _("Products upgraded")
-    TRACEABILITY = "traceability", _("Products with traceability")
-    VALUE_CHAINS = "value_chains", _("Subjects in value chains")
-    SALES_POINTS = "sales_points", _("Sales points")
-    TRAINED = "trained", _("Training participants")
 
 
 class Target(models.Model):

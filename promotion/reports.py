@@ -9,7 +9,7 @@ from openpyxl.utils import get_column_letter
 from evaluation.star_rules import RECOGNISED_STARS
 from ocop.downloads import workbook_bytes
 
-from .selectors_dashboard import Summary, product_register, programme_summary
+from .selectors.dashboard import Summary, product_register, programme_summary
 
 THIN = Side(style="thin", color="888888")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)

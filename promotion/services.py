@@ -16,8 +16,9 @@ from ocop.models import AdministrativeUnit, User
 from ocop.services import audit_log, model_changes, model_snapshot
 from products.models import Product
 
-from .models import Booth, Listing, PromotionEvent, SalesPoint, Target, TargetMetric, TrainingEvent
-from .selectors import event_has_results
+from .enums import TargetMetric
+from .models import Booth, Listing, PromotionEvent, SalesPoint, Target, TrainingEvent
+from .selectors.activities import event_has_results
 
 EVENT_FIELDS = ["name", "kind", "unit", "organiser", "place", "starts_on", "ends_on", "budget", "description"]
 SALES_POINT_FIELDS = ["name", "is_centre", "commune", "address", "operator", "phone", "opened_on", "closed_on"]

@@ -23,7 +23,7 @@ from certificates.services import certificate_number_next, certificate_register,
 from evaluation.enums import EvaluationLevel
 from ocop.models import AdministrativeUnit
 from products.tests.factories import ProductFactory
-from promotion.selectors_dashboard import programme_summary
+from promotion.selectors.dashboard import programme_summary
 
 TODAY = timezone.localdate()
 FIRST_DAY = datetime.date(2019, 9, 1)  # 1048/QĐ-TTg in force

@@ -7,7 +7,8 @@ from django.utils import timezone
 from certificates.services import certificate_register
 from evaluation.enums import EvaluationLevel
 from ocop.models import AdministrativeUnit
-from promotion.models import Booth, EventKind, PromotionEvent, SalesPoint, TrainingEvent
+from promotion.enums import EventKind
+from promotion.models import Booth, PromotionEvent, SalesPoint, TrainingEvent
 
 
 def unit(code: str) -> AdministrativeUnit:

@@ -22,7 +22,7 @@ def _description():
     """The description the API serves at /api/v1/openapi.json (no database needed to write it)."""
     from django.test import RequestFactory
 
-    from promotion.views_public import openapi_document
+    from promotion.views.public import openapi_document
 
     return openapi_document(RequestFactory().get("/api/v1/openapi.json"))
 

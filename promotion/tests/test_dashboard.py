@@ -18,7 +18,7 @@ from ocop.models import AdministrativeUnit
 from ocop.tests.utils import count_queries
 from products.models import Product, ProductSet
 from promotion.models import SalesPoint, Target, TrainingEvent
-from promotion.selectors_dashboard import programme_summary
+from promotion.selectors.dashboard import programme_summary
 from subjects.models import Subject
 
 TODAY = datetime.date(2026, 11, 25)

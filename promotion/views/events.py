@@ -22,7 +22,7 @@ from ocop.text import search_q
 from .. import services
 from ..forms import BoothResultsForm, EventFilterForm, EventForm, InvitationForm
 from ..models import Booth
-from ..selectors import booths_visible_to, certified_products, event_booths, event_list, events_visible_to
+from ..selectors.activities import booths_visible_to, certified_products, event_booths, event_list, events_visible_to
 from .common import next_url
 
 LIST_SORTS = {"name": "name", "date": "starts_on", "kind": "kind", "unit": "unit__path", "booths": "booth_count",

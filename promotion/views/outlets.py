@@ -17,7 +17,7 @@ from products.selectors import products_visible_to
 from .. import services
 from ..forms import ListingFilterForm, ListingForm, SalesPointFilterForm, SalesPointForm
 from ..models import Listing
-from ..selectors import (
+from ..selectors.activities import (
     listed_products,
     product_listings,
     sales_point_list,

@@ -12,7 +12,7 @@ from ocop.permissions import permission_required
 
 from .. import services
 from ..forms import TargetChooseForm, TargetForm, parse_year, units_for
-from ..selectors import target_sets, targets_of
+from ..selectors.activities import target_sets, targets_of
 
 
 @permission_required("promotion.view_targets")

@@ -15,7 +15,7 @@ from ocop.text import search_q
 
 from .. import services
 from ..forms import TrainingFilterForm, TrainingForm
-from ..selectors import training_list, trainings_visible_to
+from ..selectors.activities import training_list, trainings_visible_to
 
 LIST_SORTS = {"date": "held_on", "topic": "topic", "unit": "unit__path", "participants": "participants_count"}
 

@@ -88,7 +88,7 @@ def parameters_read_by_views() -> set[str]:
     them, and those the API documents: every URL gets them all."""
     from django.conf import settings as django_settings
 
-    from promotion.views_public import openapi_document
+    from promotion.views.public import openapi_document
 
     read = re.compile(r"""GET(?:\.get|\.getlist)?\(?\[?["'](\w+)["']""")
     names = {name for app in APPS for path in (django_settings.BASE_DIR / app).rglob("*.py")

@@ -1,7 +1,8 @@
-"""URLs of the promotion app: events and invitations, sales points, listings, training and targets."""
+"""URLs of the promotion app (mounted at /promotion/): events and invitations, sales points, listings, training
+and targets; the dashboard's are in urls/dashboard.py (mounted at /dashboard/)."""
 from django.urls import path
 
-from .views import events, outlets, targets, training
+from ..views import events, outlets, targets, training
 
 app_name = "promotion"
 urlpatterns = [

@@ -14,8 +14,8 @@ from ocop.models import AdministrativeUnit
 from ocop.permissions import permission_required
 from ocop.rules import is_system_admin, unit_within_scope
 
-from .reports import report_data, report_xlsx
-from .selectors_dashboard import programme_summary
+from ..reports import report_data, report_xlsx
+from ..selectors.dashboard import programme_summary
 
 
 def _unit_and_year(request):

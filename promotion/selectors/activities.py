@@ -12,7 +12,7 @@ from ocop.selectors import scope_q
 from products.models import Product
 from products.selectors import products_visible_to
 
-from .models import Booth, Listing, PromotionEvent, SalesPoint, Target, TrainingEvent
+from ..models import Booth, Listing, PromotionEvent, SalesPoint, Target, TrainingEvent
 
 # ---------------------------------------------------------------------------------------------
 # Events and booths

@@ -26,7 +26,7 @@ from ocop.models import AdministrativeUnit
 from products.models import Product
 from subjects.enums import SubjectKind
 
-from .models import SalesPoint, Target, TargetMetric, TrainingEvent, ValueChainLink
+from ..models import SalesPoint, Target, TargetMetric, TrainingEvent, ValueChainLink
 
 
 @dataclass

@@ -1,7 +1,7 @@
 """URLs of the programme dashboard and its reports (mounted at /dashboard/)."""
 from django.urls import path
 
-from . import views_dashboard as views
+from ..views import dashboard as views
 
 app_name = "dashboard"
 urlpatterns = [

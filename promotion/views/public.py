@@ -12,7 +12,7 @@ from ocop.listing import list_context
 from ocop.throttle import throttle
 from products.models import ProductSet
 
-from .public import certified, certified_filtered, provinces_with_products, where_to_buy
+from ..selectors.public import certified, certified_filtered, provinces_with_products, where_to_buy
 
 CATALOG_PAGE = 24
 API_PAGE, API_PAGE_MAX = 50, 200

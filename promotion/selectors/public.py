@@ -14,7 +14,7 @@ from ocop.validators import record_key
 from products.models import Product
 from subjects.models import Subject
 
-from .models import Booth, Listing, PromotionEvent, SalesPoint
+from ..models import Booth, Listing, PromotionEvent, SalesPoint
 
 PUBLIC_CERTIFICATE_FIELDS = (
     "number", "star", "issued_on", "valid_until", "revoked_on", "superseded_by", "decision_number", "decision_date",
