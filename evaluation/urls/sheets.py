@@ -1,7 +1,7 @@
 """URLs of the evaluation app (score sheets)."""
 from django.urls import path
 
-from .views import sheets
+from ..views import sheets
 
 urlpatterns = [
     path("sheets/", sheets.sheet_list, name="sheet-list"),

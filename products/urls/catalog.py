@@ -1,7 +1,7 @@
 """URLs of products, business plans and dossiers."""
 from django.urls import path
 
-from .views import catalog as views
+from ..views import catalog as views
 
 urlpatterns = [
     path("", views.product_list_view, name="list"),

@@ -1,8 +1,8 @@
 """URLs of product ideas, screening and the lists sent to the province."""
 from django.urls import path
 
-from .enums import IdeaStatus
-from .views import ideas as views
+from ..enums import IdeaStatus
+from ..views import ideas as views
 
 urlpatterns = [
     path("ideas/", views.idea_list_view, name="idea-list"),

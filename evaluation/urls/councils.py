@@ -1,7 +1,7 @@
 """URLs of the evaluation app (councils): the member's queue, councils, sessions and scoring."""
 from django.urls import path
 
-from .views import councils, scoring
+from ..views import councils, scoring
 
 urlpatterns = [
     # A member's scoring

@@ -1,6 +1,6 @@
 """URLs of the products app: ideas and screening, products, business plans and dossiers."""
-from .urls_catalog import urlpatterns as catalog_urls
-from .urls_ideas import urlpatterns as idea_urls
+from .catalog import urlpatterns as catalog_urls
+from .ideas import urlpatterns as idea_urls
 
 app_name = "products"
 urlpatterns = [*idea_urls, *catalog_urls]

@@ -1,7 +1,7 @@
 """URLs of a session's close: results, finalisation, exports, decisions, nominations and the paper path."""
 from django.urls import path
 
-from .views import results as views
+from ..views import results as views
 
 urlpatterns = [
     path("sessions/<int:pk>/results/", views.session_results_view, name="session-results"),
