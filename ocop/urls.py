@@ -7,8 +7,9 @@ from django.views.i18n import JavaScriptCatalog
 from certificates.views import public as views_public
 from promotion.views import public as promotion_public
 
-from . import views, views_jobs
-from .forms_auth import LoginForm
+from .forms.auth import LoginForm
+from .views import jobs as views_jobs
+from .views import pages as views
 
 urlpatterns = [
     path("", views.home, name="home"),

@@ -12,7 +12,7 @@ from django.utils.translation import pgettext_lazy
 
 from evaluation.star_rules import MIN_RECOGNISED_STAR, RECOGNISED_STARS
 from ocop.enums import UnitKind, UnitLevel
-from ocop.forms import DATE_WIDGET
+from ocop.forms.widgets import DATE_WIDGET
 from ocop.models import AdministrativeUnit
 from ocop.rules import is_system_admin
 from ocop.selectors import units_in_scope

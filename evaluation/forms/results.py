@@ -3,7 +3,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from ocop.forms import DATE_WIDGET
+from ocop.forms.widgets import DATE_WIDGET
 from ocop.text import search_q
 from ocop.uploads import validate_upload
 

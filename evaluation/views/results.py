@@ -21,7 +21,7 @@ from ocop.permissions import permission_required
 from ocop.registry import record_panels
 from ocop.selectors import audit_trail_for
 from ocop.validators import record_key
-from ocop.views_jobs import file_or_job
+from ocop.views.jobs import file_or_job
 
 from ..documents import (
     MINUTES,

@@ -170,7 +170,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 # Failed logins are counted per username and client address (`ocop.throttle.client_address`, which knows the
 # proxies), so that failures from elsewhere do not lock a user out; a higher limit counts a username's
-# failures from every address together (ocop.forms_auth.LoginForm).
+# failures from every address together (ocop.forms.auth.LoginForm).
 AXES_CLIENT_IP_CALLABLE = "ocop.throttle.client_address"
 OCOP_LOGIN_USERNAME_FAILURE_LIMIT = env.int("OCOP_LOGIN_USERNAME_FAILURE_LIMIT", default=50)
 

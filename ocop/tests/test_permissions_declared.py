@@ -148,7 +148,7 @@ def test_permissions_checked_are_found_in_every_form():
     def files(name):
         return sorted({place.split(":")[0] for place in found.get(name, [])})
 
-    assert files("promotion.view_dashboard") == ["promotion/apps.py", "promotion/views_dashboard.py"]
+    assert files("promotion.view_dashboard") == ["promotion/apps.py", "promotion/views/dashboard.py"]
     assert "evaluation/views/results.py" in files("evaluation.import_paper_scores")  # _session_with_perm
     assert files("promotion.change_salespoint") == ["promotion/views/outlets.py"]  # _sales_point_for
     assert files("evaluation.view_scoring_nav") == ["evaluation/home.py"]  # NavItem

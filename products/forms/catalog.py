@@ -4,7 +4,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from ocop.enums import UnitKind, UnitLevel
-from ocop.forms import DATE_WIDGET
+from ocop.forms.widgets import DATE_WIDGET
 from ocop.models import AdministrativeUnit, Cycle
 from ocop.rules import is_system_admin
 from ocop.selectors import province_of, units_in_scope

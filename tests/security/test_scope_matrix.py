@@ -149,7 +149,7 @@ MATRIX = {
     "certificates:renew": Row(P, "area", pk("certificate"), expected=302),
     "certificates:decision-issue": Row(P, "council", pk("decision"), expected=302),
     "certificates:job-progress": Row(G, "council", pk("job")),
-    # files prepared in the background (ocop/views_jobs.py)
+    # files prepared in the background (ocop/views/jobs.py)
     "file-job": Row(G, "requester", pk("file_job")),
     "file-job-progress": Row(G, "requester", pk("file_job")),
     "file-job-download": Row(G, "requester", pk("file_job")),

@@ -10,10 +10,10 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from .downloads import private_file_response
-from .enums import FileJobStatus
-from .filejobs import file_job_for, file_job_kind, file_job_start, file_job_waits_for_queue
-from .models import FileJob
+from ..downloads import private_file_response
+from ..enums import FileJobStatus
+from ..filejobs import file_job_for, file_job_kind, file_job_start, file_job_waits_for_queue
+from ..models import FileJob
 
 
 def file_or_job(request, *, kind: str, params: dict, size: int, limit: int, size_text: str,

@@ -2,11 +2,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .enums import CycleStep
-from .models import AdministrativeUnit, Cycle, CycleStepPlan
-from .selectors import units_in_scope
-
-DATE_WIDGET = forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"})
+from ..enums import CycleStep
+from ..models import AdministrativeUnit, Cycle, CycleStepPlan
+from ..selectors import units_in_scope
+from .widgets import DATE_WIDGET
 
 
 class CycleForm(forms.ModelForm):

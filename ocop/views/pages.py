@@ -12,14 +12,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from . import services
-from .enums import UnitKind
-from .forms import CurrentStepForm, CycleForm, StepPlanForm
-from .listing import list_context, paginate, sort_queryset
-from .models import Cycle, CycleStepPlan
-from .permissions import permission_required
-from .registry import panels_for, step_progress
-from .selectors import audit_trail_for, cycle_list, notification_list, units_in_scope
+from .. import services
+from ..enums import UnitKind
+from ..forms.cycles import CurrentStepForm, CycleForm, StepPlanForm
+from ..listing import list_context, paginate, sort_queryset
+from ..models import Cycle, CycleStepPlan
+from ..permissions import permission_required
+from ..registry import panels_for, step_progress
+from ..selectors import audit_trail_for, cycle_list, notification_list, units_in_scope
 
 
 @login_required
