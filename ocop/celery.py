@@ -3,7 +3,7 @@ import gc
 import os
 
 from celery import Celery
-from celery.signals import task_prerun, worker_process_init
+from celery.signals import task_postrun, task_prerun, worker_process_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ocop.settings")
 
@@ -17,6 +17,13 @@ def _task_log_id(task_id=None, **kwargs):
     from .observability import task_id_as_request_id
 
     task_id_as_request_id(task_id)
+
+
+@task_postrun.connect
+def _task_log_id_dropped(task_id=None, **kwargs):
+    from .observability import task_id_dropped
+
+    task_id_dropped(task_id)
 
 
 @worker_process_init.connect

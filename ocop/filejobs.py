@@ -26,6 +26,7 @@ from .outbox import outbox_enqueue
 logger = logging.getLogger(__name__)
 
 KEEP_DAYS = 2  # a requester's finished jobs (and their files) older than this go when he starts another
+UNDER_WAY = (FileJobStatus.QUEUED, FileJobStatus.RUNNING)
 
 
 @dataclass(frozen=True)
@@ -69,8 +70,9 @@ def file_job_start(*, kind: str, params: dict, by: User) -> FileJob:
 
     _kinds[kind]  # noqa: B018  (an unknown kind is a programming error: fail before recording anything)
     with transaction.atomic():
-        for job in FileJob.objects.select_for_update().filter(
-                requested_by=by, kind=kind, status__in=[FileJobStatus.QUEUED, FileJobStatus.RUNNING]):
+        # One request at a time per person: two clicks at once must not both find nothing under way.
+        User.objects.select_for_update().filter(pk=by.pk).first()
+        for job in FileJob.objects.select_for_update().filter(requested_by=by, kind=kind, status__in=UNDER_WAY):
             if job.params == params:
                 return job
         _prune(by)
@@ -93,7 +95,8 @@ def file_job_build(*, job_id: int) -> None:
     if kind is None:
         _fail(job, "unknown kind")
         return
-    FileJob.objects.filter(pk=job.pk).update(status=FileJobStatus.RUNNING, done=0)
+    if not FileJob.objects.filter(pk=job.pk, status__in=UNDER_WAY).update(status=FileJobStatus.RUNNING, done=0):
+        return  # finished meanwhile by another delivery
 
     def progress(done: int, total: int) -> None:
         FileJob.objects.filter(pk=job.pk).update(done=min(done, total), total=total)
@@ -108,9 +111,13 @@ def file_job_build(*, job_id: int) -> None:
     job.refresh_from_db()
     old = job.file.name
     job.file.save(f"{secrets.token_hex(12)}{_extension(filename)}", ContentFile(content), save=False)
-    job.filename, job.status, job.finished_at = filename, FileJobStatus.DONE, timezone.now()
-    job.done = job.total = max(job.total, job.done)
-    job.save(update_fields=["file", "filename", "status", "finished_at", "done", "total"])
+    done = max(job.total, job.done)
+    # Only the delivery that finishes the job first records its file; a later one drops the file it made.
+    if not FileJob.objects.filter(pk=job.pk, status__in=UNDER_WAY).update(
+            file=job.file.name, filename=filename, status=FileJobStatus.DONE, finished_at=timezone.now(),
+            done=done, total=done):
+        job.file.storage.delete(job.file.name)
+        return
     if old:
         job.file.storage.delete(old)
 
@@ -131,8 +138,9 @@ def file_job_waits_for_queue(job: FileJob) -> bool:
 
 
 def _fail(job: FileJob, error: str) -> None:
-    FileJob.objects.filter(pk=job.pk).update(status=FileJobStatus.FAILED, error=error[:2000],
-                                             finished_at=timezone.now())
+    """Failed, unless another delivery finished the job meanwhile (its file stands)."""
+    FileJob.objects.filter(pk=job.pk, status__in=UNDER_WAY).update(status=FileJobStatus.FAILED, error=error[:2000],
+                                                                   finished_at=timezone.now())
 
 
 def _extension(filename: str) -> str:

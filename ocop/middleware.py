@@ -4,7 +4,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from .validators import BIG_INTEGER_MAX, CONTROL_CHARACTERS_RE
+from .validators import BIG_INTEGER_MAX, CONTROL_CHARACTERS_RE, TYPED_CONTROL_CHARACTERS_RE
 
 
 class ContentSecurityPolicyMiddleware:
@@ -42,8 +42,9 @@ class LanguageMiddleware:
 
 class AddressHygieneMiddleware:
     """Refuse, before any view reads them, the addresses no page can answer: a control character (NUL and the
-    other C0 characters, DEL) in the path or in a query parameter's name or value, or a value longer than any
-    form takes. PostgreSQL refuses NUL in a string, so these were server errors wherever a parameter reached a
+    other C0 characters, DEL) in the path or in a query parameter's name or value (a tab or line break in a
+    value excepted: cells pasted from Excel into a search box bring them), or a value longer than any form
+    takes. PostgreSQL refuses NUL in a string, so these were server errors wherever a parameter reached a
     query; now a plain page (JSON under /api/) says what is wrong, with status 400.
 
     A number in the path above the largest primary key names no record: 404 before the view runs (SQLite
@@ -57,7 +58,7 @@ class AddressHygieneMiddleware:
     def __call__(self, request):
         params = list(request.GET.lists())
         if CONTROL_CHARACTERS_RE.search(request.path) or any(
-                CONTROL_CHARACTERS_RE.search(name) or any(CONTROL_CHARACTERS_RE.search(v) for v in values)
+                CONTROL_CHARACTERS_RE.search(name) or any(TYPED_CONTROL_CHARACTERS_RE.search(v) for v in values)
                 for name, values in params):
             return self.refuse(request, _("The address holds a control character (such as NUL): it cannot be "
                                           "read. Check the link or type the address again."))

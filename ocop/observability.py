@@ -54,9 +54,23 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
+_task_tokens: dict[str, contextvars.Token] = {}
+
+
 def task_id_as_request_id(task_id=None, **kwargs):
     """Celery's task_prerun: a task's lines carry its task id in the request_id field."""
-    _request_id.set(task_id or "-")
+    _task_tokens[task_id] = _request_id.set(task_id or "-")
+
+
+def task_id_dropped(task_id=None, **kwargs):
+    """Celery's task_postrun: back to the id before the task, so that a task run eagerly inside a request (no
+    broker, or the outbox's hand-over) leaves the request's later lines with the request's own id."""
+    token = _task_tokens.pop(task_id, None)
+    if token is not None:
+        try:
+            _request_id.reset(token)
+        except ValueError:  # set in another context (a worker's thread): nothing to go back to
+            _request_id.set("-")
 
 
 def admins_from(value: str) -> list[tuple[str, str]]:

@@ -22,6 +22,9 @@ within_integer_column = MaxValueValidator(INTEGER_MAX)
 # character (C0, DEL, C1). A name holding one reads differently on a certificate, a list or a file name.
 DIRECTION_CHARACTERS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 CONTROL_CHARACTERS_RE = re.compile(r"[\x00-\x1f\x7f]")
+# In what people type into a search box, tab and line breaks are white space (cells pasted from Excel bring
+# a tab): every other control character is still refused.
+TYPED_CONTROL_CHARACTERS_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def hidden_character(value: str) -> str | None:

@@ -52,6 +52,30 @@ def test_every_line_of_a_request_carries_its_id_and_the_response_sends_it(client
 
 
 @pytest.mark.django_db
+def test_a_task_run_inside_a_request_gives_the_request_its_id_back():
+    """Without a broker a task runs in the request that queued it: its lines carry the task id, the request's
+    later lines the request's own again."""
+    from ocop.observability import current_request_id, request_finished, request_started
+    from ocop.tasks import outbox_sweep
+
+    request_started(None, environ={"HTTP_X_REQUEST_ID": "nginx-req-0043abcd"})
+    seen = []
+    handler = logging.Handler()
+    handler.addFilter(RequestIdFilter())
+    handler.emit = lambda record: seen.append(record.request_id)
+    logging.getLogger("ocop.test").addHandler(handler)
+    try:
+        result = outbox_sweep.apply()
+        logging.getLogger("ocop.test").warning("after the task")
+    finally:
+        logging.getLogger("ocop.test").removeHandler(handler)
+    assert result.successful() and current_request_id() == "nginx-req-0043abcd"
+    assert seen == ["nginx-req-0043abcd"]
+    request_finished(None)
+    assert current_request_id() == "-"
+
+
+@pytest.mark.django_db
 def test_a_request_without_a_sane_id_gets_one_of_its_own(client):
     made = client.get("/accounts/login/", HTTP_X_REQUEST_ID="x y\nz")["X-Request-ID"]
     assert len(made) == 32 and made.isalnum()

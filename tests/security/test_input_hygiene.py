@@ -50,6 +50,14 @@ def test_search_with_a_direction_character_is_still_answered(world):
     assert response.status_code == 200 and "Danh mục sản phẩm OCOP" in response.content.decode()
 
 
+@pytest.mark.parametrize("pasted", ["HTX Thiên An\t4700123456", "HTX Thiên An\r\n"])
+def test_search_pasted_from_excel_with_a_tab_or_line_break_is_answered(world, pasted):
+    """Cells copied from a spreadsheet bring a tab or a line break into the search box: white space, not an
+    address to refuse (NUL and the other control characters still are)."""
+    response = world.client("huyen.bachthong").get("/subjects/", {"q": pasted})
+    assert response.status_code == 200 and "Chủ thể" in response.content.decode()
+
+
 @pytest.mark.parametrize(("username", "url"), [
     (None, "/catalog/9223372036854775808/"),
     ("huyen.bachthong", "/subjects/99999999999999999999/"),
