@@ -51,6 +51,8 @@ def test_list_search_without_diacritics_and_filters(certs, client_for):
     assert set(rows(client.get("/certificates/?star=5"))) == {certs["Miến dong Tài Hoan"].number}
     page = client.get("/certificates/?q=khong co san pham nay").content.decode()
     assert "Không có giấy chứng nhận nào phù hợp" in page
+    assert '<a class="btn btn-link" href="?" data-testid="clear-filters">Bỏ lọc</a>' in page
+    assert 'data-testid="clear-filters"' not in client.get("/certificates/").content.decode()
 
 
 def test_list_query_count_does_not_grow_with_rows(certs, client_for):
