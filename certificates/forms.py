@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from evaluation.star_rules import RECOGNISED_STARS
+from ocop.uploads import validate_upload
 from products.services.dossiers import dossier_cycles_for
 
 from .enums import CertificateStatus, RevocationGround
@@ -71,3 +72,14 @@ class RenewalForm(forms.Form):
         if kinds is not None:  # only the kinds the certificate offers today
             self.fields["kind"].choices = [(k, label) for k, label in Renewal.Kind.choices if k in kinds]
         self.fields["cycle"].queryset = dossier_cycles_for(certificate.product).order_by("-year")
+
+
+class RegisterUploadForm(forms.Form):
+    """The province's Excel register, checked (type, size, bounds) before its rows are read."""
+    # An empty file is left to the upload check, which names what is wrong with it.
+    file = forms.FileField(allow_empty_file=True, error_messages={"required": _("Choose the register's Excel file.")})
+
+    def clean_file(self):
+        uploaded = self.cleaned_data["file"]
+        validate_upload(uploaded, allowed=("xlsx",))
+        return uploaded

@@ -4,7 +4,7 @@ import copy
 import datetime
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from ocop.downloads import xlsx_response
 from ocop.enums import UnitLevel
+from ocop.formflow import saved_by
 from ocop.listing import list_context, sort_queryset
 from ocop.permissions import permission_required
 from ocop.selectors import audit_trail_for, units_in_scope
@@ -198,14 +199,10 @@ def subject_detail(request, pk):
 @permission_required("subjects.add_subject")
 def subject_create(request):
     form = SubjectForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            subject = services.subject_create(data=form.subject_data(), by=request.user)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("The subject was registered."))
-            return redirect(subject)
+    subject = saved_by(request, form, lambda: services.subject_create(data=form.subject_data(), by=request.user),
+                       _("The subject was registered."))
+    if subject is not None:
+        return redirect(subject)
     return render(request, "subjects/form.html", {"form": form})
 
 
@@ -214,15 +211,11 @@ def subject_edit(request, pk):
     subject = _changeable_subject(request, pk)
     # The form fills its own copy: the service compares the saved values with the new ones for the audit.
     form = SubjectForm(request.POST or None, instance=copy.copy(subject), user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.subject_update(subject=subject, data=form.subject_data(), by=request.user)
-        except ValidationError as exc:
-            subject.refresh_from_db()
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("The subject was saved."))
-            return redirect(subject)
+    # The service changes another copy too: a refusal leaves the page's subject as it is saved.
+    if saved_by(request, form, lambda: services.subject_update(subject=copy.copy(subject), data=form.subject_data(),
+                                                               by=request.user),
+                _("The subject was saved.")) is not None:
+        return redirect(subject)
     return render(request, "subjects/form.html", {"form": form, "subject": subject})
 
 
@@ -235,15 +228,11 @@ def subject_edit(request, pk):
 def subject_representatives(request, pk):
     subject = _changeable_subject(request, pk)
     form = RepresentativeAddForm(request.POST or None, subject=subject)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.subject_representative_add(
-                subject=subject, user=form.user, position=form.cleaned_data["position"], by=request.user)
-        except ValidationError as exc:
-            form.add_error("account", exc.messages)
-        else:
-            messages.success(request, _("%(user)s can now act for this subject.") % {"user": form.user})
-            return redirect("subjects:representatives", pk=subject.pk)
+    if saved_by(request, form, lambda: services.subject_representative_add(
+            subject=subject, user=form.user, position=form.cleaned_data["position"], by=request.user),
+            lambda link: _("%(user)s can now act for this subject.") % {"user": form.user},
+            fields={"user": "account"}) is not None:
+        return redirect("subjects:representatives", pk=subject.pk)
     return render(request, "subjects/representatives.html", {
         "subject": subject,
         "links": subject.representative_links.select_related("user").order_by("user__username"),

@@ -3,7 +3,7 @@ renewal, the expiry calendar, and issuing a decision's certificates with the ren
 import datetime
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from evaluation.models import Decision
 from evaluation.selectors import decisions_visible_to
 from ocop.downloads import xlsx_response
+from ocop.formflow import acted_by
 from ocop.listing import list_context, querystring_without, sort_queryset
 from ocop.models import AdministrativeUnit
 from ocop.permissions import permission_required
@@ -159,13 +160,9 @@ def certificate_revoke_view(request, pk):
         raise PermissionDenied
     form = RevokeForm(request.POST)
     if form.is_valid():
-        try:
-            services.certificate_revoke(certificate=certificate, by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("Certificate %(number)s was revoked.") % {"number": certificate.number})
-            return redirect(certificate)
+        acted_by(request, lambda: services.certificate_revoke(certificate=certificate, by=request.user,
+                                                              **form.cleaned_data),
+                 _("Certificate %(number)s was revoked.") % {"number": certificate.number})
     else:
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
     return redirect(certificate)
@@ -179,14 +176,12 @@ def certificate_renew_view(request, pk):
         raise PermissionDenied
     form = RenewalForm(request.POST, certificate=certificate)
     if form.is_valid():
-        try:
-            renewal = services.certificate_renewal_start(certificate=certificate, by=request.user,
-                                                         **form.cleaned_data)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("%(kind)s started: complete the dossier and submit it.") % {
+        renewal = acted_by(
+            request, lambda: services.certificate_renewal_start(certificate=certificate, by=request.user,
+                                                                **form.cleaned_data),
+            lambda renewal: _("%(kind)s started: complete the dossier and submit it.") % {
                 "kind": renewal.get_kind_display()})
+        if renewal is not None:
             return redirect(renewal.dossier)
     else:
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))

@@ -2,7 +2,6 @@
 import uuid
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.shortcuts import redirect, render
@@ -10,8 +9,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from ocop.permissions import permission_required
-from ocop.uploads import validate_upload
 
+from ..forms import RegisterUploadForm
 from ..register_import import COLUMNS, REQUIRED, register_import
 
 SESSION_KEY = "certificates.register_import"
@@ -40,15 +39,11 @@ def register_import_view(request):
                                   "below and upload the file again."))
         return render(request, "certificates/import.html", context)
     if request.method == "POST":
-        upload = request.FILES.get("file")
-        if upload is None:
-            context["error"] = _("Choose the register's Excel file.")
+        form = RegisterUploadForm(request.POST, request.FILES)
+        if not form.is_valid():
+            context["error"] = " ".join(form.errors["file"])
             return render(request, "certificates/import.html", context, status=400)
-        try:
-            validate_upload(upload, allowed=("xlsx",))
-        except ValidationError as exc:
-            context["error"] = " ".join(exc.messages)
-            return render(request, "certificates/import.html", context, status=400)
+        upload = form.cleaned_data["file"]
         content = upload.read()
         result = register_import(ContentFile(content), by=request.user, commit=False)
         context.update(result=result, name=upload.name)

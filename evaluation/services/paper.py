@@ -372,6 +372,17 @@ def paper_import(*, session: Session, rows: list[PaperRow], submit: bool = False
     return result
 
 
+def paper_file_import(*, session: Session, file, submit: bool = False, dry_run: bool = False,
+                      by: User) -> PaperImportResult:
+    """`paper_import` of a filled template as uploaded: a file that is not such a workbook, or that the bounded
+    reader refuses, comes back as the result's errors (nothing imported), like any refused row."""
+    try:
+        rows = paper_rows_read(file)
+    except ValidationError as exc:
+        return PaperImportResult(errors=[PaperError(None, message) for message in exc.messages], dry_run=dry_run)
+    return paper_import(session=session, rows=rows, submit=submit, dry_run=dry_run, by=by)
+
+
 def _match_option(row: PaperRow, entry: SheetCriterion, errors: list):
     """The option a row names by number or by points, or None after recording why not."""
     options = entry.options

@@ -3,7 +3,7 @@ sessions, and a session's agenda (assigned products, attendance, each member's p
 import datetime
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ocop.downloads import xlsx_response
-from ocop.formflow import saved_by
+from ocop.formflow import acted_by, refusal_text, saved_by
 from ocop.listing import list_context, sort_queryset
 from ocop.models import Cycle
 from ocop.permissions import permission_required
@@ -41,10 +41,6 @@ from ..services.scoring import scorecard_reopen
 LIST_SORTS = {"name": "name", "year": "cycle__year", "level": "level", "unit": "unit__path",
               "members": "member_count", "sessions": "session_count"}
 PRODUCT_SEARCH_LIMIT = 20
-
-
-def _error_text(exc: ValidationError) -> str:
-    return " ".join(exc.messages)
 
 
 def session_results_url(session) -> str:
@@ -185,12 +181,8 @@ def council_member_add(request, pk):
 def council_member_remove(request, pk):
     member = get_object_or_404(CouncilMember.objects.select_related("user", "council"), pk=pk)
     council = _managed_council(request, member.council_id)
-    try:
-        services.council_member_remove(member=member, by=request.user)
-    except ValidationError as exc:
-        messages.error(request, _error_text(exc))
-    else:
-        messages.success(request, _("%(user)s was removed from the council.") % {"user": member.user})
+    acted_by(request, lambda: services.council_member_remove(member=member, by=request.user),
+             _("%(user)s was removed from the council.") % {"user": member.user})
     return redirect(council)
 
 
@@ -346,17 +338,20 @@ def session_assign(request, pk):
             return _session_page(request, session, assign_form=form)
         items = [(d.product, d) for d in form.cleaned_data["dossiers"]]
         kind = form.cleaned_data["kind"]
-    assigned = []
-    for product, dossier in items:
-        try:
-            services.session_assign(session=session, product=product, dossier=dossier, kind=kind, by=request.user)
-        except ValidationError as exc:
-            messages.error(request, _("%(product)s: %(error)s") % {"product": product, "error": _error_text(exc)})
-        else:
-            assigned.append(str(product))
+    assigned = [str(product) for product, dossier in items
+                if _assigned(request, session, product=product, dossier=dossier, kind=kind)]
     if assigned:
         messages.success(request, _("Put on the agenda: %(products)s.") % {"products": ", ".join(assigned)})
     return redirect(session)
+
+
+def _assigned(request, session, *, product, dossier, kind) -> bool:
+    """Put one product on the agenda; a refusal is a message that names the product."""
+    return acted_by(
+        request, lambda: services.session_assign(session=session, product=product, dossier=dossier, kind=kind,
+                                                 by=request.user),
+        refusal=lambda exc: _("%(product)s: %(error)s") % {"product": product, "error": refusal_text(exc)},
+    ) is not None
 
 
 @require_POST
@@ -364,14 +359,11 @@ def session_assign(request, pk):
 def session_present(request, pk):
     session = _managed_session(request, pk)
     form = PresenceForm(request.POST, session=session)
-    if form.is_valid():
-        try:
-            services.session_set_present(session=session, members=list(form.cleaned_data["members"]), by=request.user)
-        except ValidationError as exc:
-            messages.error(request, _error_text(exc))
-        else:
-            messages.success(request, _("The attendance was saved."))
-            return redirect(session)
+    if form.is_valid() and acted_by(
+            request, lambda: services.session_set_present(session=session, members=list(form.cleaned_data["members"]),
+                                                          by=request.user),
+            _("The attendance was saved.")) is not None:
+        return redirect(session)
     return _session_page(request, session, presence_form=form)
 
 
@@ -384,12 +376,11 @@ def scorecard_reopen_view(request, pk):
     if not request.user.has_perm("evaluation.reopen_scorecard", session):
         raise PermissionDenied
     form = ReasonForm(request.POST)
-    if not form.is_valid():
-        return _session_page(request, session, reopen_error={card.pk: form.errors["reason"][0]})
-    try:
-        scorecard_reopen(scorecard=card, reason=form.cleaned_data["reason"], by=request.user)
-    except ValidationError as exc:
-        return _session_page(request, session, reopen_error={card.pk: _error_text(exc)})
-    messages.success(request, _("The scorecard of %(user)s for %(product)s was reopened.") % {
-        "user": card.member.user, "product": card.evaluation.product})
-    return redirect(session)
+    if saved_by(request, form, lambda: scorecard_reopen(scorecard=card, reason=form.cleaned_data["reason"],
+                                                        by=request.user),
+                _("The scorecard of %(user)s for %(product)s was reopened.") % {
+                    "user": card.member.user, "product": card.evaluation.product}):
+        return redirect(session)
+    # The refusal shows beside the scorecard's reason box: the field's error, or the service's.
+    return _session_page(request, session, reopen_error={
+        card.pk: " ".join(form.errors.get("reason") or form.non_field_errors())})

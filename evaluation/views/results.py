@@ -4,7 +4,7 @@ import secrets
 from io import BytesIO
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.http import Http404, HttpResponse
@@ -413,7 +413,8 @@ def session_paper_import(request, pk):
             submit_complete = confirm.cleaned_data["submit_complete"]
             filename = entry["name"]
             with default_storage.open(entry["path"], "rb") as handle:
-                result = _import(session, handle, submit=submit_complete, dry_run=False, by=request.user)
+                result = paper_services.paper_file_import(session=session, file=handle, submit=submit_complete,
+                                                          dry_run=False, by=request.user)
             if result.ok:
                 _forget_upload(request, token)
                 return _imported(request, session, result)
@@ -425,8 +426,8 @@ def session_paper_import(request, pk):
                 uploaded = form.cleaned_data["file"]
                 submit_complete = form.cleaned_data["submit_complete"]
                 filename = uploaded.name
-                result = _import(session, uploaded, submit=submit_complete, dry_run=action != "import",
-                                 by=request.user)
+                result = paper_services.paper_file_import(session=session, file=uploaded, submit=submit_complete,
+                                                          dry_run=action != "import", by=request.user)
                 if result.ok and not result.dry_run:
                     return _imported(request, session, result)
                 if result.ok:
@@ -438,15 +439,6 @@ def session_paper_import(request, pk):
         "finalised": session.status == SessionStatus.FINALISED,
         "members": council_members_in_order(session.council),
     })
-
-
-def _import(session, handle, *, submit: bool, dry_run: bool, by):
-    try:
-        rows = paper_services.paper_rows_read(handle)
-    except ValidationError as exc:
-        return paper_services.PaperImportResult(
-            errors=[paper_services.PaperError(None, m) for m in exc.messages], dry_run=dry_run)
-    return paper_services.paper_import(session=session, rows=rows, submit=submit, dry_run=dry_run, by=by)
 
 
 def _imported(request, session, result):

@@ -1,5 +1,7 @@
 """A member's scoring: his queue, the scoring page beside the dossier, the autosave of every click,
 notes, submission, and declaring a conflict of interest. Nobody sees another member's scores here."""
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
@@ -131,11 +133,18 @@ def score_document(request, pk, document_pk):
 # ---------------------------------------------------------------------------------------------
 
 
-def _refusal(exc: ValidationError) -> HttpResponse:
-    """A refused save: 403 when the scorecard is somebody else's, 400 otherwise; a Vietnamese message."""
-    code = getattr(exc, "code", None)
-    return HttpResponse(" ".join(exc.messages), status=403 if code == "not_owner" else 400,
-                        content_type="text/plain; charset=utf-8")
+def _autosaved(call, fragment: str, context: Callable[[], dict]) -> HttpResponse:
+    """Run `call()` (one service) and send back `fragment` rendered with `context()`.
+
+    Unlike ocop.formflow.acted_by: an htmx request with no page to carry messages, so a refusal is the
+    reply itself, 403 when the scorecard is somebody else's, 400 otherwise, with its Vietnamese message."""
+    try:
+        call()
+    except ValidationError as exc:
+        return HttpResponse(" ".join(exc.messages), status=403 if getattr(exc, "code", None) == "not_owner" else 400,
+                            content_type="text/plain; charset=utf-8")
+    # Rendered without the request: the page's context processors (navigation, permissions) are not needed.
+    return HttpResponse(render_to_string(fragment, context()))
 
 
 def _card_for_save(request, pk):
@@ -162,14 +171,9 @@ def score_save(request, pk):
     form = ScoreForm(request.POST)
     if not form.is_valid():
         return HttpResponse(_("Unknown criterion or answer."), status=400, content_type="text/plain; charset=utf-8")
-    try:
-        score_set(scorecard=card, criterion_id=form.cleaned_data["criterion"], option_id=form.cleaned_data["option"],
-                  by=request.user)
-    except ValidationError as exc:
-        return _refusal(exc)
-    totals = scorecard_totals(card)
-    # Rendered without the request: the page's context processors (navigation, permissions) are not needed.
-    return HttpResponse(render_to_string("evaluation/scoring/_saved.html", {"totals": totals}))
+    return _autosaved(lambda: score_set(scorecard=card, criterion_id=form.cleaned_data["criterion"],
+                                        option_id=form.cleaned_data["option"], by=request.user),
+                      "evaluation/scoring/_saved.html", lambda: {"totals": scorecard_totals(card)})
 
 
 @require_POST
@@ -182,12 +186,9 @@ def score_note(request, pk):
     if not form.is_valid():
         return HttpResponse(_("A note has at most 1000 characters."), status=400,
                             content_type="text/plain; charset=utf-8")
-    try:
-        score_note_set(scorecard=card, criterion_id=form.cleaned_data["criterion"], note=form.cleaned_data["note"],
-                       by=request.user)
-    except ValidationError as exc:
-        return _refusal(exc)
-    return HttpResponse(render_to_string("evaluation/scoring/_saved.html", {}))
+    return _autosaved(lambda: score_note_set(scorecard=card, criterion_id=form.cleaned_data["criterion"],
+                                             note=form.cleaned_data["note"], by=request.user),
+                      "evaluation/scoring/_saved.html", lambda: {})
 
 
 # ---------------------------------------------------------------------------------------------
@@ -199,6 +200,7 @@ def score_note(request, pk):
 @permission_required("evaluation.view_queue")
 def score_submit(request, pk):
     card = _own_card(request, pk)
+    # Unlike acted_by: the refusal shows on the scoring page, rendered again with the criteria left unanswered.
     try:
         scorecard_submit(scorecard=card, by=request.user)
     except ValidationError as exc:

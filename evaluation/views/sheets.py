@@ -205,6 +205,7 @@ def sheet_import_view(request):
             messages.error(request, _("The checked file is no longer available; choose it again."))
             return redirect("evaluation:sheet-import")
         data, errors = sheet_parse_yaml(item["yaml"])
+        # Unlike acted_by: the refusals are listed on the import page under the file's name, as the check lists them.
         try:
             if errors:
                 raise ValidationError([str(e) for e in errors])

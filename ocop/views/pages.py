@@ -1,7 +1,7 @@
 """Home page, programme cycles, administrative units, the user's notifications and the health check."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.db.models import Count, Q
 from django.http import Http404, JsonResponse
@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from .. import services
 from ..enums import UnitKind
+from ..formflow import saved_by
 from ..forms.cycles import CurrentStepForm, CycleForm, StepPlanForm
 from ..listing import list_context, paginate, sort_queryset
 from ..models import Cycle, CycleStepPlan
@@ -65,14 +66,10 @@ def cycle_detail(request, pk):
 @permission_required("ocop.add_cycle")
 def cycle_create(request):
     form = CycleForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            cycle = services.cycle_create(by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("The cycle was created."))
-            return redirect(cycle)
+    cycle = saved_by(request, form, lambda: services.cycle_create(by=request.user, **form.cleaned_data),
+                     _("The cycle was created."))
+    if cycle is not None:
+        return redirect(cycle)
     return render(request, "ocop/cycle_form.html", {"form": form})
 
 
@@ -111,14 +108,9 @@ def step_plan_edit(request, pk, step):
         raise PermissionDenied
     plan = get_object_or_404(CycleStepPlan, cycle=cycle, step=step)
     form = StepPlanForm(request.POST or None, instance=plan)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.step_plan_update(plan=plan, by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("The step's dates were saved."))
-            return redirect(cycle)
+    if saved_by(request, form, lambda: services.step_plan_update(plan=plan, by=request.user, **form.cleaned_data),
+                _("The step's dates were saved.")) is not None:
+        return redirect(cycle)
     return render(request, "ocop/step_plan_form.html", {"form": form, "cycle": cycle, "plan": plan})
 
 

@@ -10,7 +10,7 @@ from django.utils.translation import ngettext, pgettext
 from django.views.decorators.http import require_POST
 
 from ocop.downloads import private_file_response, xlsx_response
-from ocop.formflow import saved_by
+from ocop.formflow import acted_by, saved_by
 from ocop.listing import list_context, sort_queryset
 from ocop.permissions import permission_required
 from ocop.rules import unit_within_scope
@@ -280,13 +280,9 @@ def plan_product_create(request, pk):
     plan = _visible_plan(request, pk, for_change=True)
     if not unit_within_scope(request.user, plan.idea.commune):
         raise PermissionDenied
-    try:
-        product = services.product_create_from_idea(idea=plan.idea, by=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-        return redirect(plan)
-    messages.success(request, _("The product was registered."))
-    return redirect(product)
+    product = acted_by(request, lambda: services.product_create_from_idea(idea=plan.idea, by=request.user),
+                       _("The product was registered."))
+    return redirect(plan if product is None else product)
 
 
 def _plan_part_edit(request, *, model, form_class, save, pk, plan_pk, saved, new_title, title_of):
@@ -481,6 +477,7 @@ def dossier_submit(request, pk):
     dossier = _changeable_dossier(request, pk)
     if dossier is None:
         return redirect("products:dossier-detail", pk=pk)
+    # Unlike acted_by: the refusal lists each missing item on the dossier's page, beside the submit button.
     try:
         dossier_services.dossier_submit(dossier=dossier, by=request.user)
     except ValidationError as exc:
@@ -511,10 +508,6 @@ def dossier_document_delete(request, pk):
             messages.error(request, _("This dossier has been submitted; its documents can no longer be changed."))
             return redirect(document.dossier)
         raise PermissionDenied
-    try:
-        dossier_services.dossier_document_remove(document=document, by=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("“%(name)s” was removed.") % {"name": document.original_name})
+    acted_by(request, lambda: dossier_services.dossier_document_remove(document=document, by=request.user),
+             _("“%(name)s” was removed.") % {"name": document.original_name})
     return redirect(document.dossier)

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from ocop.downloads import private_file_response, xlsx_response
-from ocop.formflow import add_errors
+from ocop.formflow import acted_by, add_errors, refusal_text, saved_by
 from ocop.listing import list_context, paginate, sort_queryset
 from ocop.models import Cycle
 from ocop.permissions import permission_required
@@ -184,6 +184,7 @@ def idea_create(request):
     if not _claim_token(token):
         messages.info(request, _("This form had already been sent; the idea was registered only once."))
         return redirect("products:idea-list")
+    # Unlike saved_by: a refusal also frees the form's token, so that the corrected form can be sent again.
     try:
         registration = _register(request, form)
     except ValidationError as exc:
@@ -204,6 +205,7 @@ def idea_edit(request, pk):
     form = IdeaForm(request.POST, request.FILES, user=request.user, instance=idea)
     if not form.is_valid():
         return _render_form(request, form, idea)
+    # Unlike saved_by: a change made meanwhile by somebody else is answered 409 (Conflict), the form kept.
     try:
         registration = _register(request, form, idea)
     except ValidationError as exc:
@@ -283,12 +285,8 @@ def attachment_remove(request, pk):
     attachment = get_object_or_404(selectors.idea_attachments_visible_to(request.user), pk=pk)
     if not request.user.has_perm("products.change_idea", attachment.idea):
         raise PermissionDenied
-    try:
-        services.idea_attachment_remove(attachment=attachment, by=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("The file “%(name)s” was removed.") % {"name": attachment.original_name})
+    acted_by(request, lambda: services.idea_attachment_remove(attachment=attachment, by=request.user),
+             _("The file “%(name)s” was removed.") % {"name": attachment.original_name})
     return redirect("products:idea-edit", attachment.idea_id) if request.POST.get("next") == "edit" else redirect(
         attachment.idea)
 
@@ -299,16 +297,17 @@ def idea_submit(request, pk):
     idea = _idea_or_404(request, pk)
     if not request.user.has_perm("products.change_idea", idea):
         raise PermissionDenied
-    try:
-        services.idea_submit(idea=idea, by=request.user)
-    except IdeaIncomplete as exc:
-        messages.error(request, _("The registration form cannot be submitted yet; missing: %(items)s.") % {
-            "items": ", ".join(str(item) for item in exc.missing.values())})
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("The idea was submitted for screening."))
+    acted_by(request, lambda: services.idea_submit(idea=idea, by=request.user),
+             _("The idea was submitted for screening."), refusal=_submit_refusal)
     return redirect(idea)
+
+
+def _submit_refusal(exc: ValidationError) -> str:
+    """A form that lacks items names them all in one sentence; any other refusal is shown as it is."""
+    if isinstance(exc, IdeaIncomplete):
+        return _("The registration form cannot be submitted yet; missing: %(items)s.") % {
+            "items": ", ".join(str(item) for item in exc.missing.values())}
+    return refusal_text(exc)
 
 
 def _screenable(request, pk) -> ProductIdea | None:
@@ -354,6 +353,7 @@ def idea_screen(request, pk, action: str):
         if not form.is_valid():
             return _render_detail(request, idea, reason_form=form)
         values["reason"] = form.cleaned_data["reason"]
+    # Unlike acted_by: a refused reason goes back beside its box on the idea's page; other refusals are messages.
     try:
         screening.service(idea=idea, **values, by=request.user)
     except ValidationError as exc:
@@ -382,16 +382,12 @@ def idea_send(request):
     cycle = cycle or cycles.first()
     ideas = selectors.ideas_to_send_in(selected, cycle)
     form = IdeaSendForm(request.POST or None, ideas=ideas)
-    if request.method == "POST" and form.is_valid():
-        try:
-            sent = services.ideas_send(ideas=form.cleaned_data["ideas"], by=request.user,
-                                       note=form.cleaned_data["note"])
-        except ValidationError as exc:
-            add_errors(form, exc, fields=SUBJECT_FIELD)
-        else:
-            messages.success(request, _("The list of %(count)s selected ideas was sent to the province.") % {
-                "count": sent.ideas.count()})
-            return redirect("products:idea-list-detail", sent.pk)
+    sent = saved_by(request, form, lambda: services.ideas_send(ideas=form.cleaned_data["ideas"], by=request.user,
+                                                               note=form.cleaned_data["note"]),
+                    lambda sent: _("The list of %(count)s selected ideas was sent to the province.") % {
+                        "count": sent.ideas.count()}, fields=SUBJECT_FIELD)
+    if sent is not None:
+        return redirect("products:idea-list-detail", sent.pk)
     return render(request, "products/ideas/send.html", {
         "form": form, "cycle": cycle, "cycles": cycles, "ideas": list(ideas),
     })

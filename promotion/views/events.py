@@ -3,7 +3,7 @@ deleting events, inviting certified products, answering an invitation and record
 import copy
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -12,7 +12,7 @@ from django.utils.translation import ngettext, pgettext
 from django.views.decorators.http import require_POST
 
 from ocop.downloads import xlsx_response
-from ocop.formflow import saved_by
+from ocop.formflow import acted_by, saved_by
 from ocop.listing import list_context, sort_queryset
 from ocop.permissions import permission_required
 from ocop.rules import is_official
@@ -141,12 +141,9 @@ def event_edit(request, pk):
 @permission_required("promotion.view_event_list")
 def event_delete(request, pk):
     event = _event_for(request, pk, "promotion.delete_event")
-    try:
-        services.event_delete(event=event, by=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+    if acted_by(request, lambda: services.event_delete(event=event, by=request.user),
+                _("The event “%(name)s” was deleted.") % {"name": event.name}) is None:
         return redirect(event)
-    messages.success(request, _("The event “%(name)s” was deleted.") % {"name": event.name})
     return redirect("promotion:event-list")
 
 
@@ -165,11 +162,9 @@ def event_invite(request, pk):
         products = certified_products(user=request.user, **form.cleaned_data)
         candidates = [p for p in products if p.subject_id not in present]
         if request.method == "POST":
-            try:
-                booths = services.booths_invite(event=event, products=candidates, by=request.user)
-            except ValidationError as exc:
-                messages.error(request, " ".join(exc.messages))
-            else:
+            booths = acted_by(request, lambda: services.booths_invite(event=event, products=candidates,
+                                                                      by=request.user))
+            if booths is not None:
                 if booths:
                     messages.success(request, ngettext("%(count)s subject was invited.",
                                                        "%(count)s subjects were invited.", len(booths))
@@ -198,17 +193,10 @@ def booth_answer(request, pk):
     if answer not in ("register", "decline"):
         return HttpResponseBadRequest()
     register = answer == "register"
-    try:
-        services.booth_answer(booth=booth, register=register, by=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        if register:
-            messages.success(request, _("%(subject)s is registered for %(event)s.")
-                             % {"subject": booth.subject, "event": booth.event})
-        else:
-            messages.success(request, _("%(subject)s declined the invitation to %(event)s.")
-                             % {"subject": booth.subject, "event": booth.event})
+    names = {"subject": booth.subject, "event": booth.event}
+    acted_by(request, lambda: services.booth_answer(booth=booth, register=register, by=request.user),
+             _("%(subject)s is registered for %(event)s.") % names if register
+             else _("%(subject)s declined the invitation to %(event)s.") % names)
     return redirect(next_url(request, booth.event.get_absolute_url()))
 
 
