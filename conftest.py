@@ -3,13 +3,27 @@ import shutil
 
 import pytest
 
-_TEST_SETTINGS = {"PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"], "LANGUAGE_CODE": "vi"}
+_TEST_SETTINGS = {
+    "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"],
+    "LANGUAGE_CODE": "vi",
+    # WhiteNoise looks a static file up when it is asked for, instead of listing every static file each time
+    # a test client builds its middleware (once per test: a quarter of the suite's time went there).
+    "WHITENOISE_AUTOREFRESH": True,
+}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _test_settings():
+    """Fast hashing and the Vietnamese interface for the whole session (a test may still change them with
+    pytest-django's `settings`; they come back after it)."""
+    from django.test.utils import override_settings
+
+    with override_settings(**_TEST_SETTINGS):
+        yield
 
 
 @pytest.fixture(autouse=True)
 def _fast_tests(settings, tmp_path):
-    for name, value in _TEST_SETTINGS.items():
-        setattr(settings, name, value)
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
@@ -77,33 +91,32 @@ def pytest_collection_modifyitems(items):
     items.sort(key=lambda item: (position[item.module], _demo_level(item) > 0 and not _transactional(item)))
 
 
-@pytest.fixture(scope="module")
-def _demo_world(request, django_db_setup, django_db_blocker, tmp_path_factory):
-    """The demo data, loaded once per test module inside a transaction that is rolled back when the module
-    ends; each test runs in a savepoint inside it (pytest-django's `db`), so a test's changes vanish after it
-    as before. Loading the demo takes seconds; doing it once per module instead of once per test is most of
-    the suite's speed. Transactional tests (browser, worker) cannot see an uncommitted world: they load the
-    demo per test as before. The world's media files are copied into each test's own MEDIA_ROOT."""
-    from django.db import connections, transaction
-    from django.test.utils import override_settings
+@pytest.fixture(scope="session")
+def worlds(django_db_setup, django_db_blocker, tmp_path_factory):
+    """Worlds built once per session and copied into each module that asks (tests/worlds.py)."""
+    from tests.worlds import Worlds
 
+    worlds = Worlds(_TEST_SETTINGS, lambda key: tmp_path_factory.mktemp(f"world-{key}-media"))
+    yield worlds
+    with django_db_blocker.unblock():
+        worlds.drop()
+
+
+@pytest.fixture(scope="module")
+def _demo_world(request, worlds, django_db_blocker):
+    """The demo data for this test module: a copy of the session's demo world (tests/worlds.py), inside a
+    transaction that is rolled back when the module ends; each test runs in a savepoint inside it
+    (pytest-django's `db`), so a test's changes vanish after it as before. Transactional tests (browser,
+    worker) cannot see an uncommitted world: they load the demo per test as before. The world's media files
+    are copied into each test's own MEDIA_ROOT."""
     items = [item for item in request.session.items if item.module is request.module]
     if any(_transactional(item) and _demo_level(item) for item in items):
         yield None
         return
     heavy = any(_demo_level(item) == 2 for item in items)
-    media = tmp_path_factory.mktemp("demo-media")
-    with django_db_blocker.unblock(), override_settings(**_TEST_SETTINGS, MEDIA_ROOT=media):
-        atomics = {alias: transaction.atomic(using=alias) for alias in connections}
-        for atomic in atomics.values():
-            atomic.__enter__()
-        try:
-            _load_demo(heavy=heavy)
-            yield media
-        finally:
-            for alias, atomic in reversed(atomics.items()):
-                transaction.set_rollback(True, using=alias)
-                atomic.__exit__(None, None, None)
+    with django_db_blocker.unblock(), worlds.entered("demo_full" if heavy else "demo",
+                                                     lambda media: _load_demo(heavy=heavy)) as world:
+        yield world.media
 
 
 @pytest.fixture

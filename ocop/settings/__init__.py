@@ -117,8 +117,14 @@ CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
-# A task taken by a worker that died (killed, machine lost) goes back to the queue after this many seconds.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
+# A task taken by a worker that died (killed, machine lost) goes back to the queue after this many seconds,
+# found by a sweep every worker makes every CELERY_RESTORE_SWEEP_SECONDS (kombu's default: about 100 s).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+    # kombu sweeps every interval × throttle seconds: a tick each second, a Redis scan every Nth tick.
+    "unacked_restore_interval": 1,
+    "unacked_restore_throttle": env.int("CELERY_RESTORE_SWEEP_SECONDS", default=100),
+}
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # The worker logs through LOGGING below (JSON in production, each line with its task's id), not Celery's own format.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False

@@ -1,4 +1,4 @@
-"""A world of records in three districts, built once per test module, for the security tests.
+"""A world of records in three districts, built once per test session, for the security tests.
 
 Bạch Thông ("063") and Na Rì ("066") in Bắc Kạn, Đà Bắc ("150") in Hòa Bình: each area holds a subject with a
 representative, a product with a photo, ideas (sent with their list, submitted, draft), a business plan with
@@ -9,8 +9,9 @@ records (a district fair with the certified product's booth, a sales point in th
 e-commerce listing, a training course, the district's targets). Everything is written through the services,
 on top of what `seed_demo` loads (promotion's demo aside: the matrix builds its own records there).
 
-The world is built inside one transaction that is rolled back when the module ends; each test runs in a
-savepoint of it (pytest-django's `db`), so what a test writes is undone after it.
+The world is built once and copied into each module (tests/worlds.py), inside one transaction that is rolled
+back when the module ends; each test runs in a savepoint of it (pytest-django's `db`), so what a test writes
+is undone after it.
 """
 import datetime
 import io
@@ -19,9 +20,8 @@ from types import SimpleNamespace
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import transaction
 from django.test import Client
-from django.test.utils import override_settings
+from django.utils import translation
 
 # The demo logins whose scope the matrix checks (the administrator's scope has no outside), and an officer of
 # Vi Hương commune in Bạch Thông (HTX Thiên An's), whom the world adds: the demo has no commune officer.
@@ -298,23 +298,24 @@ def build_world(media_root) -> World:
     return world
 
 
-@pytest.fixture(scope="module")
-def _world(django_db_setup, django_db_blocker, tmp_path_factory):
+def _build_world(media_root) -> World:
     from ocop.celery import app
 
-    media_root = tmp_path_factory.mktemp("security-media")
     eager = app.conf.task_always_eager
     app.conf.task_always_eager = True
-    with override_settings(MEDIA_ROOT=media_root, LANGUAGE_CODE="vi",
-                           PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
-        from django.utils import translation
+    try:
+        with translation.override("vi"):
+            return build_world(media_root)
+    finally:
+        app.conf.task_always_eager = eager
 
-        with django_db_blocker.unblock(), translation.override("vi"):
-            with transaction.atomic():
-                world = build_world(media_root)
-                yield world
-                transaction.set_rollback(True)
-    app.conf.task_always_eager = eager
+
+@pytest.fixture(scope="module")
+def _world(worlds, django_db_blocker):
+    """The security world, built once per session through the services and copied into each module
+    (tests/worlds.py); its changes are rolled back when the module ends."""
+    with django_db_blocker.unblock(), worlds.entered("security", _build_world) as world:
+        yield world.value
 
 
 @pytest.fixture

@@ -23,7 +23,8 @@ def start_worker(tmp_path, name):
     db = settings.DATABASES["default"]
     url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
     env = {**os.environ, "DATABASE_URL": url, "MEDIA_ROOT": str(settings.MEDIA_ROOT),
-           "CELERY_VISIBILITY_TIMEOUT": "3", "LOG_LEVEL": "WARNING"}
+           "CELERY_VISIBILITY_TIMEOUT": "3", "CELERY_RESTORE_SWEEP_SECONDS": "1",
+           "LOG_LEVEL": "WARNING"}
     log = open(tmp_path / f"{name}.log", "w")
     return subprocess.Popen([sys.executable, "-m", "celery", "-A", "ocop", "worker", "-P", "solo", "-n", f"{name}@%h",
                              "--without-mingle", "--without-gossip", "-l", "WARNING"],

@@ -1,0 +1,134 @@
+"""Snapshots of the test database with the demo data loaded, built once per test session.
+
+Loading the demo through the services takes seconds (the full demo scores two sessions criterion by criterion
+and imports sixteen score sheets): several seconds on SQLite, more on PostgreSQL. Most test modules use it, so
+it is built once per session (without and with the heavy loaders; the security tests' world too) and each
+module starts from a copy:
+
+- SQLite (in memory): the world is kept as a second in-memory database; a module copies it in with SQLite's
+  online backup and copies the state it found back when it ends (a few milliseconds each way).
+- PostgreSQL: the world is a database of its own, created from the test database as a template and loaded
+  once; a module's connection points at it for the module's tests and back at the test database after.
+
+Either way the module's tests run inside a transaction that is rolled back when the module ends (each test in
+a savepoint of its own, pytest-django's `db`), so the world is never changed and no module sees another's
+writes. The world's media files are kept in a directory of their own and copied into each test's MEDIA_ROOT.
+"""
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from django.db import connection, connections, transaction
+from django.test.utils import override_settings
+
+
+class World(NamedTuple):
+    media: Path      # the world's stored files, to copy into (or point) a test's MEDIA_ROOT
+    value: Any       # what the world's builder returned (e.g. the records a module's tests address)
+
+
+class Worlds:
+    """The session's worlds, each built once by its builder and named by a key ("demo", "demo_full", ...)."""
+
+    def __init__(self, settings: dict, media_dir: Callable[[str], Path]):
+        self._settings = settings
+        self._media_dir = media_dir
+        self._built: dict[str, tuple[object, World]] = {}   # key -> (sqlite3 copy or database name, world)
+
+    # --- building -----------------------------------------------------------------------------------
+    def _build(self, key: str, build: Callable[[Path], Any]) -> None:
+        media = self._media_dir(key)
+        with override_settings(**self._settings, MEDIA_ROOT=media):
+            if connection.vendor == "sqlite":
+                raw = _raw_sqlite()
+                before = _sqlite_copy(raw)
+                try:
+                    value = build(media)
+                    snapshot = _sqlite_copy(raw)
+                finally:
+                    before.backup(raw)
+                    before.close()
+            else:
+                test_name = connection.settings_dict["NAME"]
+                snapshot = f"{test_name}_{key}"
+                connection.close()
+                with connection._nodb_cursor() as cursor:
+                    cursor.execute(f'DROP DATABASE IF EXISTS "{snapshot}"')
+                    cursor.execute(f'CREATE DATABASE "{snapshot}" TEMPLATE "{test_name}"')
+                with _pointed_at(snapshot):
+                    value = build(media)
+        self._built[key] = (snapshot, World(media, value))
+
+    # --- using --------------------------------------------------------------------------------------
+    @contextmanager
+    def entered(self, key: str, build: Callable[[Path], Any]) -> Iterator[World]:
+        """The module's database holds world `key` (built by `build(media_root)` the first time) until the
+        block ends, inside a transaction rolled back at its end."""
+        if key not in self._built:
+            self._build(key, build)
+        snapshot, world = self._built[key]
+        if connection.vendor == "sqlite":
+            raw = _raw_sqlite()
+            before = _sqlite_copy(raw)
+            snapshot.backup(raw)
+            try:
+                with _rolled_back():
+                    yield world
+            finally:
+                before.backup(raw)
+                before.close()
+        else:
+            with _pointed_at(snapshot), _rolled_back():
+                yield world
+
+    def drop(self) -> None:
+        """The PostgreSQL worlds are databases of their own: dropped when the session ends."""
+        for snapshot, _world in self._built.values():
+            if isinstance(snapshot, sqlite3.Connection):
+                snapshot.close()
+            else:
+                connection.close()
+                with connection._nodb_cursor() as cursor:
+                    cursor.execute(f'DROP DATABASE IF EXISTS "{snapshot}"')
+        self._built.clear()
+
+
+def _raw_sqlite() -> sqlite3.Connection:
+    connection.ensure_connection()
+    raw = connection.connection
+    assert not raw.in_transaction, "a world is copied only between transactions"
+    return raw
+
+
+def _sqlite_copy(raw: sqlite3.Connection) -> sqlite3.Connection:
+    copy = sqlite3.connect(":memory:", check_same_thread=False)
+    raw.backup(copy)
+    return copy
+
+
+@contextmanager
+def _pointed_at(name: str) -> Iterator[None]:
+    """The default connection works in database `name` until the block ends."""
+    test_name = connection.settings_dict["NAME"]
+    connection.close()
+    connection.settings_dict["NAME"] = name
+    try:
+        yield
+    finally:
+        connection.close()
+        connection.settings_dict["NAME"] = test_name
+
+
+@contextmanager
+def _rolled_back() -> Iterator[None]:
+    atomics = {alias: transaction.atomic(using=alias) for alias in connections}
+    for atomic in atomics.values():
+        atomic.__enter__()
+    try:
+        yield
+    finally:
+        for alias, atomic in reversed(atomics.items()):
+            transaction.set_rollback(True, using=alias)
+            atomic.__exit__(None, None, None)
