@@ -17,7 +17,7 @@ from ocop.pdf import render_pdf, render_pdf_in_parts
 from .enums import MemberRole, SessionStatus
 from .models import CouncilMember, Scorecard, Session, SheetPart
 from .results_table import results_table
-from .selectors import sessions_visible_to
+from .selectors.councils import sessions_visible_to
 from .services.paper import paper_sheets
 from .star_rules import MIN_RECOGNISED_STAR
 

@@ -8,7 +8,8 @@ from ocop.rules import is_council_member, is_official
 
 from .enums import ScorecardStatus, SessionStatus
 from .rules import sits_on_a_council
-from .selectors import member_queue, sessions_visible_to
+from .selectors.councils import sessions_visible_to
+from .selectors.scoring import member_queue
 
 PANEL_ROWS = 8
 

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy
 
 from .enums import EvaluationLevel, SessionStatus
 from .models import ConflictOfInterest
-from .selectors import ProductResult, session_part_totals, session_results
+from .selectors.results import ProductResult, session_part_totals, session_results
 
 NOMINATION_LABELS = {
     EvaluationLevel.DISTRICT: gettext_lazy("Nominated to the district level"),

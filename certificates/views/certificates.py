@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from evaluation.models import Decision
-from evaluation.selectors import decisions_visible_to
+from evaluation.selectors.results import decisions_visible_to
 from ocop.downloads import xlsx_response
 from ocop.formflow import acted_by
 from ocop.listing import list_context, querystring_without, sort_queryset

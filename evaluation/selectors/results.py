@@ -1,18 +1,18 @@
-"""Reads of the evaluation app: session results computed in the database, queues, scoped lists."""
+"""Reads of a session's close: results computed in the database, the minutes' part totals, who has still to
+submit, decisions and their items, nominations to the next level."""
 import statistics
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Avg, Count, DecimalField, Exists, F, Func, OuterRef, Q, QuerySet, Subquery, Sum, Window
-from django.db.models.functions import Coalesce, Rank, Round
+from django.db.models.functions import Rank, Round
 
-from ocop.rules import is_local_officer, is_province_staff, is_system_admin
+from ocop.rules import is_province_staff, is_system_admin
 from ocop.selectors import scope_q
 
-from .enums import ScorecardStatus, SessionStatus
-from .models import (
+from ..enums import ScorecardStatus, SessionStatus
+from ..models import (
     ConflictOfInterest,
-    Council,
     Criterion,
     CriterionOption,
     CriterionScore,
@@ -24,37 +24,8 @@ from .models import (
     Session,
     StarBand,
 )
-from .star_rules import LevelCeiling, Outcome, majority, outcome_for, round_score
-
-
-def councils_visible_to(user) -> QuerySet:
-    """Officials see the councils of their area; members the councils they sit on."""
-    if is_system_admin(user):
-        return Council.objects.all()
-    if is_province_staff(user) or is_local_officer(user):
-        return Council.objects.filter(scope_q(user, "unit") | Q(members__user=user)).distinct()
-    return Council.objects.filter(members__user=user)
-
-
-def sessions_visible_to(user) -> QuerySet:
-    return Session.objects.filter(council__in=councils_visible_to(user))
-
-
-def member_queue(user) -> QuerySet:
-    """The scorecards a member still has to fill in or has submitted, newest sessions first.
-
-    The two counts are subqueries: joining both the answers and the sheet's criteria would multiply the
-    rows (and the answered count) by the number of criteria."""
-    answered = (CriterionScore.objects.filter(scorecard=OuterRef("pk")).order_by()
-                .values("scorecard").annotate(n=Count("pk")).values("n"))
-    criteria = (Criterion.objects.filter(sheet=OuterRef("evaluation__sheet")).order_by()
-                .values("sheet").annotate(n=Count("pk")).values("n"))
-    return (Scorecard.objects.filter(member__user=user)
-            .select_related("evaluation__product__subject", "evaluation__product__product_set",
-                            "evaluation__session__council")
-            .annotate(answered=Coalesce(Subquery(answered), 0), criteria_total=Coalesce(Subquery(criteria), 0))
-            .order_by("status", "-evaluation__session__held_on", "evaluation__position"))
-
+from ..star_rules import LevelCeiling, Outcome, majority, outcome_for, round_score
+from .councils import sessions_visible_to
 
 # The evaluation's own fields and those of its product, subject, product set and commune that the results
 # page, its export and the minutes show.
@@ -277,7 +248,3 @@ def nominations_visible_to(user) -> QuerySet:
         session__held_on__gte=OuterRef("session__held_on")).exclude(pk=OuterRef("pk"))
     return (qs.annotate(evaluated_at_next_level=Exists(taken_up))
             .select_related(*EVALUATION_PRODUCT, "session__council__unit"))
-
-
-def council_members_in_order(council: Council) -> QuerySet:
-    return council.members.select_related("user").order_by("position", "pk")

@@ -12,7 +12,7 @@ from ocop.services import audit_log
 
 from ..enums import EvaluationLevel, MemberRole, SessionStatus
 from ..models import ConflictOfInterest, Decision, LevelRule, RecognisedProduct, Session
-from ..selectors import session_missing_submissions, session_results
+from ..selectors.results import session_missing_submissions, session_results
 from ..star_rules import MIN_RECOGNISED_STAR
 
 

@@ -33,7 +33,7 @@ from ..models import (
     SheetSection,
     StarBand,
 )
-from ..selectors import session_part_totals, session_results
+from ..selectors.results import session_part_totals, session_results
 from ..services.councils import (
     conflict_declare,
     council_create,

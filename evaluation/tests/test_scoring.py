@@ -18,7 +18,7 @@ from subjects.tests.factories import SubjectFactory
 
 from ..enums import ScorecardStatus, SessionStatus
 from ..models import ConflictOfInterest, CriterionScore, Scorecard, Session
-from ..selectors import member_queue
+from ..selectors.scoring import member_queue
 from ..services.councils import conflict_declare
 from ..services.scoring import score_set, scorecard_reopen, scorecard_submit, scorecard_totals
 from .factories import CRITERIA_COUNT, ProductFactory, answer_all, option_of, scenario_build

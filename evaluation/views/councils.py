@@ -4,8 +4,6 @@ import datetime
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, OuterRef, Subquery, Sum
-from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -15,14 +13,11 @@ from django.views.decorators.http import require_POST
 from ocop.downloads import xlsx_response
 from ocop.formflow import acted_by, refusal_text, saved_by
 from ocop.listing import list_context, sort_queryset
-from ocop.models import Cycle
 from ocop.permissions import permission_required
 from ocop.rules import is_official
 from ocop.selectors import audit_trail_for
-from ocop.text import fold, search_q
-from products.models import Product
 
-from ..enums import EvaluationLevel, ScorecardStatus, SessionStatus
+from ..enums import EvaluationLevel, SessionStatus
 from ..forms.councils import (
     AdviserForm,
     AssignDossiersForm,
@@ -33,8 +28,23 @@ from ..forms.councils import (
     ReasonForm,
     SessionForm,
 )
-from ..models import AdvisoryMember, ConflictOfInterest, Council, CouncilMember, Criterion, Scorecard, Session
-from ..selectors import councils_visible_to, sessions_visible_to
+from ..models import Council, Session
+from ..selectors.councils import (
+    advisers_visible_to,
+    agenda_product,
+    agenda_product_search,
+    council_advisers,
+    council_list_cycles,
+    council_list_rows,
+    council_members,
+    council_members_visible_to,
+    council_pages_of,
+    council_sessions,
+    scorecards_visible_to,
+    session_agenda,
+    session_agenda_pages_of,
+    session_present_ids,
+)
 from ..services import councils as services
 from ..services.scoring import scorecard_reopen
 
@@ -56,35 +66,14 @@ def session_results_url(session) -> str:
 # ---------------------------------------------------------------------------------------------
 
 
-def _count_of(model, field: str):
-    """A correlated COUNT: two joined counts on one row would multiply each other."""
-    return Coalesce(Subquery(model.objects.filter(**{field: OuterRef("pk")}).order_by().values(field)
-                             .annotate(n=Count("pk")).values("n")), 0)
-
-
 def _filtered_councils(request):
-    user = request.user
-    visible = councils_visible_to(user)
-    qs = (Council.objects.filter(pk__in=visible.values("pk"))
-          .select_related("cycle__province", "unit__parent")
-          .annotate(member_count=_count_of(CouncilMember, "council"), session_count=_count_of(Session, "council")))
-    cycles = list(Cycle.objects.filter(councils__in=visible.values("pk")).distinct()
-                  .select_related("province").order_by("-year", "province__name"))
+    cycles = council_list_cycles(user=request.user)
     cycle = next((c for c in cycles if str(c.pk) == request.GET.get("cycle", "")), None)
-    if cycle is not None:
-        qs = qs.filter(cycle=cycle)
     level = request.GET.get("level", "")
-    if level in EvaluationLevel.values:
-        qs = qs.filter(level=level)
-    else:
+    if level not in EvaluationLevel.values:
         level = ""
     q = request.GET.get("q", "").strip()
-    if q:
-        # Council names are few per area: fold them here (the model keeps no folded copy to search).
-        words = fold(q).split(" ")
-        ids = [pk for pk, name, decision in qs.values_list("pk", "name", "established_by")
-               if all(word in fold(f"{name} {decision}") for word in words)]
-        qs = qs.filter(pk__in=ids)
+    qs = council_list_rows(user=request.user, cycle=cycle, level=level, query=q)
     filters = {"q": q, "level": level, "levels": EvaluationLevel.choices,
                "cycle": str(cycle.pk) if cycle else "", "cycles": cycles}
     return qs, filters
@@ -128,8 +117,7 @@ def council_create(request):
 
 def _visible_council(request, pk) -> Council:
     """The council if the user may see it; another area's council is a 404, never its data."""
-    council = get_object_or_404(councils_visible_to(request.user).select_related("cycle__province", "unit__parent"),
-                                pk=pk)
+    council = get_object_or_404(council_pages_of(user=request.user), pk=pk)
     if not request.user.has_perm("evaluation.view_council", council):
         raise Http404
     return council
@@ -146,9 +134,9 @@ def _council_page(request, council, *, member_form=None, adviser_form=None, sess
     can_change = request.user.has_perm("evaluation.change_council", council)
     return render(request, "evaluation/councils/council_detail.html", {
         "council": council,
-        "members": council.members.select_related("user"),
-        "advisers": council.advisers.order_by("id"),
-        "sessions": council.sessions.annotate(product_count=Count("evaluations")).order_by("-held_on", "-number"),
+        "members": council_members(council=council),
+        "advisers": council_advisers(council=council),
+        "sessions": council_sessions(council=council),
         "can_change": can_change,
         "member_form": member_form or (CouncilMemberForm(council=council) if can_change else None),
         "adviser_form": adviser_form or (AdviserForm() if can_change else None),
@@ -179,7 +167,7 @@ def council_member_add(request, pk):
 @require_POST
 @permission_required("evaluation.view_council_list")
 def council_member_remove(request, pk):
-    member = get_object_or_404(CouncilMember.objects.select_related("user", "council"), pk=pk)
+    member = get_object_or_404(council_members_visible_to(user=request.user), pk=pk)
     council = _managed_council(request, member.council_id)
     acted_by(request, lambda: services.council_member_remove(member=member, by=request.user),
              _("%(user)s was removed from the council.") % {"user": member.user})
@@ -200,7 +188,7 @@ def adviser_add(request, pk):
 @require_POST
 @permission_required("evaluation.view_council_list")
 def adviser_remove(request, pk):
-    adviser = get_object_or_404(AdvisoryMember, pk=pk)
+    adviser = get_object_or_404(advisers_visible_to(user=request.user), pk=pk)
     council = _managed_council(request, adviser.council_id)
     services.adviser_remove(adviser=adviser, by=request.user)
     messages.success(request, _("%(name)s was removed from the advisory team.") % {"name": adviser.name})
@@ -227,8 +215,7 @@ def session_create(request, pk):
 
 
 def _visible_session(request, pk) -> Session:
-    session = get_object_or_404(sessions_visible_to(request.user).select_related(
-        "council__cycle__province", "council__unit", "finalised_by"), pk=pk)
+    session = get_object_or_404(session_agenda_pages_of(user=request.user), pk=pk)
     if not request.user.has_perm("evaluation.view_session", session):
         raise Http404
     return session
@@ -241,41 +228,10 @@ def _managed_session(request, pk) -> Session:
     return session
 
 
-def _agenda(session, members, *, user, show_scores: bool) -> list[dict]:
-    """Per product, each member's progress on his scorecard (and its total only when `show_scores`)."""
-    evaluations = list(session.evaluations.select_related(
-        "product__subject", "product__product_set", "dossier", "sheet").order_by("position", "pk"))
-    cards = {(c.evaluation_id, c.member_id): c for c in
-             Scorecard.objects.filter(evaluation__session=session)
-             .annotate(answered=Count("scores"), total=Sum("scores__points"))}
-    criteria = dict(Criterion.objects.filter(sheet_id__in={e.sheet_id for e in evaluations}).order_by()
-                    .values("sheet").annotate(n=Count("pk")).values_list("sheet", "n"))
-    conflicts = {(c.evaluation_id, c.member_id): c for c in
-                 ConflictOfInterest.objects.filter(evaluation__session=session)}
-    agenda = []
-    for evaluation in evaluations:
-        total_criteria = criteria.get(evaluation.sheet_id, 0)
-        cells, mine = [], None
-        for member in members:
-            card = cards.get((evaluation.pk, member.pk))
-            if card is not None and not show_scores:
-                card.total = None  # nobody's score shows before the viewer may see results
-            cell = {"member": member, "card": card, "conflict": conflicts.get((evaluation.pk, member.pk)),
-                    "criteria": total_criteria,
-                    "submitted": card is not None and card.status == ScorecardStatus.SUBMITTED}
-            cells.append(cell)
-            if member.user_id == user.pk:
-                mine = cell
-        agenda.append({"evaluation": evaluation, "cells": cells, "mine": mine, "criteria": total_criteria,
-                       "submitted": sum(1 for c in cells if c["submitted"]),
-                       "expected": sum(1 for c in cells if c["card"] is not None)})
-    return agenda
-
-
 def _session_page(request, session, *, assign_form=None, presence_form=None, reopen_error=None, status=200):
     user = request.user
-    members = list(session.council.members.select_related("user"))
-    present_ids = set(session.present.values_list("pk", flat=True))
+    members = list(council_members(council=session.council))
+    present_ids = session_present_ids(session=session)
     show_scores = user.has_perm("evaluation.view_results", session)
     finalised = session.status == SessionStatus.FINALISED
     can_change = user.has_perm("evaluation.change_session", session) and not finalised
@@ -283,17 +239,14 @@ def _session_page(request, session, *, assign_form=None, presence_form=None, reo
     product_q = request.GET.get("product_q", "").strip()
     found_products = []
     if can_change and product_q:
-        found_products = list(
-            Product.objects.filter(commune__path__startswith=session.council.unit.path).filter(search_q(product_q))
-            .exclude(evaluations__session=session).select_related("subject", "product_set", "commune")
-            .order_by("name", "pk")[:PRODUCT_SEARCH_LIMIT])
+        found_products = agenda_product_search(session=session, query=product_q, limit=PRODUCT_SEARCH_LIMIT)
     return render(request, "evaluation/councils/session_detail.html", {
         "session": session,
         "council": session.council,
         "members": members,
         "present_ids": present_ids,
         "present_count": sum(1 for m in members if m.pk in present_ids),
-        "agenda": _agenda(session, members, user=user, show_scores=show_scores),
+        "agenda": session_agenda(session=session, members=members, user=user, show_scores=show_scores),
         "show_scores": show_scores,
         "results_url": session_results_url(session),
         "finalised": finalised,
@@ -326,8 +279,7 @@ def session_assign(request, pk):
         if not product_form.is_valid():
             messages.error(request, _("Choose a product."))
             return redirect(session)
-        product = Product.objects.filter(commune__path__startswith=session.council.unit.path,
-                                         pk=product_form.cleaned_data["product"]).select_related("subject").first()
+        product = agenda_product(session=session, pk=product_form.cleaned_data["product"])
         if product is None:
             raise Http404
         items = [(product, None)]
@@ -371,7 +323,7 @@ def session_present(request, pk):
 @permission_required("evaluation.view_council_list")
 def scorecard_reopen_view(request, pk):
     """The chair reopens a member's submitted scorecard, with the reason on record."""
-    card = get_object_or_404(Scorecard.objects.select_related("evaluation__session", "member__user"), pk=pk)
+    card = get_object_or_404(scorecards_visible_to(user=request.user), pk=pk)
     session = _visible_session(request, card.evaluation.session_id)
     if not request.user.has_perm("evaluation.reopen_scorecard", session):
         raise PermissionDenied

@@ -47,8 +47,8 @@ from ..forms.results import (
 )
 from ..models import Evaluation
 from ..results_table import ResultsTable, nomination_label, results_table
-from ..selectors import (
-    council_members_in_order,
+from ..selectors.councils import council_members_in_order
+from ..selectors.results import (
     decision_items,
     decision_list,
     decision_pages_of,

@@ -4,7 +4,6 @@ from collections.abc import Callable
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -19,8 +18,14 @@ from products.models import DossierDocument
 
 from ..enums import ScorecardStatus, SessionStatus
 from ..forms.councils import NoteForm, ReasonForm, ScoreForm
-from ..models import Criterion, Scorecard, SheetSection
-from ..selectors import member_queue
+from ..models import Scorecard
+from ..selectors.scoring import (
+    member_queue_by_session,
+    own_scorecards,
+    scorecard_sheet,
+    scorecard_unanswered,
+    scorecard_with_member,
+)
 from ..services.councils import conflict_declare
 from ..services.scoring import score_note_set, score_set, scorecard_submit, scorecard_totals
 from .councils import session_results_url
@@ -37,13 +42,10 @@ QUEUE_FILTERS = {"open": ScorecardStatus.OPEN, "submitted": ScorecardStatus.SUBM
 @permission_required("evaluation.view_queue")
 def queue(request):
     """The member's scorecards grouped by session, newest sessions first, with his progress on each."""
-    qs = member_queue(request.user).select_related("evaluation__session__council__unit")
     status = request.GET.get("status", "")
-    if status in QUEUE_FILTERS:
-        qs = qs.filter(status=QUEUE_FILTERS[status])
-    else:
+    if status not in QUEUE_FILTERS:
         status = ""
-    qs = qs.order_by("-evaluation__session__held_on", "evaluation__session_id", "evaluation__position", "pk")
+    qs = member_queue_by_session(user=request.user, status=QUEUE_FILTERS.get(status))
     return render(request, "evaluation/scoring/queue.html", {
         "page": paginate(request, qs, per_page=QUEUE_PAGE_SIZE), "status": status,
     })
@@ -56,29 +58,15 @@ def queue(request):
 
 def _own_card(request, pk) -> Scorecard:
     """The user's own scorecard; anybody else's is a 404 (its scores are never shown)."""
-    return get_object_or_404(
-        Scorecard.objects.filter(member__user=request.user).select_related(
-            "member", "evaluation__session__council__cycle", "evaluation__product__subject",
-            "evaluation__product__product_set", "evaluation__product__commune", "evaluation__sheet__regulation",
-            "evaluation__dossier"),
-        pk=pk)
+    return get_object_or_404(own_scorecards(user=request.user), pk=pk)
 
 
 def _sheet_parts(card: Scorecard) -> list:
-    """The sheet as parts → sections → criteria → options (four queries), each criterion carrying the
-    member's answer and note, each part its running total."""
-    scores = {s.criterion_id: s for s in card.scores.all()}
+    """The sheet with the member's answers and notes (scorecard_sheet), each part with its running total."""
+    parts = scorecard_sheet(scorecard=card)
     totals = scorecard_totals(card)
-    criteria = Criterion.objects.prefetch_related("options")
-    parts = list(card.evaluation.sheet.parts.prefetch_related(
-        Prefetch("sections", queryset=SheetSection.objects.prefetch_related(Prefetch("criteria", queryset=criteria)))))
     for part in parts:
         part.total = totals["parts"].get(part.code, 0)
-        for section in part.sections.all():
-            for criterion in section.criteria.all():
-                score = scores.get(criterion.pk)
-                criterion.chosen_id = score.option_id if score else None
-                criterion.note = score.note if score else ""
     return parts
 
 
@@ -149,7 +137,7 @@ def _autosaved(call, fragment: str, context: Callable[[], dict]) -> HttpResponse
 
 def _card_for_save(request, pk):
     """The scorecard to save into, or the refusal to send back: another member's is refused (403)."""
-    card = Scorecard.objects.filter(pk=pk).select_related("member").first()
+    card = scorecard_with_member(pk=pk)
     if card is None:
         return None, HttpResponse(_("This scorecard does not exist."), status=404,
                                   content_type="text/plain; charset=utf-8")
@@ -207,8 +195,7 @@ def score_submit(request, pk):
         card.refresh_from_db(fields=["status"])
         missing = []
         if card.status == ScorecardStatus.OPEN:
-            missing = list(Criterion.objects.filter(sheet_id=card.evaluation.sheet_id)
-                           .exclude(scores__scorecard=card).order_by("position", "pk"))
+            missing = scorecard_unanswered(scorecard=card)
         return _score_page(request, card, missing=missing, submit_error=" ".join(exc.messages))
     messages.success(request, _("Your scorecard for %(product)s was submitted; it can no longer be changed.") % {
         "product": card.evaluation.product})

@@ -5,7 +5,6 @@ import secrets
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.timezone import localtime
@@ -15,11 +14,17 @@ from ocop.downloads import XLSX_TYPE, xlsx_response
 from ocop.listing import list_context, sort_queryset
 from ocop.permissions import permission_required
 from ocop.selectors import audit_trail_for
-from ocop.text import fold
-from products.models import ProductSet
 
 from ..forms.sheets import SheetConfirmForm, SheetUploadForm
-from ..models import Regulation, ScoreSheet, SheetPart
+from ..selectors.sheets import (
+    product_set_numbered,
+    product_sets_in_order,
+    regulations_newest_first,
+    score_sheets,
+    sheet_list_rows,
+    sheet_stored,
+    sheet_tree,
+)
 from ..services.sheets.import_export import (
     sheet_export_xlsx,
     sheet_export_yaml,
@@ -27,7 +32,6 @@ from ..services.sheets.import_export import (
     sheet_import,
     sheet_import_blockers,
     sheet_read,
-    sheet_tree_queryset,
 )
 from ..services.sheets.yaml import YAML_TYPE, sheet_data_yaml, sheet_parse_yaml
 
@@ -42,51 +46,23 @@ MAX_PENDING = 3
 
 
 # ---------------------------------------------------------------------------------------------
-# Reads
+# The list's filters
 # ---------------------------------------------------------------------------------------------
 
-
-def sheet_list_queryset():
-    """Every sheet with what the list shows: regulation, product set, parts and the number of criteria.
-
-    Score sheets are national data (at most 26 per regulation): every official and council member sees all.
-    """
-    return (ScoreSheet.objects.select_related("regulation", "product_set")
-            .annotate(criteria_count=Count("criteria"))
-            .prefetch_related(Prefetch("parts", queryset=SheetPart.objects.order_by("position"))))
-
-
-def _matching_pks(query: str) -> list[int]:
-    """Sheets whose title, product set or regulation contain every word of the query, without diacritics.
-
-    ScoreSheet keeps no folded search column; the table is small (26 sets × a few regulations), so the
-    folding runs here over one narrow query.
-    """
-    words = fold(query).split(" ")
-    rows = ScoreSheet.objects.values_list("pk", "title", "product_set__name", "regulation__code")
-    return [pk for pk, *texts in rows if all(word in fold(" ".join(texts)) for word in words)]
+DEMONSTRATION = {"yes": True, "no": False}
 
 
 def _filtered_sheets(request):
-    qs = sheet_list_queryset()
-    regulations = list(Regulation.objects.order_by("-effective_from"))
-    product_sets = list(ProductSet.objects.order_by("number"))
+    regulations = regulations_newest_first()
+    product_sets = product_sets_in_order()
     regulation = next((r for r in regulations if r.code == request.GET.get("regulation")), None)
-    if regulation is not None:
-        qs = qs.filter(regulation=regulation)
     product_set = next((s for s in product_sets if str(s.number) == request.GET.get("product_set")), None)
-    if product_set is not None:
-        qs = qs.filter(product_set=product_set)
     demonstration = request.GET.get("demonstration", "")
-    if demonstration == "yes":
-        qs = qs.filter(is_demonstration=True)
-    elif demonstration == "no":
-        qs = qs.filter(is_demonstration=False)
-    else:
+    if demonstration not in DEMONSTRATION:
         demonstration = ""
     q = request.GET.get("q", "").strip()
-    if q:
-        qs = qs.filter(pk__in=_matching_pks(q))
+    qs = sheet_list_rows(regulation=regulation, product_set=product_set,
+                         demonstration=DEMONSTRATION.get(demonstration), query=q)
     filters = {
         "q": q, "regulations": regulations, "regulation": regulation.code if regulation else "",
         "product_sets": product_sets, "product_set": str(product_set.number) if product_set else "",
@@ -133,8 +109,8 @@ def sheet_list_export(request):
 
 @permission_required("evaluation.view_sheets")
 def sheet_detail(request, pk):
-    sheet = get_object_or_404(ScoreSheet.objects.select_related("regulation", "product_set"), pk=pk)
-    parts = list(sheet_tree_queryset(sheet))
+    sheet = get_object_or_404(score_sheets(), pk=pk)
+    parts = list(sheet_tree(sheet=sheet))
     criteria = [c for part in parts for section in part.sections.all() for c in section.criteria.all()]
     show_audit = request.user.has_perm("ocop.view_audit")
     return render(request, "evaluation/sheets/detail.html", {
@@ -150,7 +126,7 @@ def sheet_detail(request, pk):
 
 @permission_required("evaluation.view_sheets")
 def sheet_download(request, pk, fmt):
-    sheet = get_object_or_404(ScoreSheet.objects.select_related("regulation", "product_set"), pk=pk)
+    sheet = get_object_or_404(score_sheets(), pk=pk)
     if fmt == "yaml":
         response = HttpResponse(sheet_export_yaml(sheet).encode("utf-8"), content_type=YAML_TYPE)
     elif fmt == "xlsx":
@@ -171,9 +147,8 @@ def _preview(data) -> dict:
     criteria = list(data.criteria())
     return {
         "data": data,
-        "product_set": ProductSet.objects.filter(number=data.product_set).first(),
-        "existing": (ScoreSheet.objects.annotate(criteria_count=Count("criteria"))
-                     .filter(regulation__code=data.regulation, product_set__number=data.product_set).first()),
+        "product_set": product_set_numbered(number=data.product_set),
+        "existing": sheet_stored(regulation_code=data.regulation, product_set_number=data.product_set),
         "parts": [{"code": p.code, "title": p.title, "max": p.max_points, "sections": len(p.sections),
                    "criteria": sum(len(s.criteria) for s in p.sections)} for p in data.parts],
         "criteria_count": len(criteria),

@@ -2,7 +2,7 @@
 never pans sideways; and no page logs an error in the browser's console (a missing icon, a blocked script)."""
 import pytest
 
-from evaluation.selectors import sessions_visible_to
+from evaluation.selectors.councils import sessions_visible_to
 from ocop.models import User
 
 PHONE = {"width": 375, "height": 800}

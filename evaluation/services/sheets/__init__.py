@@ -26,7 +26,6 @@ from .import_export import (
     sheet_import,
     sheet_import_blockers,
     sheet_read,
-    sheet_tree_queryset,
 )
 from .shipped import DATA_DIR, DEMO_SHEETS_DIR, PART_MAXIMA_CSV, demo_sheet_files, demo_sheets_load, part_maxima
 from .tree import CriterionData, OptionData, PartData, Raw, SectionData, SheetData, SheetError
@@ -70,6 +69,5 @@ __all__ = [
     "CriterionData", "OptionData", "PartData", "Raw", "SectionData", "SheetData", "SheetError",
     "demo_sheet_files", "demo_sheets_load", "part_maxima", "sheet_data_from_db", "sheet_data_xlsx", "sheet_data_yaml",
     "sheet_export_xlsx", "sheet_export_yaml", "sheet_filename", "sheet_import", "sheet_import_blockers",
-    "sheet_parse_xlsx", "sheet_parse_yaml", "sheet_read", "sheet_structure_errors", "sheet_tree_queryset",
-    "sheet_validate",
+    "sheet_parse_xlsx", "sheet_parse_yaml", "sheet_read", "sheet_structure_errors", "sheet_validate",
 ]

@@ -5,7 +5,6 @@ import io
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
 from ocop.enums import AuditAction
@@ -13,6 +12,7 @@ from ocop.services import audit_log, model_changes, model_snapshot
 from products.models import ProductSet
 
 from ...models import Criterion, CriterionOption, Regulation, ScoreSheet, SheetPart, SheetSection
+from ...selectors.sheets import sheet_tree
 from .tree import CriterionData, OptionData, PartData, SectionData, SheetData, SheetError
 from .validate import sheet_validate
 from .xlsx import sheet_data_xlsx, sheet_parse_xlsx
@@ -158,17 +158,10 @@ def _build_tree(sheet: ScoreSheet, data: SheetData) -> int:
 # ---------------------------------------------------------------------------------------------
 
 
-def sheet_tree_queryset(sheet: ScoreSheet):
-    """The parts of a sheet with their sections, criteria and options, in four queries."""
-    return sheet.parts.prefetch_related(Prefetch(
-        "sections", queryset=SheetSection.objects.prefetch_related(Prefetch(
-            "criteria", queryset=Criterion.objects.order_by("position").prefetch_related("options")))))
-
-
 def sheet_data_from_db(sheet: ScoreSheet) -> SheetData:
     """The tree of a stored sheet, as the file formats hold it."""
     parts = []
-    for part in sheet_tree_queryset(sheet):
+    for part in sheet_tree(sheet=sheet):
         sections = []
         for section in part.sections.all():
             criteria = [
