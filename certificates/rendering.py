@@ -27,6 +27,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from ocop.enums import UnitKind
+from ocop.selectors import UnitTimeline, unit_address
 
 from .models import Certificate
 
@@ -67,17 +68,18 @@ def qr_data_uri(url: str) -> str:
     return "data:image/png;base64," + base64.b64encode(out.getvalue()).decode("ascii")
 
 
-def _address(subject) -> str:
-    parts = [subject.address]
-    unit = subject.commune
-    while unit is not None:
-        parts.append(unit.name)
-        unit = unit.parent
-    return ", ".join(p for p in parts if p)
+def _address(certificate: Certificate, timeline: UnitTimeline | None) -> str:
+    """The holder's address as on the day of issue: a certificate issued from 01/07/2025 names the commune and
+    province that stand then for the subject's commune ("Côn Minh, Thái Nguyên" for Văn Lang, Na Rì, Bắc Kạn);
+    one issued before keeps the units of its day."""
+    subject = certificate.subject
+    units = unit_address(subject.commune, on=certificate.issued_on, timeline=timeline)
+    return ", ".join(p for p in (subject.address, units) if p)
 
 
-def certificate_context(certificate: Certificate) -> dict:
-    """Every value printed on the certificate (also what its fingerprint hashes)."""
+def certificate_context(certificate: Certificate, timeline: UnitTimeline | None = None) -> dict:
+    """Every value printed on the certificate (also what its fingerprint hashes). Pass one `timeline` for a batch:
+    the units of every address are then read in a fixed number of queries."""
     unit = certificate.issuing_unit
     if unit is None:  # the central level: the ministry
         authority_title, authority_name, place = certificate.authority_name.upper(), "", "Hà Nội"
@@ -93,7 +95,7 @@ def certificate_context(certificate: Certificate) -> dict:
         "product_name": certificate.product.name,
         "product_set": certificate.product.product_set.name,
         "subject_name": certificate.subject.name,
-        "address": _address(certificate.subject),
+        "address": _address(certificate, timeline),
         "star": certificate.star,
         "decision_number": certificate.decision_number,
         "decision_date": certificate.decision_date,
@@ -237,9 +239,10 @@ def certificates_render(queryset, *, force: bool = False, batch_size: int = BATC
     receives every file (the command's --out). Returns how many were rendered.
     """
     certificates = list(certificates_for_rendering(queryset).order_by("pk"))
+    timeline = UnitTimeline(certificate.subject.commune for certificate in certificates)
     pending = []
     for certificate in certificates:
-        context = certificate_context(certificate)
+        context = certificate_context(certificate, timeline)
         if force or write or not certificate_pdf_is_current(certificate, context):
             pending.append((certificate, context))
     total, done = len(pending), 0

@@ -1,5 +1,7 @@
 """Administrative units, users with their role and scope, programme cycles, the audit trail, notifications, the
 outbox of background tasks and the files prepared in the background."""
+import datetime
+
 from django.contrib.auth.models import AbstractUser
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
@@ -64,6 +66,8 @@ class AdministrativeUnit(models.Model):
     # Materialised path of codes ("06/063/01840/"): scope filters ("everything in this district") are
     # one indexed prefix match instead of a recursive walk. Kept in step with parent by save().
     path = models.CharField(max_length=64, db_index=True, editable=False)
+    # Both days included: a unit with valid_to 30/06/2025 exists on that day and no longer on 01/07/2025, the day
+    # the unit it was merged into (merged_into) stands for it (ocop.selectors.unit_successor).
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
     valid_to = models.DateField(_("valid until"), null=True, blank=True)
     merged_into = models.ForeignKey(
@@ -203,6 +207,18 @@ class Cycle(models.Model):
     def clean(self):
         if self.province_id and self.province.level != UnitLevel.PROVINCE:
             raise ValidationError({"province": _("A cycle belongs to a province.")})
+
+    def record_day(self, today: datetime.date | None = None) -> datetime.date:
+        """The day a record of this cycle is dated when it carries no date of its own (the cycle itself, its
+        councils, its product ideas), to tell which units it may be made under.
+
+        Today while the cycle's year runs: a 2025 record made in August 2025 is made after 01/07/2025. For a
+        record of another year, the first day of that year: a past cycle's records entered late are history,
+        whose real day the system cannot know, and a unit that existed when that year began may be theirs (Bắc
+        Kạn's 2025 cycle, entered in 2026, is Bắc Kạn's); a future cycle's records are made when it begins.
+        """
+        today = today or timezone.localdate()
+        return today if today.year == self.year else datetime.date(self.year, 1, 1)
 
 
 class CycleStepPlan(models.Model):

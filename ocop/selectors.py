@@ -1,9 +1,16 @@
-"""Reads shared by every app: which units and records a user's scope covers; a user's notifications."""
+"""Reads shared by every app: which units and records a user's scope covers; the unit that stands for another on
+a date, and the address it gives; a user's notifications."""
+import datetime
+import logging
+from collections.abc import Iterable, Iterator
+
 from django.db.models import Q, QuerySet
 
 from .enums import Role, UnitLevel
 from .models import AdministrativeUnit, AuditEntry, Cycle, Notification
 from .rules import is_local_officer, is_province_staff, is_system_admin
+
+logger = logging.getLogger(__name__)
 
 
 def units_in_scope(user) -> QuerySet:
@@ -29,6 +36,129 @@ def province_of(unit: AdministrativeUnit | None) -> AdministrativeUnit | None:
     while unit is not None and unit.level != UnitLevel.PROVINCE:
         unit = unit.parent
     return unit
+
+
+# ---------------------------------------------------------------------------------------------
+# Administrative units through time
+# ---------------------------------------------------------------------------------------------
+
+# No real chain of merges runs this long (commune into commune into commune...): a longer one is a loop in the data.
+MAX_SUCCESSION_HOPS = 20
+
+
+class UnitTimeline:
+    """Units with their parents and the units they were merged into, read in bulk, to answer for every record of a
+    page or a batch with a fixed number of queries.
+
+    Register the units (`add`; units given with their parents selected bring those along). The first question
+    that needs a unit not yet known loads, for every registered unit at once, all that it reaches: its ancestors
+    (by the codes of its path) and the unit it was merged into, then theirs: one query per step of the longest
+    chain (a commune of a merged province: two), whatever the number of records. A unit that stands on the date
+    asked, with its parents selected, costs no query.
+    """
+
+    def __init__(self, units: Iterable[AdministrativeUnit] = ()):
+        self._units: dict[int, AdministrativeUnit] = {}
+        self.add(units)
+
+    def add(self, units: Iterable[AdministrativeUnit]) -> None:
+        for unit in units:
+            while unit is not None and unit.pk not in self._units:
+                self._units[unit.pk] = unit
+                unit = unit.parent if AdministrativeUnit.parent.is_cached(unit) else None
+
+    def unit(self, pk: int | None) -> AdministrativeUnit | None:
+        if pk is None:
+            return None
+        if pk not in self._units:
+            self._load()
+        return self._units.get(pk)
+
+    def _load(self) -> None:
+        for _step in range(MAX_SUCCESSION_HOPS):
+            known = list(self._units.values())
+            codes_known = {unit.code for unit in known}
+            ids = {pk for unit in known for pk in (unit.parent_id, unit.merged_into_id)
+                   if pk is not None and pk not in self._units}
+            codes = {code for unit in known for code in unit.path.split("/") if code and code not in codes_known}
+            if not ids and not codes:
+                return
+            found = [unit for unit in AdministrativeUnit.objects.filter(Q(pk__in=ids) | Q(code__in=codes))
+                     if unit.pk not in self._units]
+            if not found:
+                return
+            self._units.update((unit.pk, unit) for unit in found)
+
+    def successor(self, unit: AdministrativeUnit, on: datetime.date) -> AdministrativeUnit | None:
+        """See `unit_successor`."""
+        self.add([unit])
+        seen: set[int] = set()
+        current = unit
+        while not current.is_valid_on(on):
+            if current.valid_to is None or on <= current.valid_to:
+                return None  # `on` comes before it (or the successor it was merged into) began
+            if current.pk in seen or len(seen) >= MAX_SUCCESSION_HOPS:
+                logger.warning("administrative unit %s: its chain of merges loops", unit.code)
+                return None
+            seen.add(current.pk)
+            current = self.unit(current.merged_into_id)
+            if current is None:
+                return None  # ended without a successor
+        return current
+
+    def ancestors(self, unit: AdministrativeUnit) -> Iterator[AdministrativeUnit]:
+        """The units above `unit`, the nearest first."""
+        seen = {unit.pk}
+        parent = self.unit(unit.parent_id)
+        while parent is not None and parent.pk not in seen:
+            yield parent
+            seen.add(parent.pk)
+            parent = self.unit(parent.parent_id)
+
+    def address_units(self, unit: AdministrativeUnit, on: datetime.date | None = None) -> list[AdministrativeUnit]:
+        """See `unit_address`: the units it names, the smallest first."""
+        self.add([unit])
+        standing = self.successor(unit, on) if on is not None else None
+        if standing is None:
+            return [unit, *self.ancestors(unit)]
+        units = [standing]
+        for ancestor in self.ancestors(standing):
+            current = self.successor(ancestor, on)
+            if current is not None and current not in units:
+                units.append(current)
+        return units
+
+    def address(self, unit: AdministrativeUnit, on: datetime.date | None = None, *, labelled: bool = False) -> str:
+        return ", ".join(str(u) if labelled else u.name for u in self.address_units(unit, on))
+
+
+def unit_successor(unit: AdministrativeUnit, *, on: datetime.date,
+                   timeline: UnitTimeline | None = None) -> AdministrativeUnit | None:
+    """The unit that stands for `unit` on the day `on`: `unit` itself while it exists on that day (valid_from and
+    valid_to both included), otherwise the unit it was merged into, followed from merge to merge (a commune into a
+    commune, a province into a province) to the first that exists on `on`.
+
+    None when no unit stands for it on that day: the chain is broken (a unit ended on a day before `on` with no
+    successor recorded: a district dissolved on 01/07/2025, or data not yet imported), it loops back on itself
+    (logged), or `on` falls before the unit began, or in a gap before its successor began. Callers decide what
+    None means for them: a new record is refused, an address keeps the units as they were.
+    Pass one `timeline` for the records of a page or batch: the whole chain of every unit is read in a fixed
+    number of queries, none while the unit exists on the day and its parents were selected with it.
+    """
+    return (timeline or UnitTimeline()).successor(unit, on)
+
+
+def unit_address(unit: AdministrativeUnit, *, on: datetime.date | None = None, labelled: bool = False,
+                 timeline: UnitTimeline | None = None) -> str:
+    """The unit and the units above it, as an address names them on the day `on`: "Côn Minh, Thái Nguyên" for
+    Văn Lang (Na Rì, Bắc Kạn) from 01/07/2025, "Văn Lang, Na Rì, Bắc Kạn" on a day before; `labelled` names
+    the kinds ("Xã Côn Minh, Tỉnh Thái Nguyên").
+
+    Each unit is replaced by the one that stands for it on `on` (`unit_successor`); a unit above it that ended
+    without successor (a district since 01/07/2025) is left out. When nothing stands for `unit` itself (its
+    chain is broken), or without `on`, the address is the one the record was made under, the units unchanged.
+    """
+    return (timeline or UnitTimeline()).address(unit, on, labelled=labelled)
 
 
 def cycle_list(*, user) -> QuerySet:

@@ -25,7 +25,7 @@ from . import services
 from .enums import SubjectKind
 from .forms import RepresentativeAddForm, SubjectForm
 from .models import Subject
-from .selectors import subject_list, subjects_visible_to
+from .selectors import subject_address, subject_list, subjects_visible_to
 
 LIST_SORTS = {"name": "name", "kind": "kind", "commune": "commune__name", "products": "product_count"}
 # Above this many communes in scope the commune filter waits for a district to be chosen first.
@@ -184,11 +184,11 @@ def _readable_audit(entries) -> list:
 def subject_detail(request, pk):
     subject = _visible_subject(request, pk)
     products = list(subject.products.select_related("product_set").order_by("name", "pk"))
-    district, province = district_and_province(subject.commune)
+    address, registered_address = subject_address(subject)
     return render(request, "subjects/detail.html", {
         "subject": subject,
-        "district": district,
-        "province": province,
+        "address": address,
+        "registered_address": registered_address,
         "products": [(product, _url_or_empty(product)) for product in products],
         "representatives": subject.representative_links.select_related("user").order_by("user__username"),
         "audit": _readable_audit(audit_trail_for(subject)[:50]),
