@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from .enums import ALLOWED_PARENT_LEVELS, AuditAction, CycleStep, NotificationEmail, UnitKind, UnitLevel
 from .models import AdministrativeUnit, AuditEntry, Cycle, CycleStepPlan, Notification, User
 from .outbox import outbox_enqueue_many, outbox_hand_over
+from .selectors import unit_successor
 
 logger = logging.getLogger(__name__)
 
@@ -235,6 +236,52 @@ def units_import_csv(*, text: str, by: User | None = None) -> UnitImportResult:
 
 
 # ---------------------------------------------------------------------------------------------
+# Administrative units: a record made on a day takes the units that exist on that day
+# ---------------------------------------------------------------------------------------------
+
+
+def unit_ended_message(unit: AdministrativeUnit, *, on: datetime.date, issuing: bool = False) -> str | None:
+    """Why `unit` cannot be the unit of a record made on `on`, naming the unit that stands for it then; None when
+    it exists on that day.
+
+    A unit that ended before `on` is refused with its successor (`unit_successor`) named, or with the fact that
+    none is recorded; a unit that begins after `on` is refused too. `issuing` words it for a unit the record
+    inherits rather than chooses (the authority that signs a decision or a certificate).
+    """
+    if unit.is_valid_on(on):
+        return None
+    day = on.strftime("%d/%m/%Y")
+    if unit.valid_to is None or on <= unit.valid_to:
+        return _("%(unit)s only exists from %(date)s; choose a unit that exists on %(day)s.") % {
+            "unit": unit, "date": unit.valid_from.strftime("%d/%m/%Y"), "day": day}
+    successor = unit_successor(unit, on=on)
+    ended = (unit.valid_to + datetime.timedelta(days=1)).strftime("%d/%m/%Y")
+    values = {"unit": unit, "successor": successor, "date": ended, "day": day}
+    if issuing:
+        if successor is not None:
+            return _("The issuing authority, %(unit)s, was merged into %(successor)s on %(date)s: what is signed "
+                     "from that day is issued by %(successor)s.") % values
+        return _("The issuing authority, %(unit)s, no longer exists from %(date)s: it cannot issue what is "
+                 "signed on %(day)s.") % values
+    if successor is not None:
+        return _("%(unit)s was merged into %(successor)s on %(date)s; choose %(successor)s.") % values
+    return _("%(unit)s no longer exists from %(date)s and no unit is recorded as its successor; choose a unit "
+             "that exists on %(day)s.") % values
+
+
+def unit_in_force_check(*, unit: AdministrativeUnit | None, on: datetime.date, field: str,
+                        issuing: bool = False) -> None:
+    """Refuses, under `field`, a unit that does not exist on the day of the record (see `unit_ended_message`).
+
+    The services that make dated records call it (cycles, councils, product ideas, decisions, certificates),
+    so that a form, an import and any other caller meet the same rule.
+    """
+    message = unit_ended_message(unit, on=on, issuing=issuing) if unit is not None else None
+    if message:
+        raise ValidationError({field: message}, code="unit_ended")
+
+
+# ---------------------------------------------------------------------------------------------
 # Programme cycles
 # ---------------------------------------------------------------------------------------------
 
@@ -243,10 +290,13 @@ def cycle_create(*, province: AdministrativeUnit, year: int, name: str, plan_ref
                  step_dates: dict[int, tuple] | None = None, by: User | None) -> Cycle:
     """Open a province's cycle for a year with its six steps.
 
-    Side effects: creates the cycle and six step plans; writes an audit entry.
+    Refused: a province that no longer exists on the cycle's day (`Cycle.record_day`: a 2026 cycle of Bắc Kạn
+    names Thái Nguyên instead). Side effects: creates the cycle and six step plans; writes an audit entry.
     """
     with transaction.atomic():
         cycle = Cycle(province=province, year=year, name=name, plan_reference=plan_reference)
+        if isinstance(year, int) and datetime.MINYEAR <= year <= datetime.MAXYEAR:  # else full_clean refuses it
+            unit_in_force_check(unit=province, on=cycle.record_day(), field="province")
         cycle.full_clean()
         cycle.save()
         step_dates = step_dates or {}

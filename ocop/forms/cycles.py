@@ -1,10 +1,12 @@
 """Forms for cycles and their steps."""
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..enums import CycleStep
 from ..models import AdministrativeUnit, Cycle, CycleStepPlan
 from ..selectors import units_in_scope
+from .units import offer_units_in_force
 from .widgets import DATE_WIDGET
 
 
@@ -19,6 +21,8 @@ class CycleForm(forms.ModelForm):
         if self.instance.pk:
             self.fields["province"].disabled = True
             self.fields["year"].disabled = True
+        else:  # a new cycle is usually this year's: the provinces of the two-tier country since 01/07/2025
+            offer_units_in_force(self.fields["province"], timezone.localdate())
 
 
 class CurrentStepForm(forms.Form):
