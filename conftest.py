@@ -107,8 +107,8 @@ def _demo_world(request, worlds, django_db_blocker):
     """The demo data for this test module: a copy of the session's demo world (tests/worlds.py), inside a
     transaction that is rolled back when the module ends; each test runs in a savepoint inside it
     (pytest-django's `db`), so a test's changes vanish after it as before. Transactional tests (browser,
-    worker) cannot see an uncommitted world: they load the demo per test as before. The world's media files
-    are copied into each test's own MEDIA_ROOT."""
+    worker) cannot see an uncommitted world: `demo` writes a committed copy for each of them. The world's
+    media files are copied into each test's own MEDIA_ROOT."""
     items = [item for item in request.session.items if item.module is request.module]
     if any(_transactional(item) and _demo_level(item) for item in items):
         yield None
@@ -126,7 +126,9 @@ def demo(request, _demo_world, settings):
     In a module where some test asks for `demo_full`, the module's world holds the heavy data too."""
     if _demo_world is None:
         request.getfixturevalue("transactional_db")
-        _load_demo(heavy=False)
+        heavy = _demo_level(request.node) == 2
+        request.getfixturevalue("worlds").load_committed(
+            "demo_full" if heavy else "demo", lambda media: _load_demo(heavy=heavy), settings.MEDIA_ROOT)
         return
     request.getfixturevalue("db")
     if any(_demo_world.iterdir()):
@@ -134,10 +136,8 @@ def demo(request, _demo_world, settings):
 
 
 @pytest.fixture
-def demo_full(request, demo, _demo_world):
-    """Everything `seed_demo` loads, the heavy loaders too."""
-    if _demo_world is None:
-        _load_demo(heavy=True)
+def demo_full(demo):
+    """Everything `seed_demo` loads, the heavy loaders too (`demo` loads them when the test asks for this)."""
 
 
 @pytest.fixture

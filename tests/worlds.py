@@ -14,12 +14,16 @@ Either way the module's tests run inside a transaction that is rolled back when 
 a savepoint of its own, pytest-django's `db`), so the world is never changed and no module sees another's
 writes. The world's media files are kept in a directory of their own and copied into each test's MEDIA_ROOT.
 """
+import os
+import shutil
 import sqlite3
+import subprocess
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from django.core.management.color import no_style
 from django.db import connection, connections, transaction
 from django.test.utils import override_settings
 
@@ -36,6 +40,7 @@ class Worlds:
         self._settings = settings
         self._media_dir = media_dir
         self._built: dict[str, tuple[object, World]] = {}   # key -> (sqlite3 copy or database name, world)
+        self._committed: dict[str, tuple[object, Path]] = {}  # key -> (sqlite3 copy or dump file, media)
 
     # --- building -----------------------------------------------------------------------------------
     def _build(self, key: str, build: Callable[[Path], Any]) -> None:
@@ -83,6 +88,37 @@ class Worlds:
             with _pointed_at(snapshot), _rolled_back():
                 yield world
 
+    def load_committed(self, key: str, build: Callable[[Path], Any], media_root: Path) -> None:
+        """For a transactional test (a browser journey, a real worker): world `key` written and committed in
+        the test database, its files in `media_root`. The first such test builds it with `build(media_root)`
+        and keeps a copy (SQLite: a second in-memory database; PostgreSQL: a data-only pg_dump); the next
+        ones restore the copy, which takes a fraction of a second instead of seconds. The test's own flush
+        empties the tables after it, as before."""
+        saved = self._committed.get(key)
+        if saved is None:
+            build(media_root)
+            media = self._media_dir(f"committed-{key}")
+            if media_root.exists():
+                shutil.copytree(media_root, media, dirs_exist_ok=True)
+            if connection.vendor == "sqlite":
+                copy = _sqlite_copy(_raw_sqlite())
+            else:
+                copy = media.parent / f"{media.name}.dump"
+                _pg_tool("pg_dump", "--data-only", "--format=custom", "--exclude-table-data=django_migrations",
+                         "--file", str(copy))
+            self._committed[key] = (copy, media)
+            return
+        copy, media = saved
+        if connection.vendor == "sqlite":
+            copy.backup(_raw_sqlite())
+        else:
+            tables = connection.introspection.django_table_names(only_existing=True, include_views=False)
+            with connection.cursor() as cursor:
+                for sql in connection.ops.sql_flush(no_style(), tables, allow_cascade=True):
+                    cursor.execute(sql)
+            _pg_tool("pg_restore", "--data-only", "--disable-triggers", "--single-transaction", str(copy))
+        shutil.copytree(media, media_root, dirs_exist_ok=True)
+
     def drop(self) -> None:
         """The PostgreSQL worlds are databases of their own: dropped when the session ends."""
         for snapshot, _world in self._built.values():
@@ -92,7 +128,11 @@ class Worlds:
                 connection.close()
                 with connection._nodb_cursor() as cursor:
                     cursor.execute(f'DROP DATABASE IF EXISTS "{snapshot}"')
+        for copy, _media in self._committed.values():
+            if isinstance(copy, sqlite3.Connection):
+                copy.close()
         self._built.clear()
+        self._committed.clear()
 
 
 def _raw_sqlite() -> sqlite3.Connection:
@@ -106,6 +146,15 @@ def _sqlite_copy(raw: sqlite3.Connection) -> sqlite3.Connection:
     copy = sqlite3.connect(":memory:", check_same_thread=False)
     raw.backup(copy)
     return copy
+
+
+def _pg_tool(tool: str, *args: str) -> None:
+    """pg_dump or pg_restore on the test database, with the connection's own settings."""
+    db = connection.settings_dict
+    where = ["--host", db["HOST"] or "127.0.0.1", "--port", str(db["PORT"] or 5432),
+             "--username", db["USER"] or "postgres", "--dbname", db["NAME"]]
+    env = {**os.environ, "PGPASSWORD": db["PASSWORD"] or ""}
+    subprocess.run([tool, "--no-owner", *where, *args], check=True, env=env, capture_output=True)
 
 
 @contextmanager
