@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from ocop.enums import Role, UnitLevel
+from ocop.forms.units import offer_units_in_force
 from ocop.models import User
 from ocop.rules import is_system_admin
 from ocop.selectors import cycle_list, units_in_scope
@@ -54,6 +55,9 @@ class CouncilForm(forms.ModelForm):
         self.user = user
         self.fields["cycle"].queryset = cycle_list(user=user)
         self.fields["unit"].queryset = units_in_scope(user).select_related("parent__parent").order_by("path")
+        latest = self.fields["cycle"].queryset.order_by("-year").first()
+        if latest is not None:  # the units of the official's latest cycle: since 01/07/2025, no district
+            offer_units_in_force(self.fields["unit"], latest.record_day())
         if not is_system_admin(user):
             self.fields["level"].choices = [(value, label) for value, label in self.fields["level"].choices
                                             if value != EvaluationLevel.CENTRAL]
@@ -65,7 +69,9 @@ class CouncilForm(forms.ModelForm):
             self.add_error("unit", ValidationError(
                 _("A council of the %(level)s sits at a unit of that level; choose another unit or level.") % {
                     "level": EvaluationLevel(level).label.lower()}))
-        if unit is not None and cycle is not None and not unit.path.startswith(cycle.province.path):
+        # A unit that no longer exists on the cycle's day is refused by the service, which names its successor.
+        if (unit is not None and cycle is not None and unit.is_valid_on(cycle.record_day())
+                and not unit.path.startswith(cycle.province.path)):
             self.add_error("unit", ValidationError(_("The council's unit must lie in the cycle's province.")))
         return cleaned
 

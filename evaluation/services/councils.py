@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from ocop.enums import AuditAction
 from ocop.models import AdministrativeUnit, Cycle, User
 from ocop.registry import product_standing
-from ocop.services import audit_log
+from ocop.services import audit_log, unit_in_force_check
 from products.models import Dossier, Product
 
 from ..enums import EvaluationKind, MemberRole, ScorecardStatus, SessionStatus
@@ -97,7 +97,13 @@ def evaluation_kind_check(*, product: Product, kind: str, on) -> None:
 
 def council_create(*, cycle: Cycle, level: str, unit: AdministrativeUnit, name: str, established_by: str = "",
                    by: User | None) -> Council:
-    """Form a council. Side effects: saves it; writes an audit entry."""
+    """Form a council.
+
+    Refused: a unit that no longer exists on the cycle's day (`Cycle.record_day`), naming the unit that stands for
+    it; a unit outside the cycle's province. Side effects: saves it; writes an audit entry.
+    """
+    if unit is not None and cycle is not None:
+        unit_in_force_check(unit=unit, on=cycle.record_day(), field="unit")
     if unit is not None and cycle is not None and not unit.path.startswith(cycle.province.path):
         raise ValidationError({"unit": _("The council's unit must lie in the cycle's province.")})
     with transaction.atomic():

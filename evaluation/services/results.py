@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from ocop.enums import AuditAction
 from ocop.models import User
-from ocop.services import audit_log
+from ocop.services import audit_log, unit_in_force_check
 
 from ..enums import EvaluationLevel, MemberRole, SessionStatus
 from ..models import ConflictOfInterest, Decision, LevelRule, RecognisedProduct, Session
@@ -139,10 +139,10 @@ def decision_issue(*, session: Session, number: str, signed_on, signer: str, by:
     central council's decisions are central), issued by the council's unit.
 
     Refused: a session not finalised, a decision number the issuing authority already used, a signing date
-    before the session or after today, a product whose star is above what the decision's level may
-    recognise under the product's regulation (its LevelRule; the finalisation already caps it, so this
-    guards the record against rules or results changed since), nothing left to recognise. Side effects:
-    creates the decision and its recognised products; audited.
+    before the session or after today, or on which the council's unit no longer exists (its successor named),
+    a product whose star is above what the decision's level may recognise under the product's regulation (its
+    LevelRule; the finalisation already caps it, so this guards the record against rules or results changed
+    since), nothing left to recognise. Side effects: creates the decision and its recognised products; audited.
     """
     number = (number or "").strip()
     signer = (signer or "").strip()
@@ -160,6 +160,8 @@ def decision_issue(*, session: Session, number: str, signed_on, signer: str, by:
                 raise ValidationError({"signed_on": _(
                     "The decision cannot be dated in the future (%(date)s): record it once it is signed.") % {
                     "date": signed_on.strftime("%d/%m/%Y")}})
+            if signed_on:
+                unit_in_force_check(unit=session.council.unit, on=signed_on, field="signed_on", issuing=True)
             if number and Decision.objects.filter(issuing_unit=session.council.unit, number=number).exists():
                 raise ValidationError({"number": _("This decision number is already used by the issuing authority.")})
             level = session.council.level
