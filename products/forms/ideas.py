@@ -11,6 +11,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from ocop.enums import UnitKind, UnitLevel
+from ocop.forms.units import offer_units_in_force
 from ocop.models import AdministrativeUnit, Cycle
 from ocop.rules import is_subject_rep
 from ocop.selectors import cycle_list, units_in_scope
@@ -221,8 +222,10 @@ class IdeaForm(forms.Form):
             latest = self.fields["cycle"].queryset.first()
             if latest is not None:
                 self.initial.setdefault("cycle", latest.pk)
+                offer_units_in_force(self.fields["commune"], latest.record_day())
         else:
             self.fields.pop("form_token")
+            offer_units_in_force(self.fields["commune"], instance.cycle.record_day(), keep=instance.commune_id)
 
     @staticmethod
     def _initial_from(idea: ProductIdea) -> dict:

@@ -28,7 +28,7 @@ from django.utils.translation import gettext_lazy
 from ocop.enums import AuditAction, UnitLevel
 from ocop.models import AdministrativeUnit, AuditEntry, Cycle, User
 from ocop.selectors import audit_trail_for
-from ocop.services import audit_log, model_changes, model_snapshot
+from ocop.services import audit_log, model_changes, model_snapshot, unit_ended_message
 from ocop.uploads import DOCUMENT_TYPES, uploads_validate, validate_upload
 from subjects.models import Subject
 from subjects.services import subject_create
@@ -82,12 +82,18 @@ class IdeaRegistration:
 # ---------------------------------------------------------------------------------------------
 
 
-def _check_idea(idea: ProductIdea) -> None:
-    """The rules a registration form obeys whatever its status (besides the model's own)."""
+def _check_idea(idea: ProductIdea, *, commune_chosen: bool) -> None:
+    """The rules a registration form obeys whatever its status (besides the model's own). A commune just chosen
+    (`commune_chosen`: a new form, or another commune) must exist on the idea's day (its cycle's `record_day`):
+    an idea of 2026 names the commune Văn Lang was merged into; an idea keeps the commune it was registered in."""
     errors = {}
     commune = idea.commune if idea.commune_id else None
+    ended = (unit_ended_message(commune, on=idea.cycle.record_day())
+             if commune is not None and commune_chosen and idea.cycle_id else None)
     if commune is not None and commune.level != UnitLevel.COMMUNE:
         errors["commune"] = _("Choose a commune, ward or township.")
+    elif ended:
+        errors["commune"] = ended
     elif commune is not None and idea.cycle_id and not commune.path.startswith(idea.cycle.province.path):
         errors["commune"] = _("The commune must lie in the province of the cycle (%(province)s).") % {
             "province": idea.cycle.province.name}
@@ -140,8 +146,9 @@ def idea_register(
     the idea (a draft, audited) or saves it (version + 1, an audit entry with the changed values); sets its
     standards; stores the valid attachments (an audit entry each); when submitting, as `idea_submit`.
     Returns an IdeaRegistration. Raises ValidationError, saving nothing, when a value breaks a rule (keyed by
-    the argument it concerns), with code "conflict" when somebody saved the idea since `version`, and when
-    the idea can no longer be changed.
+    the argument it concerns; a commune chosen that no longer exists on the idea's day names its successor),
+    with code "conflict" when somebody saved the idea since `version`, and when the idea can no longer be
+    changed.
     """
     good, refused = uploads_validate(attachments, DOCUMENT_TYPES)
     created = idea is None
@@ -169,7 +176,7 @@ def idea_register(
         if subject is None and any(new_subject.values()):
             idea.subject = _create_subject(new_subject, commune=commune, by=by)
         idea.full_clean()
-        _check_idea(idea)
+        _check_idea(idea, commune_chosen=created or idea.commune_id != getattr(before["commune"], "pk", None))
         standards = list(standards or ())
         if created:
             idea.save()
