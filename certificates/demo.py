@@ -1,6 +1,7 @@
 """Demo certificates: the Bạch Thông 2023 decision's (now expired), HTX Tài Hoan's 5★ miến dong from the
-central level (seed 003), and from Bắc Kạn's register one renewed, one revoked, and one ending within 30 days
-of the day the command runs (so that the expiry pages and notices always have something to show)."""
+central level (seed 003), and from Bắc Kạn's register one renewed (in 2026, by Thái Nguyên, which Bắc Kạn was
+merged into), one revoked, and one ending within 30 days of the day the command runs (so that the expiry pages
+and notices always have something to show)."""
 import datetime
 
 from django.utils import timezone
@@ -8,6 +9,7 @@ from django.utils import timezone
 from evaluation.enums import EvaluationLevel
 from evaluation.models import Decision
 from ocop.models import AdministrativeUnit
+from ocop.selectors import unit_successor
 from products.models import Product
 
 from .models import Certificate
@@ -26,19 +28,23 @@ def load(log) -> None:
     products = {p.name: p for p in Product.objects.select_related("subject")}
 
     def register(name, star, number, decision_number, decision_date, issued_on, level=EvaluationLevel.PROVINCE,
-                 unit=backan, authority="", signer="Chủ tịch UBND tỉnh Bắc Kạn"):
+                 unit=backan, authority="", signer=None):
+        # Bắc Kạn's certificates issued from 01/07/2025 are Thái Nguyên's, which it was merged into.
+        unit = unit and unit_successor(unit, on=issued_on)
+        number = number.format(authority=unit.code if unit else "")
         existing = Certificate.objects.filter(number=number, product=products[name]).first()
         return existing or certificate_register(
             product=products[name], star=star, number=number, decision_number=decision_number,
-            decision_date=decision_date, signer=signer, level=level, issued_on=issued_on, issuing_unit=unit,
-            authority_name=authority, by=None, render=False)
+            decision_date=decision_date, signer=signer or f"Chủ tịch UBND tỉnh {unit.name}", level=level,
+            issued_on=issued_on, issuing_unit=unit, authority_name=authority, by=None, render=False)
 
     # Seed 003: the province's only 5★ product, exported to the Czech Republic.
     register("Miến dong Tài Hoan", 5, "015/2024/GCN-TW", "2310/QĐ-BNN-KTHT", datetime.date(2024, 6, 18),
              datetime.date(2024, 6, 18), level=EvaluationLevel.CENTRAL, unit=None, authority=MINISTRY,
              signer="Bộ trưởng Bộ Nông nghiệp và Phát triển nông thôn")
-    # Renewed: the gạo nếp's 2023 district certificate, re-recognised by the province in October 2026.
-    register("Gạo nếp Khẩu Nua Lương", 3, "041/2026/GCN-06", "2015/QĐ-UBND", datetime.date(2026, 10, 2),
+    # Renewed: the gạo nếp's 2023 district certificate, re-recognised in October 2026 by Thái Nguyên, the province
+    # Bắc Kạn was merged into.
+    register("Gạo nếp Khẩu Nua Lương", 3, "041/2026/GCN-{authority}", "2015/QĐ-UBND", datetime.date(2026, 10, 2),
              datetime.date(2026, 10, 2))
     # Valid and upgraded to 4★ by the province.
     register("Chè Bản Dao", 4, "087/2024/GCN-06", "2240/QĐ-UBND", datetime.date(2024, 12, 20),
@@ -47,8 +53,8 @@ def load(log) -> None:
              datetime.date(2025, 3, 28))
     # Ends within 30 days of today, whenever the demo is loaded.
     issued = add_months(today, -36) + datetime.timedelta(days=21)
-    register("Thảo dược ngâm chân Thiên An", 3, f"064/{issued.year}/GCN-06", f"{1900 + issued.month}/QĐ-UBND",
-             issued, issued)
+    register("Thảo dược ngâm chân Thiên An", 3, f"064/{issued.year}/GCN-{{authority}}",
+             f"{1900 + issued.month}/QĐ-UBND", issued, issued)
     # Revoked for a food-safety violation.
     revoked = register("Mộc vượng xuân", 3, "013/2025/GCN-06", "512/QĐ-UBND", datetime.date(2025, 3, 28),
                        datetime.date(2025, 3, 28))

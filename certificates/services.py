@@ -17,7 +17,7 @@ from evaluation.star_rules import MAX_STAR, MIN_RECOGNISED_STAR
 from ocop.enums import AuditAction
 from ocop.models import AdministrativeUnit, Cycle, User
 from ocop.outbox import outbox_enqueue
-from ocop.services import audit_log
+from ocop.services import audit_log, unit_in_force_check
 
 from .chain import Link, supersessions
 from .enums import CertificateStatus, RevocationGround
@@ -130,9 +130,9 @@ def certificate_issue(*, recognition: RecognisedProduct, issued_on: datetime.dat
 
     The issuing authority is the decision's level: the ministry (OCOP_CENTRAL_AUTHORITY_NAME) for the central
     level, whatever unit its council sits on; otherwise the decision's unit, which may not recognise more
-    than its level's ceiling. Side effects: allocates the number; creates the certificate (valid 36 months,
-    see validity.py) with the regulation the product was rated under; derives the product's chain (it
-    supersedes only what was issued before it); audited; queues its PDF.
+    than its level's ceiling, and must still exist on the day of issue. Side effects: allocates the number;
+    creates the certificate (valid 36 months, see validity.py) with the regulation the product was rated under;
+    derives the product's chain (it supersedes only what was issued before it); audited; queues its PDF.
     """
     decision = recognition.decision
     if recognition.star < MIN_RECOGNISED_STAR:
@@ -148,6 +148,7 @@ def certificate_issue(*, recognition: RecognisedProduct, issued_on: datetime.dat
             "product": recognition.product, "level": decision.get_level_display().lower(), "star": recognition.star})
     central = decision.level == EvaluationLevel.CENTRAL
     issuing_unit = None if central else decision.issuing_unit
+    unit_in_force_check(unit=issuing_unit, on=issued_on, field="issued_on", issuing=True)
     with transaction.atomic():
         certificate = Certificate(
             number=certificate_number_next(issuing_unit=issuing_unit, year=issued_on.year),
@@ -305,7 +306,8 @@ def certificate_register(*, product, star: int, number: str, decision_number: st
     the issue date. Side effects: creates it (valid 36 months from `issued_on`) under the authority's
     numbering lock; derives the product's chain (an old certificate recorded late supersedes nothing newer);
     audited; queues its PDF. Raises ValidationError (nothing saved) on a star below 3 or above the level's
-    ceiling, a number already used by the authority, a date in the future, or no authority.
+    ceiling, a number already used by the authority, a date in the future, or no authority, or one that no longer
+    exists on the day of issue (a 2026 certificate of Bắc Kạn is Thái Nguyên's).
     """
     if star is None or star < MIN_RECOGNISED_STAR:
         raise ValidationError({"star": _("Only products recognised at 3 stars or more receive a certificate.")})
@@ -317,6 +319,7 @@ def certificate_register(*, product, star: int, number: str, decision_number: st
     if level == EvaluationLevel.CENTRAL:
         issuing_unit, authority_name = None, (authority_name or "").strip() or settings.OCOP_CENTRAL_AUTHORITY_NAME
     _check_dates(issued_on=issued_on, today=timezone.localdate())
+    unit_in_force_check(unit=issuing_unit, on=issued_on, field="authority")
     number = (number or "").strip()
     with transaction.atomic():
         _sequence_locked(authority_code(issuing_unit), issued_on.year)

@@ -22,6 +22,7 @@ from certificates.models import Certificate
 from certificates.services import certificate_number_next, certificate_register, certificate_revoke
 from evaluation.enums import EvaluationLevel
 from ocop.models import AdministrativeUnit
+from ocop.selectors import unit_successor
 from products.tests.factories import ProductFactory
 from promotion.selectors.dashboard import programme_summary
 
@@ -167,14 +168,15 @@ steps = st.one_of(
 )
 
 
-def authority(star: int, province):
-    """5★ only from the ministry (the central level); a province up to 4★."""
-    return (None, EvaluationLevel.CENTRAL) if star == 5 else (province, EvaluationLevel.PROVINCE)
+def authority(star: int, province, on: datetime.date):
+    """5★ only from the ministry (the central level); a province up to 4★: the one that stands for `province` on
+    the day (Bắc Kạn until 30/06/2025, then Thái Nguyên, which it was merged into)."""
+    return (None, EvaluationLevel.CENTRAL) if star == 5 else (unit_successor(province, on=on), EvaluationLevel.PROVINCE)
 
 
 def record(product, *, star, day, seq, province, number=None):
     issued_on = FIRST_DAY + datetime.timedelta(days=day)
-    unit, level = authority(star, province)
+    unit, level = authority(star, province, issued_on)
     with transaction.atomic():
         if number is None:
             number = (certificate_number_next(issuing_unit=unit, year=issued_on.year) if seq is None
@@ -239,8 +241,12 @@ def snapshot() -> dict[str, tuple]:
        permutation=st.randoms(use_true_random=False))
 def test_the_same_facts_in_any_order_give_the_same_register(products, rows, permutation):
     province = AdministrativeUnit.objects.get(code="06")
-    numbered = [dict(row, number=f"{i + 1:03d}/{(FIRST_DAY + datetime.timedelta(days=row['day'])).year}/GCN-"
-                                 f"{'TW' if row['star'] == 5 else '06'}") for i, row in enumerate(rows)]
+    def number(i: int, row: dict) -> str:
+        issued_on = FIRST_DAY + datetime.timedelta(days=row["day"])
+        unit, _level = authority(row["star"], province, issued_on)
+        return f"{i + 1:03d}/{issued_on.year}/GCN-{unit.code if unit else 'TW'}"
+
+    numbered = [dict(row, number=number(i, row)) for i, row in enumerate(rows)]
 
     def load(order_of_rows):
         def work():

@@ -79,7 +79,7 @@ def test_an_older_register_recorded_late_leaves_the_current_certificates_in_forc
 def test_an_old_decision_issued_after_the_renewal_supersedes_nothing_newer(demo_full):
     decision = Decision.objects.get(number="1568/QĐ-UBND")
     Certificate.objects.filter(decision=decision).delete()
-    renewal = Certificate.objects.get(number="041/2026/GCN-06")  # the gạo nếp's 2026 renewal, recorded first
+    renewal = Certificate.objects.get(number="041/2026/GCN-19")  # the gạo nếp's 2026 renewal, recorded first
     issued = certificates_issue_for_decision(decision=decision, by=None, render=False)
     gao_nep = next(c for c in issued if c.product_id == renewal.product_id)
     assert status(renewal.number) == CertificateStatus.VALID
@@ -192,12 +192,14 @@ def test_nothing_is_dated_in_the_future(demo_units):
 
 
 def recognise(level: str, star: int, held_on=datetime.date(2026, 11, 2)) -> RecognisedProduct:
-    """A finalised session of a council of `level` sitting on Bắc Kạn, its decision and one product at `star`."""
+    """A finalised session of a council of `level` sitting on Thái Nguyên (which Bắc Kạn was merged into on
+    01/07/2025), its decision and one product at `star`."""
     from evaluation.tests.factories import scenario_build
     from ocop.tests.factories import CycleFactory, UserFactory
 
-    cycle = CycleFactory(province=province(), year=held_on.year)
-    scenario = scenario_build(cycle=cycle, unit=province(), users=[UserFactory(), UserFactory(), UserFactory()],
+    thai_nguyen = AdministrativeUnit.objects.get(code="19")
+    cycle = CycleFactory(province=thai_nguyen, year=held_on.year)
+    scenario = scenario_build(cycle=cycle, unit=thai_nguyen, users=[UserFactory(), UserFactory(), UserFactory()],
                               products=[ProductFactory()], level=level, held_on=held_on,
                               regulation=Regulation.objects.get(code="26/2026/QĐ-TTg"))
     evaluation = scenario.evaluations[0]
@@ -207,7 +209,7 @@ def recognise(level: str, star: int, held_on=datetime.date(2026, 11, 2)) -> Reco
     evaluation.save(update_fields=["recognised_star"])
     decision = Decision.objects.create(session=scenario.session, number=f"{star}/QĐ-{level}", signed_on=held_on,
                                        signer="Bộ trưởng" if level == EvaluationLevel.CENTRAL else "Chủ tịch",
-                                       issuing_unit=province(), level=level)
+                                       issuing_unit=thai_nguyen, level=level)
     return RecognisedProduct.objects.create(decision=decision, evaluation=evaluation, product=evaluation.product,
                                             star=star)
 
@@ -286,7 +288,7 @@ def corrupt_like_the_old_code(newer: Certificate, older: Certificate) -> None:
 
 
 def test_register_check_lists_the_violations_and_fix_repairs_them(demo_full):
-    newer, older = Certificate.objects.get(number="041/2026/GCN-06"), Certificate.objects.get(
+    newer, older = Certificate.objects.get(number="041/2026/GCN-19"), Certificate.objects.get(
         product__name="Gạo nếp Khẩu Nua Lương", decision__number="1568/QĐ-UBND")
     corrupt_like_the_old_code(newer, older)
     Certificate.objects.filter(number="087/2024/GCN-06").update(regulation=None)
@@ -294,14 +296,14 @@ def test_register_check_lists_the_violations_and_fix_repairs_them(demo_full):
     with pytest.raises(CommandError, match="problems left"):
         call_command("register_check", stdout=out)
     text = out.getvalue()
-    assert f"[supersession] (fixable) 041/2026/GCN-06 được ghi là bị thay thế bởi {older.number}" in text
+    assert f"[supersession] (fixable) 041/2026/GCN-19 được ghi là bị thay thế bởi {older.number}" in text
     assert "[regulation] (fixable) 087/2024/GCN-06 chưa ghi bộ tiêu chí." in text
     out = io.StringIO()
     call_command("register_check", "--fix", stdout=out)
     assert "The register holds: no problem found." in out.getvalue()
-    assert status("041/2026/GCN-06") == CertificateStatus.VALID
+    assert status("041/2026/GCN-19") == CertificateStatus.VALID
     older.refresh_from_db()
-    assert older.superseded_by.number == "041/2026/GCN-06"
+    assert older.superseded_by.number == "041/2026/GCN-19"
     assert AuditEntry.objects.filter(object_id=newer.pk, message__startswith="Không còn bị thay thế").exists()
 
 
@@ -321,12 +323,12 @@ def test_the_data_migration_repairs_the_chains_the_old_code_wrote(demo_full):
     import importlib
 
     migration = importlib.import_module("certificates.migrations.0006_register_time")
-    newer, older = Certificate.objects.get(number="041/2026/GCN-06"), Certificate.objects.get(
+    newer, older = Certificate.objects.get(number="041/2026/GCN-19"), Certificate.objects.get(
         product__name="Gạo nếp Khẩu Nua Lương", decision__number="1568/QĐ-UBND")
     corrupt_like_the_old_code(newer, older)
-    assert status("041/2026/GCN-06") == CertificateStatus.SUPERSEDED
+    assert status("041/2026/GCN-19") == CertificateStatus.SUPERSEDED
     migration.forwards(apps, None)
-    assert status("041/2026/GCN-06") == CertificateStatus.VALID
+    assert status("041/2026/GCN-19") == CertificateStatus.VALID
     assert Certificate.objects.get(pk=older.pk).superseded_by_id == newer.pk
 
 

@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from certificates.models import Certificate, RenderJob, Renewal
 from certificates.validity import add_months
 from evaluation.models import Decision
-from ocop.models import Cycle
+from ocop.models import AdministrativeUnit, Cycle
 from ocop.tests.utils import count_queries, pdf_text
 
 
@@ -138,10 +138,11 @@ def test_upgrade_starts_from_a_valid_certificate_and_the_new_one_supersedes_it(c
     cycle = Cycle.objects.get(province__code="06", year=2024)
     client_for("htx.thienan").post(f"/certificates/{valid.pk}/renew/", {"kind": "upgrade", "cycle": cycle.pk})
     assert Renewal.objects.get(certificate=valid).kind == "upgrade"
-    new = certificate_register(product=valid.product, star=4, number="101/2026/GCN-06", decision_number="9/QĐ-UBND",
-                               decision_date=datetime.date(2026, 11, 20), signer="Chủ tịch UBND tỉnh Bắc Kạn",
-                               level="province", issued_on=datetime.date(2026, 11, 20), issuing_unit=valid.issuing_unit,
-                               by=None, render=False)
+    # Bắc Kạn, which issued the 2025 certificate, was merged into Thái Nguyên: the 2026 upgrade is Thái Nguyên's.
+    new = certificate_register(product=valid.product, star=4, number="101/2026/GCN-19", decision_number="9/QĐ-UBND",
+                               decision_date=datetime.date(2026, 11, 20), signer="Chủ tịch UBND tỉnh Thái Nguyên",
+                               level="province", issued_on=datetime.date(2026, 11, 20),
+                               issuing_unit=AdministrativeUnit.objects.get(code="19"), by=None, render=False)
     valid.refresh_from_db()
     assert valid.superseded_by == new and new.valid_until == datetime.date(2029, 11, 20)
 

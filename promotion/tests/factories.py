@@ -7,6 +7,7 @@ from django.utils import timezone
 from certificates.services import certificate_register
 from evaluation.enums import EvaluationLevel
 from ocop.models import AdministrativeUnit
+from ocop.selectors import unit_successor
 from promotion.enums import EventKind
 from promotion.models import Booth, PromotionEvent, SalesPoint, TrainingEvent
 
@@ -61,12 +62,12 @@ _numbers = iter(range(1, 10_000))
 
 
 def certify(product, star: int = 3, issued_on: datetime.date | None = None):
-    """A certificate for `product` issued by Bắc Kạn province, or for 5★ by the ministry (today by default: in
-    force)."""
+    """A certificate for `product` issued by Bắc Kạn province (by Thái Nguyên, which it was merged into, from
+    01/07/2025), or for 5★ by the ministry (today by default: in force)."""
     issued_on = issued_on or timezone.localdate()
-    central = star == 5
+    province = None if star == 5 else unit_successor(unit("06"), on=issued_on)
     return certificate_register(
-        product=product, star=star, number=f"{next(_numbers):03d}/TEST/GCN-{'TW' if central else '06'}",
+        product=product, star=star, number=f"{next(_numbers):03d}/TEST/GCN-{province.code if province else 'TW'}",
         decision_number="1/QĐ-UBND", decision_date=issued_on, signer="Chủ tịch UBND tỉnh",
-        level=EvaluationLevel.CENTRAL if central else EvaluationLevel.PROVINCE, issued_on=issued_on,
-        issuing_unit=None if central else unit("06"), by=None, render=False)
+        level=EvaluationLevel.PROVINCE if province else EvaluationLevel.CENTRAL, issued_on=issued_on,
+        issuing_unit=province, by=None, render=False)
