@@ -79,6 +79,7 @@ def _transactional(item) -> bool:
             or bool(marker and marker.kwargs.get("transaction")))
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-django's, which orders by the markers added here
 def pytest_collection_modifyitems(items):
     """Within a module, the tests that use no demo data run first: the module's demo world (below) is built
     when the first test asks for it and lives until the module ends, so that no test sees data it did not

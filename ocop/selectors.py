@@ -4,10 +4,10 @@ import datetime
 import logging
 from collections.abc import Iterable, Iterator
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from .enums import Role, UnitLevel
-from .models import AdministrativeUnit, AuditEntry, Cycle, Notification
+from .models import AdministrativeUnit, AuditEntry, Cycle, FileJob, Notification
 from .rules import is_local_officer, is_province_staff, is_system_admin
 
 logger = logging.getLogger(__name__)
@@ -171,6 +171,41 @@ def cycle_list(*, user) -> QuerySet:
     return qs.none()
 
 
+def cycle_list_rows(*, user) -> QuerySet:
+    """The cycle list's rows: the user's cycles with their number of rounds."""
+    return cycle_list(user=user).annotate(round_count=Count("rounds"))
+
+
+def cycles_with_province() -> QuerySet:
+    """Every cycle with its province (whether the user may open one is the view's permission check)."""
+    return Cycle.objects.select_related("province")
+
+
+def unit_list_rows(*, user, query: str = "", kind: str = "") -> QuerySet:
+    """The units the user answers for, with the unit above and the one merged into; whose name holds `query` or
+    whose code starts with it, of `kind` when given."""
+    qs = units_in_scope(user).select_related("parent", "merged_into")
+    if query:
+        qs = qs.filter(Q(name__icontains=query) | Q(code__startswith=query))
+    if kind:
+        qs = qs.filter(kind=kind)
+    return qs
+
+
+def unit_pages_of(*, user) -> QuerySet:
+    """The units the user may open, with the unit above and the one merged into."""
+    return units_in_scope(user).select_related("parent", "merged_into")
+
+
+def unit_children(*, unit: AdministrativeUnit) -> QuerySet:
+    return unit.children.order_by("name")
+
+
+def units_linkable(*, user, units: Iterable[int]) -> set[int]:
+    """Which of the units `units` (ids) the user may open: the others are named on a page, not linked."""
+    return set(units_in_scope(user).filter(pk__in=units).values_list("pk", flat=True))
+
+
 def current_cycle_for(user) -> Cycle | None:
     return cycle_list(user=user).order_by("-year").first()
 
@@ -199,3 +234,10 @@ def notifications_unread_count(user, *, cap: int = UNREAD_COUNT_CAP) -> int:
     if not user.is_authenticated:
         return 0
     return Notification.objects.filter(recipient=user, read_at__isnull=True)[:cap].count()
+
+
+def file_jobs_prepared(*, user, kind: str, params: dict, among: int = 20) -> list[FileJob]:
+    """The user's files of `kind` prepared lately for the same `params`, newest first: looked for among his
+    latest `among` jobs of that kind (the parameters are JSON, compared here)."""
+    latest = FileJob.objects.filter(requested_by=user, kind=kind).order_by("-created_at")[:among]
+    return [job for job in latest if job.params == params]

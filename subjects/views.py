@@ -18,14 +18,23 @@ from ocop.enums import UnitLevel
 from ocop.formflow import saved_by
 from ocop.listing import list_context, sort_queryset
 from ocop.permissions import permission_required
-from ocop.selectors import audit_trail_for, units_in_scope
-from ocop.text import search_q
+from ocop.selectors import audit_trail_for
 
 from . import services
 from .enums import SubjectKind
 from .forms import RepresentativeAddForm, SubjectForm
 from .models import Subject
-from .selectors import subject_address, subject_list, subjects_visible_to
+from .selectors import (
+    representative_links_of,
+    subject_address,
+    subject_filter_commune,
+    subject_filter_communes,
+    subject_filter_districts,
+    subject_list_rows,
+    subject_pages_of,
+    subject_products_in_order,
+    subject_search_results,
+)
 
 LIST_SORTS = {"name": "name", "kind": "kind", "commune": "commune__name", "products": "product_count"}
 # Above this many communes in scope the commune filter waits for a district to be chosen first.
@@ -41,34 +50,22 @@ SEARCH_LIMIT = 10
 def _filtered_subjects(request):
     """The user's subjects narrowed by the list's search and filters, and what the filter form shows."""
     user = request.user
-    qs = subject_list(user=user).select_related("commune__parent__parent")
     q = request.GET.get("q", "").strip()
-    if q:
-        qs = qs.filter(search_q(q))
     kind = request.GET.get("kind", "")
-    if kind in SubjectKind.values:
-        qs = qs.filter(kind=kind)
-    else:
+    if kind not in SubjectKind.values:
         kind = ""
 
-    scope = units_in_scope(user)
-    districts = list(scope.districts().select_related("parent").order_by("path"))
+    districts = subject_filter_districts(user=user)
     district = next((d for d in districts if d.code == request.GET.get("district")), None)
-    commune_scope = scope.communes()
-    if district is not None:
-        commune_scope = commune_scope.within(district)
-    communes = list(commune_scope.select_related("parent").order_by("path")[:MAX_COMMUNE_CHOICES + 1])
+    communes = subject_filter_communes(user=user, district=district, limit=MAX_COMMUNE_CHOICES)
     if len(communes) > MAX_COMMUNE_CHOICES:
         communes = []
     commune_code = request.GET.get("commune", "")
     commune = next((c for c in communes if c.code == commune_code), None)
     if commune is None and commune_code and not communes:
-        commune = commune_scope.filter(code=commune_code).first()
+        commune = subject_filter_commune(user=user, district=district, code=commune_code)
 
-    if commune is not None:
-        qs = qs.filter(commune=commune)
-    elif district is not None:
-        qs = qs.filter(commune__path__startswith=district.path)
+    qs = subject_list_rows(user=user, query=q, kind=kind, commune=commune, district=district)
     several_provinces = len({d.parent_id for d in districts}) > 1
     filters = {
         "q": q, "kind": kind, "kinds": SubjectKind.choices,
@@ -129,11 +126,7 @@ def subject_export(request):
 def subject_search(request):
     """Up to ten of the user's subjects matching `q` without diacritics, as buttons to pick from."""
     q = request.GET.get("q", "").strip()
-    results = []
-    if q:
-        results = list(
-            subjects_visible_to(request.user).filter(search_q(q)).select_related("commune").order_by("name", "pk")
-            [:SEARCH_LIMIT])
+    results = subject_search_results(user=request.user, query=q, limit=SEARCH_LIMIT) if q else []
     # Rendered without the request: a fragment needs none of the page's context (navigation, messages).
     return HttpResponse(render_to_string("subjects/_search_results.html", {"q": q, "results": results}))
 
@@ -145,8 +138,7 @@ def subject_search(request):
 
 def _visible_subject(request, pk) -> Subject:
     """The subject if the user may see it; another area's subject is a 404, never its data."""
-    qs = subjects_visible_to(request.user).select_related("commune__parent__parent", "created_by")
-    return get_object_or_404(qs, pk=pk)
+    return get_object_or_404(subject_pages_of(user=request.user), pk=pk)
 
 
 def _changeable_subject(request, pk) -> Subject:
@@ -183,14 +175,14 @@ def _readable_audit(entries) -> list:
 @permission_required("subjects.view_subject_list")
 def subject_detail(request, pk):
     subject = _visible_subject(request, pk)
-    products = list(subject.products.select_related("product_set").order_by("name", "pk"))
+    products = subject_products_in_order(subject=subject)
     address, registered_address = subject_address(subject)
     return render(request, "subjects/detail.html", {
         "subject": subject,
         "address": address,
         "registered_address": registered_address,
         "products": [(product, _url_or_empty(product)) for product in products],
-        "representatives": subject.representative_links.select_related("user").order_by("user__username"),
+        "representatives": representative_links_of(subject=subject),
         "audit": _readable_audit(audit_trail_for(subject)[:50]),
         "can_change": request.user.has_perm("subjects.change_subject", subject),
     })
@@ -235,7 +227,7 @@ def subject_representatives(request, pk):
         return redirect("subjects:representatives", pk=subject.pk)
     return render(request, "subjects/representatives.html", {
         "subject": subject,
-        "links": subject.representative_links.select_related("user").order_by("user__username"),
+        "links": representative_links_of(subject=subject),
         "form": form,
     })
 

@@ -78,15 +78,21 @@ class Worlds:
             raw = _raw_sqlite()
             before = _sqlite_copy(raw)
             snapshot.backup(raw)
+            _caches_cleared()
             try:
                 with _rolled_back():
                     yield world
             finally:
                 before.backup(raw)
                 before.close()
+                _caches_cleared()
         else:
-            with _pointed_at(snapshot), _rolled_back():
-                yield world
+            try:
+                with _pointed_at(snapshot), _rolled_back():
+                    _caches_cleared()
+                    yield world
+            finally:
+                _caches_cleared()
 
     def load_committed(self, key: str, build: Callable[[Path], Any], media_root: Path) -> None:
         """For a transactional test (a browser journey, a real worker): world `key` written and committed in
@@ -117,6 +123,7 @@ class Worlds:
                 for sql in connection.ops.sql_flush(no_style(), tables, allow_cascade=True):
                     cursor.execute(sql)
             _pg_tool("pg_restore", "--data-only", "--disable-triggers", "--single-transaction", str(copy))
+        _caches_cleared()
         shutil.copytree(media, media_root, dirs_exist_ok=True)
 
     def drop(self) -> None:
@@ -133,6 +140,14 @@ class Worlds:
                 copy.close()
         self._built.clear()
         self._committed.clear()
+
+
+def _caches_cleared() -> None:
+    """The content types cached in this process name rows of the database the test had before: a flush
+    (a transactional test's) makes them anew with other keys, and a world brings back its own."""
+    from django.contrib.contenttypes.models import ContentType
+
+    ContentType.objects.clear_cache()
 
 
 def _raw_sqlite() -> sqlite3.Connection:

@@ -4,7 +4,6 @@ import datetime
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,17 +16,25 @@ from evaluation.selectors.results import decisions_visible_to
 from ocop.downloads import xlsx_response
 from ocop.formflow import acted_by
 from ocop.listing import list_context, querystring_without, sort_queryset
-from ocop.models import AdministrativeUnit
 from ocop.permissions import permission_required
 from ocop.selectors import audit_trail_for
-from ocop.text import fold
 
 from .. import services
 from ..enums import CertificateStatus
 from ..forms import ENDING_6_MONTHS, IN_FORCE, CertificateFilterForm, RenewalForm, RevokeForm
-from ..models import Certificate, RenderJob
+from ..models import Certificate
 from ..rendering import certificate_pdf, certificates_for_rendering
-from ..selectors import certificate_list, certificates_visible_to, expiry_by_month
+from ..selectors import (
+    certificate_history,
+    certificate_list_filtered,
+    certificate_pages_of,
+    certificate_renewals,
+    certificates_ending,
+    certificates_expired_count,
+    certificates_visible_to,
+    expiry_by_month,
+    render_jobs_with_decision,
+)
 from ..tasks import render_job_progress
 from ..validity import add_months
 
@@ -39,39 +46,15 @@ def _filtered(request):
     """The list's filters; statuses as they stood on the form's date (`on`, today when empty)."""
     form = CertificateFilterForm(request.GET or None)
     on = (form.cleaned_data.get("on") if form.is_valid() else None) or timezone.localdate()
-    qs = certificate_list(user=request.user, today=on)
     form.on_date = on
-    if form.is_valid():
-        data = form.cleaned_data
-        if data.get("q"):
-            words = fold(data["q"]).split()
-            for word in words:
-                qs = qs.filter(Q(product__search_text__contains=word) | Q(subject__search_text__contains=word)
-                               | Q(number__icontains=word))
-        if data.get("status") in (IN_FORCE, ENDING_6_MONTHS):
-            qs = qs.filter(status__in=[CertificateStatus.VALID, CertificateStatus.EXPIRING])
-            if data["status"] == ENDING_6_MONTHS:
-                qs = qs.filter(valid_until__lte=add_months(on, 6))
-        elif data.get("status"):
-            qs = qs.filter(status=data["status"])
-        if data.get("unit"):
-            unit = AdministrativeUnit.objects.filter(code=data["unit"]).first()
-            qs = qs.filter(product__commune__path__startswith=unit.path) if unit else qs.none()
-        if data.get("kind"):
-            qs = qs.filter(subject__kind=data["kind"])
-        if data.get("set"):
-            qs = qs.filter(product__product_set__number=data["set"])
-        if data.get("first") is not None:
-            earlier = Certificate.objects.filter(product=OuterRef("product"), issued_on__lt=OuterRef("issued_on"))
-            qs = qs.filter(~Exists(earlier) if data["first"] else Exists(earlier)).exclude(revoked_on__lte=on)
-        if data.get("star"):
-            qs = qs.filter(star=data["star"])
-        if data.get("year"):
-            qs = qs.filter(issued_on__year=data["year"])
-        if data.get("month"):  # the expiry calendar's drill-down: certificates in force ending that month
-            year, month = data["month"]
-            qs = qs.filter(valid_until__year=year, valid_until__month=month).exclude(
-                status__in=[CertificateStatus.REVOKED, CertificateStatus.SUPERSEDED, CertificateStatus.EXPIRED])
+    data = form.cleaned_data if form.is_valid() else {}
+    status = data.get("status") or ""
+    in_force = status in (IN_FORCE, ENDING_6_MONTHS)
+    qs = certificate_list_filtered(
+        user=request.user, on=on, query=data.get("q") or "", in_force=in_force,
+        ending_by=add_months(on, 6) if status == ENDING_6_MONTHS else None, status="" if in_force else status,
+        unit_code=data.get("unit") or "", kind=data.get("kind") or "", product_set=data.get("set"),
+        first=data.get("first"), star=data.get("star"), year=data.get("year"), month=data.get("month"))
     return form, qs
 
 
@@ -112,8 +95,7 @@ def certificate_export(request):
 
 
 def _visible(request, pk) -> Certificate:
-    return get_object_or_404(certificate_list(user=request.user).select_related(
-        "superseded_by", "decision", "regulation"), pk=pk)
+    return get_object_or_404(certificate_pages_of(user=request.user), pk=pk)
 
 
 @permission_required("certificates.view_certificate_list")
@@ -126,9 +108,8 @@ def certificate_detail(request, pk):
     return render(request, "certificates/detail.html", {
         "c": certificate,
         # The product's chain, oldest first: what each one superseded and when (derived from issue dates).
-        "history": (Certificate.objects.filter(product=certificate.product).with_status(on=today)
-                    .select_related("superseded_by").order_by("issued_on", "pk")),
-        "renewals": certificate.renewals.select_related("dossier__cycle", "started_by"),
+        "history": certificate_history(certificate=certificate, on=today),
+        "renewals": certificate_renewals(certificate=certificate),
         "can_revoke": user.has_perm("certificates.revoke_certificate", certificate) and not certificate.revoked_on,
         # The decision's page is the councils' and officials' (a representative reads its number and date here).
         "can_open_decision": certificate.decision_id is not None and user.has_perm("evaluation.view_decision_list"),
@@ -197,8 +178,7 @@ def certificate_renew_view(request, pk):
 def expiry_view(request):
     today = timezone.localdate()
     months = expiry_by_month(user=request.user, months=12, today=today)
-    expired = certificates_visible_to(request.user).with_status(on=today).filter(
-        status=CertificateStatus.EXPIRED).count()
+    expired = certificates_expired_count(user=request.user, on=today)
     return render(request, "certificates/expiry.html", {
         "months": months, "expired": expired, "top": max([m["count"] for m in months] or [0]), "today": today,
     })
@@ -208,13 +188,12 @@ def expiry_view(request):
 def expiry_export(request):
     today = timezone.localdate()
     end = today + datetime.timedelta(days=366)
-    qs = (certificate_list(user=request.user).filter(valid_until__gte=today, valid_until__lte=end)
-          .exclude(status__in=[CertificateStatus.REVOKED, CertificateStatus.SUPERSEDED]).order_by("valid_until", "pk"))
+    qs = certificates_ending(user=request.user, start=today, end=end)
     headers = [_("Month"), _("Certificate number"), _("Product"), _("Subject"), _("Commune"), _("Star"),
                _("Valid until"), _("Days left"), _("Phone"), _("Email")]
 
     def rows():
-        for c in qs.select_related("subject"):
+        for c in qs:
             yield [f"{c.valid_until:%m/%Y}", c.number, c.product.name, c.subject.name, c.subject.commune.name, c.star,
                    c.valid_until, c.time_left.days, c.subject.phone, c.subject.email]
 
@@ -250,7 +229,7 @@ def decision_issue(request, pk):
 @permission_required("certificates.view_certificate_list")
 def job_progress(request, pk):
     """The progress of a rendering job, as a fragment that htmx polls until the job ends."""
-    job = get_object_or_404(RenderJob.objects.select_related("decision"), pk=pk)
+    job = get_object_or_404(render_jobs_with_decision(), pk=pk)
     if job.decision is None or not decisions_visible_to(request.user).filter(pk=job.decision_id).exists():
         raise Http404
     return render(request, "certificates/_job_progress.html", {

@@ -14,6 +14,7 @@ from ..downloads import private_file_response
 from ..enums import FileJobStatus
 from ..filejobs import file_job_for, file_job_kind, file_job_start, file_job_waits_for_queue
 from ..models import FileJob
+from ..selectors import file_jobs_prepared
 
 
 def file_or_job(request, *, kind: str, params: dict, size: int, limit: int, size_text: str,
@@ -29,8 +30,7 @@ def file_or_job(request, *, kind: str, params: dict, size: int, limit: int, size
     if request.method == "POST":
         return redirect(file_job_start(kind=kind, params=params, by=request.user))
     definition = file_job_kind(kind)
-    recent = [job for job in FileJob.objects.filter(requested_by=request.user, kind=kind).order_by("-created_at")[:20]
-              if job.params == params]
+    recent = file_jobs_prepared(user=request.user, kind=kind, params=params)
     return render(request, "ocop/file_job_start.html", {
         "title": definition.title(params), "back_url": definition.back_url(params), "size_text": size_text,
         "recent": recent[:5]})

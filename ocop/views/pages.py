@@ -3,7 +3,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.db.models import Count, Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,7 +19,16 @@ from ..listing import list_context, paginate, sort_queryset
 from ..models import Cycle, CycleStepPlan
 from ..permissions import permission_required
 from ..registry import panels_for, step_progress
-from ..selectors import audit_trail_for, cycle_list, notification_list, units_in_scope
+from ..selectors import (
+    audit_trail_for,
+    cycle_list_rows,
+    cycles_with_province,
+    notification_list,
+    unit_children,
+    unit_list_rows,
+    unit_pages_of,
+    units_linkable,
+)
 
 
 @login_required
@@ -34,7 +42,7 @@ def home(request):
 
 
 def _visible_cycle(request, pk) -> Cycle:
-    cycle = get_object_or_404(Cycle.objects.select_related("province"), pk=pk)
+    cycle = get_object_or_404(cycles_with_province(), pk=pk)
     if not request.user.has_perm("ocop.view_cycle", cycle):
         raise Http404
     return cycle
@@ -42,7 +50,7 @@ def _visible_cycle(request, pk) -> Cycle:
 
 @permission_required("ocop.view_cycle_list")
 def cycle_list_view(request):
-    qs = cycle_list(user=request.user).annotate(round_count=Count("rounds"))
+    qs = cycle_list_rows(user=request.user)
     qs, sort = sort_queryset(request, qs, {"year": "year", "province": "province__name", "step": "current_step"},
                              "-year")
     return render(request, "ocop/cycle_list.html", list_context(
@@ -121,13 +129,8 @@ def step_plan_edit(request, pk, step):
 
 @permission_required("ocop.view_unit")
 def unit_list(request):
-    qs = units_in_scope(request.user).select_related("parent", "merged_into")
-    q = request.GET.get("q", "").strip()
-    if q:
-        qs = qs.filter(Q(name__icontains=q) | Q(code__startswith=q))
     kind = request.GET.get("kind", "")
-    if kind:
-        qs = qs.filter(kind=kind)
+    qs = unit_list_rows(user=request.user, query=request.GET.get("q", "").strip(), kind=kind)
     qs, sort = sort_queryset(request, qs, {"path": "path", "name": "name", "code": "code"}, "path")
     return render(request, "ocop/unit_list.html", list_context(
         request, qs, sort=sort, per_page=50, kind=kind, kinds=UnitKind.choices))
@@ -135,17 +138,16 @@ def unit_list(request):
 
 @permission_required("ocop.view_unit")
 def unit_detail(request, code):
-    scope = units_in_scope(request.user)
-    unit = get_object_or_404(scope.select_related("parent", "merged_into"), code=code)
+    unit = get_object_or_404(unit_pages_of(user=request.user), code=code)
     merged_from = list(unit.merged_from.all())
     # The province above a district officer's district, or the unit a commune merged into across a provincial
     # border, is named but not linked: its page lies outside the user's area.
     named = [u.pk for u in (unit.parent, unit.merged_into, *merged_from) if u is not None]
     return render(request, "ocop/unit_detail.html", {
         "unit": unit,
-        "children": unit.children.order_by("name"),
+        "children": unit_children(unit=unit),
         "merged_from": merged_from,
-        "linked": set(scope.filter(pk__in=named).values_list("pk", flat=True)),
+        "linked": units_linkable(user=request.user, units=named),
     })
 
 

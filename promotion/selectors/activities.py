@@ -9,6 +9,7 @@ from certificates.models import Certificate
 from evaluation.star_rules import MIN_RECOGNISED_STAR
 from ocop.rules import is_official, is_subject_rep
 from ocop.selectors import scope_q
+from ocop.text import search_q
 from products.models import Product
 from products.selectors import products_visible_to
 
@@ -28,15 +29,24 @@ def events_visible_to(user) -> QuerySet:
     return PromotionEvent.objects.filter(scope_q(user, "unit"))
 
 
-def event_list(*, user) -> QuerySet:
+def event_list(*, user, query: str = "", year: int | None = None, kind: str = "") -> QuerySet:
+    """The events of the user's area with their booths counted and their results summed; named by `query`
+    (accents not needed), starting in `year`, of `kind` when given."""
     registered = Q(booths__status=Booth.Status.REGISTERED)
-    return events_visible_to(user).select_related("unit__parent").annotate(
+    qs = events_visible_to(user).select_related("unit__parent").annotate(
         booth_count=Count("booths"),
         registered_count=Count("booths", filter=registered),
         declined_count=Count("booths", filter=Q(booths__status=Booth.Status.DECLINED)),
         sales_total=Sum("booths__sales"),
         contracts_total=Sum("booths__contracts"),
     )
+    if query:
+        qs = qs.filter(search_q(query))
+    if year:
+        qs = qs.filter(starts_on__year=year)
+    if kind:
+        qs = qs.filter(kind=kind)
+    return qs
 
 
 def event_booths(*, event: PromotionEvent, user) -> QuerySet:
@@ -46,6 +56,15 @@ def event_booths(*, event: PromotionEvent, user) -> QuerySet:
     if not is_official(user):
         qs = qs.filter(subject__representative_links__user=user)
     return qs.order_by("code", "subject__name", "pk")
+
+
+def event_subject_ids(*, event: PromotionEvent) -> set[int]:
+    """The subjects that already have a booth at the event (invited, registered or declined)."""
+    return set(event.booths.values_list("subject_id", flat=True))
+
+
+def booth_products(*, booth: Booth) -> QuerySet:
+    return booth.products.order_by("name")
 
 
 def booths_visible_to(user) -> QuerySet:
@@ -91,8 +110,15 @@ def sales_points_visible_to(user) -> QuerySet:
     return SalesPoint.objects.filter(scope_q(user, "commune"))
 
 
-def sales_point_list(*, user) -> QuerySet:
-    return sales_points_visible_to(user).select_related("commune__parent").annotate(product_count=Count("products"))
+def sales_point_list(*, user, query: str = "", centre: bool | None = None) -> QuerySet:
+    """The sales points of the user's area with how many products each carries; named by `query`, centres or
+    not (`centre`) when given."""
+    qs = sales_points_visible_to(user).select_related("commune__parent").annotate(product_count=Count("products"))
+    if query:
+        qs = qs.filter(search_q(query))
+    if centre is not None:
+        qs = qs.filter(is_centre=centre)
+    return qs
 
 
 def sales_point_products(*, sales_point: SalesPoint, user) -> QuerySet:
@@ -103,12 +129,25 @@ def sales_point_products(*, sales_point: SalesPoint, user) -> QuerySet:
             .order_by("subject__name", "name"))
 
 
-def listed_products(*, user) -> QuerySet:
-    """The products of the user's area with how many e-commerce listings each has."""
+def listed_products(*, user, query: str = "", listed: bool | None = None) -> QuerySet:
+    """The products of the user's area with how many e-commerce listings each has; whose name or subject's
+    name holds `query`, with listings or without (`listed`) when given."""
     if not is_official(user):
         return Product.objects.none()
-    return (products_visible_to(user).select_related("subject", "product_set", "commune")
-            .annotate(listing_count=Count("listings")))
+    qs = (products_visible_to(user).select_related("subject", "product_set", "commune")
+          .annotate(listing_count=Count("listings")))
+    if query:
+        qs = qs.filter(search_q(query) | search_q(query, "subject__search_text"))
+    if listed is True:
+        qs = qs.filter(listing_count__gt=0)
+    elif listed is False:
+        qs = qs.filter(listing_count=0)
+    return qs
+
+
+def listings_visible_to(*, user) -> QuerySet:
+    """The e-commerce listings of the products the user may see, with their product."""
+    return Listing.objects.filter(product__in=products_visible_to(user)).select_related("product")
 
 
 def product_listings(product: Product) -> QuerySet:
@@ -124,15 +163,29 @@ def trainings_visible_to(user) -> QuerySet:
     return TrainingEvent.objects.filter(scope_q(user, "unit"))
 
 
-def training_list(*, user) -> QuerySet:
-    return trainings_visible_to(user).select_related("unit__parent").annotate(subject_count=Count("subjects"))
+def training_list(*, user, query: str = "", year: int | None = None) -> QuerySet:
+    """The training events of the user's area with how many subjects took part; on `query`'s topic, held in
+    `year` when given."""
+    qs = trainings_visible_to(user).select_related("unit__parent").annotate(subject_count=Count("subjects"))
+    if query:
+        qs = qs.filter(search_q(query))
+    if year:
+        qs = qs.filter(held_on__year=year)
+    return qs
+
+
+def training_participants_total(trainings: QuerySet) -> int:
+    """The participants of `trainings` (a training list) in all, summed in the database."""
+    return trainings.aggregate(total=Sum("participants_count"))["total"] or 0
 
 
 def target_sets(*, user) -> QuerySet:
-    """One row per unit and year that has targets in the user's area, with how many indicators are set."""
+    """One row per unit and year that has targets in the user's area, with how many indicators are set; the
+    latest year first (grouped rows have no pk to sort by)."""
     return (Target.objects.filter(scope_q(user, "unit"))
             .values("unit__code", "unit__name", "unit__kind", "year")
-            .annotate(metric_count=Count("pk"), reference=Max("reference")))
+            .annotate(metric_count=Count("pk"), reference=Max("reference"))
+            .order_by("-year", "unit__path"))
 
 
 def targets_of(*, unit, year: int) -> dict[str, Target]:

@@ -23,10 +23,32 @@ from certificates.models import Certificate
 from certificates.validity import add_months
 from evaluation.star_rules import RECOGNISED_STARS
 from ocop.models import AdministrativeUnit
+from ocop.rules import is_system_admin, unit_within_scope
 from products.models import Product
 from subjects.enums import SubjectKind
 
 from ..models import SalesPoint, Target, TargetMetric, TrainingEvent, ValueChainLink
+
+
+def dashboard_unit(*, user, code: str) -> AdministrativeUnit | None:
+    """The unit coded `code` when it lies in the user's area, else his own; for an administrator without a unit,
+    the first province by name."""
+    unit = AdministrativeUnit.objects.filter(code=code).first() if code else None
+    if unit is None or not unit_within_scope(user, unit):
+        unit = user.unit if user.unit_id else None
+    if unit is None and is_system_admin(user):
+        unit = AdministrativeUnit.objects.provinces().order_by("name").first()
+    return unit
+
+
+def dashboard_unit_choices(*, user) -> list[AdministrativeUnit]:
+    """The units the user may switch to: his own and the districts (or communes) below it; for an administrator
+    without a unit, every province."""
+    top = user.unit if user.unit_id else None
+    if top is None:
+        return list(AdministrativeUnit.objects.provinces().order_by("name"))
+    below = AdministrativeUnit.objects.within(top).exclude(pk=top.pk).filter(parent=top).order_by("name")
+    return [top, *below]
 
 
 @dataclass

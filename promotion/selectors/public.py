@@ -11,7 +11,7 @@ from evaluation.star_rules import RECOGNISED_STARS
 from ocop.models import AdministrativeUnit
 from ocop.text import fold
 from ocop.validators import record_key
-from products.models import Product
+from products.models import Product, ProductSet
 from subjects.models import Subject
 
 from ..models import Booth, Listing, PromotionEvent, SalesPoint
@@ -61,6 +61,39 @@ def certified_filtered(params, today=None) -> QuerySet:
     if product_set:
         qs = qs.filter(product__product_set__number=product_set)
     return qs.order_by("-star", "product__name", "pk")
+
+
+def catalogue_ids(params) -> QuerySet:
+    """The ids of `certified_filtered`'s rows, in its order: a page of the catalogue is cut from these before its
+    rows are fetched with everything they show (joining every unit and subject before the LIMIT cost more than
+    the search)."""
+    return certified_filtered(params).values_list("pk", flat=True)
+
+
+def catalogue_rows(*, ids: list[int]) -> dict[int, Certificate]:
+    """The certified products of a catalogue page, by their certificate's id."""
+    return {c.pk: c for c in certified().filter(pk__in=ids)}
+
+
+def catalogue_product(*, product_id: int) -> Certificate | None:
+    """The certificate in force of a product the catalogue shows (its latest if it has two); None if none."""
+    return certified().filter(product_id=product_id).order_by("-issued_on").first()
+
+
+def catalogue_product_sets() -> QuerySet:
+    return ProductSet.objects.order_by("number")
+
+
+def catalogue_sectors() -> QuerySet:
+    return ProductSet.objects.order_by("sector").values_list("sector", flat=True).distinct()
+
+
+def certificates_numbered(*, number: str) -> list[Certificate]:
+    """Every certificate numbered `number`, whatever its status (a platform checks a seller's claim), with its
+    status today."""
+    return list(Certificate.objects.with_status(on=timezone.localdate()).filter(number=number)
+                .select_related("product__product_set", "product__commune__parent__parent", "subject",
+                                "issuing_unit"))
 
 
 def where_to_buy(product, today: datetime.date | None = None) -> dict:

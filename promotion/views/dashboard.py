@@ -10,39 +10,21 @@ from django.utils.translation import pgettext
 
 from evaluation.star_rules import RECOGNISED_STARS
 from ocop.downloads import XLSX_TYPE, attachment_response
-from ocop.models import AdministrativeUnit
 from ocop.permissions import permission_required
-from ocop.rules import is_system_admin, unit_within_scope
 
 from ..reports import report_data, report_xlsx
-from ..selectors.dashboard import programme_summary
+from ..selectors.dashboard import dashboard_unit, dashboard_unit_choices, programme_summary
 
 
 def _unit_and_year(request):
     """The unit asked for (?unit=CODE) when it lies in the user's area, else his own; the year asked for."""
-    user = request.user
-    code = request.GET.get("unit", "").strip()
-    unit = AdministrativeUnit.objects.filter(code=code).first() if code else None
-    if unit is None or not unit_within_scope(user, unit):
-        unit = user.unit if user.unit_id else None
-    if unit is None and is_system_admin(user):
-        unit = AdministrativeUnit.objects.provinces().order_by("name").first()
+    unit = dashboard_unit(user=request.user, code=request.GET.get("unit", "").strip())
     try:
         year = int(request.GET.get("year", ""))
     except ValueError:
         year = timezone.localdate().year
     year = min(max(year, 2018), timezone.localdate().year + 1)
     return unit, year
-
-
-def _choices(request, unit):
-    """The units the user may switch to: his own, the districts (or communes) below, and above for admins."""
-    user = request.user
-    top = user.unit if user.unit_id else None
-    if top is None:
-        return list(AdministrativeUnit.objects.provinces().order_by("name"))
-    below = AdministrativeUnit.objects.within(top).exclude(pk=top.pk).filter(parent=top).order_by("name")
-    return [top, *below]
 
 
 @permission_required("promotion.view_dashboard")
@@ -70,7 +52,7 @@ def dashboard(request):
     }
     return render(request, "promotion/dashboard.html", {
         "unit": unit, "year": year, "summary": summary, "drill": drill, "chart_data": chart_data,
-        "units": _choices(request, unit), "years": range(timezone.localdate().year, 2018, -1),
+        "units": dashboard_unit_choices(user=request.user), "years": range(timezone.localdate().year, 2018, -1),
         "expiring_until": summary.today,
     })
 

@@ -17,12 +17,19 @@ from ocop.listing import list_context, sort_queryset
 from ocop.permissions import permission_required
 from ocop.rules import is_official
 from ocop.selectors import audit_trail_for
-from ocop.text import search_q
 
 from .. import services
 from ..forms import BoothResultsForm, EventFilterForm, EventForm, InvitationForm
 from ..models import Booth
-from ..selectors.activities import booths_visible_to, certified_products, event_booths, event_list, events_visible_to
+from ..selectors.activities import (
+    booth_products,
+    booths_visible_to,
+    certified_products,
+    event_booths,
+    event_list,
+    event_subject_ids,
+    events_visible_to,
+)
 from .common import next_url
 
 LIST_SORTS = {"name": "name", "date": "starts_on", "kind": "kind", "unit": "unit__path", "booths": "booth_count",
@@ -35,16 +42,9 @@ LIST_SORTS = {"name": "name", "date": "starts_on", "kind": "kind", "unit": "unit
 
 def _filtered_events(request):
     form = EventFilterForm(request.GET or None)
-    qs = event_list(user=request.user)
-    if form.is_valid():
-        data = form.cleaned_data
-        if data["q"]:
-            qs = qs.filter(search_q(data["q"]))
-        if data["year"]:
-            qs = qs.filter(starts_on__year=data["year"])
-        if data["kind"]:
-            qs = qs.filter(kind=data["kind"])
-    return form, qs
+    data = form.cleaned_data if form.is_valid() else {}
+    return form, event_list(user=request.user, query=data.get("q", ""), year=data.get("year"),
+                            kind=data.get("kind", ""))
 
 
 @permission_required("promotion.view_event_list")
@@ -157,7 +157,7 @@ def event_invite(request, pk):
     """Filter certified products (GET shows who would be invited); POST invites them, one booth per subject."""
     event = _event_for(request, pk, "promotion.invite_to_event")
     form = InvitationForm(request.POST if request.method == "POST" else (request.GET or None), user=request.user)
-    candidates, present = [], set(event.booths.values_list("subject_id", flat=True))
+    candidates, present = [], event_subject_ids(event=event)
     if form.is_bound and form.is_valid():
         products = certified_products(user=request.user, **form.cleaned_data)
         candidates = [p for p in products if p.subject_id not in present]
@@ -212,5 +212,5 @@ def booth_results(request, pk):
         return redirect(booth.event)
     return render(request, "promotion/booth_results.html", {
         "form": form, "booth": booth, "event": booth.event, "tab": "events",
-        "products": booth.products.order_by("name"), "is_official": is_official(request.user)})
+        "products": booth_products(booth=booth), "is_official": is_official(request.user)})
 

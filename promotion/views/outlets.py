@@ -11,14 +11,12 @@ from ocop.formflow import saved_by
 from ocop.listing import list_context, sort_queryset
 from ocop.permissions import permission_required
 from ocop.selectors import audit_trail_for
-from ocop.text import search_q
-from products.selectors import products_visible_to
 
 from .. import services
 from ..forms import ListingFilterForm, ListingForm, SalesPointFilterForm, SalesPointForm
-from ..models import Listing
 from ..selectors.activities import (
     listed_products,
+    listings_visible_to,
     product_listings,
     sales_point_list,
     sales_point_products,
@@ -36,12 +34,9 @@ PRODUCT_SORTS = {"name": "name", "subject": "subject__name", "listings": "listin
 @permission_required("promotion.view_salespoint_list")
 def sales_point_list_view(request):
     form = SalesPointFilterForm(request.GET or None)
-    qs = sales_point_list(user=request.user)
-    if form.is_valid():
-        if form.cleaned_data["q"]:
-            qs = qs.filter(search_q(form.cleaned_data["q"]))
-        if form.cleaned_data["centre"]:
-            qs = qs.filter(is_centre=form.cleaned_data["centre"] == "yes")
+    data = form.cleaned_data if form.is_valid() else {}
+    qs = sales_point_list(user=request.user, query=data.get("q", ""),
+                          centre=data["centre"] == "yes" if data.get("centre") else None)
     qs, sort = sort_queryset(request, qs, SALES_POINT_SORTS, "name")
     return render(request, "promotion/salespoint_list.html", list_context(
         request, qs, sort=sort, form=form, tab="sales",
@@ -98,14 +93,9 @@ def sales_point_edit(request, pk):
 def listing_product_list(request):
     """The products of the user's area with their number of listings: the way to each product's listings."""
     form = ListingFilterForm(request.GET or None)
-    qs = listed_products(user=request.user)
-    if form.is_valid():
-        if form.cleaned_data["q"]:
-            qs = qs.filter(search_q(form.cleaned_data["q"]) | search_q(form.cleaned_data["q"], "subject__search_text"))
-        if form.cleaned_data["listed"] == "yes":
-            qs = qs.filter(listing_count__gt=0)
-        elif form.cleaned_data["listed"] == "no":
-            qs = qs.filter(listing_count=0)
+    data = form.cleaned_data if form.is_valid() else {}
+    qs = listed_products(user=request.user, query=data.get("q", ""),
+                         listed={"yes": True, "no": False}.get(data.get("listed")))
     qs, sort = sort_queryset(request, qs, PRODUCT_SORTS, "-listings")
     return render(request, "promotion/listing_products.html", list_context(
         request, qs, sort=sort, form=form, tab="listings"))
@@ -129,8 +119,7 @@ def product_listings_view(request, pk):
 @require_POST
 @permission_required("promotion.view_salespoint_list")
 def listing_remove(request, pk):
-    listing = get_object_or_404(
-        Listing.objects.filter(product__in=products_visible_to(request.user)).select_related("product"), pk=pk)
+    listing = get_object_or_404(listings_visible_to(user=request.user), pk=pk)
     if not request.user.has_perm("promotion.manage_listings", listing.product):
         raise PermissionDenied
     services.listing_remove(listing=listing, by=request.user)

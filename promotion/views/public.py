@@ -10,9 +10,18 @@ from certificates.enums import CertificateStatus
 from evaluation.star_rules import RECOGNISED_STARS
 from ocop.listing import list_context
 from ocop.throttle import throttle
-from products.models import ProductSet
 
-from ..selectors.public import certified, certified_filtered, provinces_with_products, where_to_buy
+from ..selectors.public import (
+    catalogue_ids,
+    catalogue_product,
+    catalogue_product_sets,
+    catalogue_rows,
+    catalogue_sectors,
+    certificates_numbered,
+    certified_filtered,
+    provinces_with_products,
+    where_to_buy,
+)
 
 CATALOG_PAGE = 24
 API_PAGE, API_PAGE_MAX = 50, 200
@@ -21,16 +30,13 @@ API_PAGE, API_PAGE_MAX = 50, 200
 @require_GET
 @throttle("catalog", setting="OCOP_CATALOG_RATE")
 def catalog(request):
-    # The page's ids first (the filter and the order need only certificates and products), then the 24 rows
-    # with everything they show: joining every unit and subject before the LIMIT cost more than the search.
-    ids = certified_filtered(request.GET).values_list("pk", flat=True)
+    # The page's ids first (the filter and the order need only certificates and products), then its 24 rows.
     context = list_context(
-        request, ids, per_page=CATALOG_PAGE,
-        provinces=provinces_with_products(), sets=ProductSet.objects.order_by("number"),
-        sectors=ProductSet.objects.order_by("sector").values_list("sector", flat=True).distinct(),
+        request, catalogue_ids(request.GET), per_page=CATALOG_PAGE,
+        provinces=provinces_with_products(), sets=catalogue_product_sets(), sectors=catalogue_sectors(),
         chosen={k: request.GET.get(k, "") for k in ("province", "star", "sector", "set")})
     page = context["page"]
-    rows = {c.pk: c for c in certified().filter(pk__in=list(page.object_list))}
+    rows = catalogue_rows(ids=list(page.object_list))
     page.object_list = [rows[pk] for pk in page.object_list if pk in rows]
     return render(request, "promotion/catalog.html", context)
 
@@ -38,7 +44,7 @@ def catalog(request):
 @require_GET
 @throttle("catalog", setting="OCOP_CATALOG_RATE")
 def catalog_product(request, pk):
-    certificate = certified().filter(product_id=pk).order_by("-issued_on").first()
+    certificate = catalogue_product(product_id=pk)
     if certificate is None:
         raise Http404
     return render(request, "promotion/catalog_product.html", {
@@ -122,11 +128,7 @@ def api_products(request):
 @throttle("api", setting="OCOP_API_RATE", as_json=True)
 def api_certificate(request, number):
     """One certificate by its number, whatever its status (a platform checks a seller's claim)."""
-    from certificates.models import Certificate
-
-    found = list(Certificate.objects.with_status(on=timezone.localdate()).filter(number=number.strip())
-                 .select_related("product__product_set", "product__commune__parent__parent", "subject",
-                                 "issuing_unit"))
+    found = certificates_numbered(number=number.strip())
     if not found:
         return JsonResponse({"error": "no certificate has this number"}, status=404,
                             json_dumps_params={"ensure_ascii": False})

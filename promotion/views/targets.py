@@ -22,8 +22,7 @@ def target_list_view(request):
     if choose.is_bound and choose.is_valid():
         return redirect("promotion:target-edit", code=choose.cleaned_data["unit"].code,
                         year=choose.cleaned_data["year"])
-    # Grouped rows (unit, year) have no pk to sort by: the order is fixed, the latest year first.
-    rows = target_sets(user=request.user).order_by("-year", "unit__path")
+    rows = target_sets(user=request.user)
     return render(request, "promotion/target_list.html", {"page": paginate(request, rows), "choose": choose,
                                                           "tab": "targets"})
 

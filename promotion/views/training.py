@@ -3,7 +3,6 @@ changing them."""
 import copy
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Sum
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
@@ -11,11 +10,10 @@ from ocop.formflow import saved_by
 from ocop.listing import list_context, sort_queryset
 from ocop.permissions import permission_required
 from ocop.selectors import audit_trail_for
-from ocop.text import search_q
 
 from .. import services
 from ..forms import TrainingFilterForm, TrainingForm
-from ..selectors.activities import training_list, trainings_visible_to
+from ..selectors.activities import training_list, training_participants_total, trainings_visible_to
 
 LIST_SORTS = {"date": "held_on", "topic": "topic", "unit": "unit__path", "participants": "participants_count"}
 
@@ -23,13 +21,9 @@ LIST_SORTS = {"date": "held_on", "topic": "topic", "unit": "unit__path", "partic
 @permission_required("promotion.view_training_list")
 def training_list_view(request):
     form = TrainingFilterForm(request.GET or None)
-    qs = training_list(user=request.user)
-    if form.is_valid():
-        if form.cleaned_data["q"]:
-            qs = qs.filter(search_q(form.cleaned_data["q"]))
-        if form.cleaned_data["year"]:
-            qs = qs.filter(held_on__year=form.cleaned_data["year"])
-    total = qs.aggregate(total=Sum("participants_count"))["total"] or 0
+    data = form.cleaned_data if form.is_valid() else {}
+    qs = training_list(user=request.user, query=data.get("q", ""), year=data.get("year"))
+    total = training_participants_total(qs)
     qs, sort = sort_queryset(request, qs, LIST_SORTS, "-date")
     return render(request, "promotion/training_list.html", list_context(
         request, qs, sort=sort, form=form, tab="training", participants_total=total,
