@@ -1,7 +1,5 @@
-"""Where things live in the evaluation app (issue 15): the pages' reads in selectors.py, no HTML built in a view.
-
-councils.py, scoring.py and sheets.py still build querysets of their own: they join VIEWS_WITHOUT_READS once
-their reads have moved to selectors.py."""
+"""Where things live in the evaluation app (issue 15): the pages' reads in evaluation/selectors/, no queryset and
+no HTML built in a view."""
 import ast
 from pathlib import Path
 
@@ -10,9 +8,8 @@ import pytest
 import evaluation
 
 VIEWS = Path(evaluation.__file__).parent / "views"
-VIEWS_WITHOUT_READS = ["results.py"]
-# What builds a queryset (a read that belongs in selectors.py); filtering a selector's queryset by the key in
-# the address, as get_object_or_404 does, is the view's.
+# What builds a queryset (a read that belongs in the selectors), `Model.objects` first; filtering a selector's
+# queryset by the key in the address, as get_object_or_404 does, is the view's.
 QUERYSET_BUILDERS = {"objects", "select_related", "prefetch_related", "annotate", "aggregate", "order_by",
                      "values_list", "only", "defer", "distinct"}
 
@@ -21,11 +18,17 @@ def _tree(path: Path) -> ast.AST:
     return ast.parse(path.read_text(encoding="utf-8"))
 
 
-@pytest.mark.parametrize("name", VIEWS_WITHOUT_READS)
-def test_views_build_no_queryset(name):
-    found = [f"{node.lineno}: .{node.attr}" for node in ast.walk(_tree(VIEWS / name))
+@pytest.mark.parametrize("path", sorted(VIEWS.glob("*.py")), ids=lambda path: path.name)
+def test_views_build_no_queryset(path):
+    found = [f"{node.lineno}: .{node.attr}" for node in ast.walk(_tree(path))
              if isinstance(node, ast.Attribute) and node.attr in QUERYSET_BUILDERS]
     assert found == []
+
+
+@pytest.mark.parametrize("path", sorted(VIEWS.glob("*.py")), ids=lambda path: path.name)
+def test_views_name_no_model_manager(path):
+    """Not even in a string or a comment: `.objects.` in a view is a read to move to the selectors."""
+    assert ".objects." not in path.read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("path", sorted(VIEWS.glob("*.py")), ids=lambda path: path.name)
