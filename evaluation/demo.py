@@ -11,7 +11,7 @@ from .enums import EvaluationLevel, MemberRole, ScorecardStatus, SessionStatus
 from .models import Council, CycleRegulation, Regulation, Session
 from .services.councils import conflict_declare, council_create, council_member_add, session_assign, session_create
 from .services.results import decision_issue, session_finalise
-from .services.scoring import score_set, scorecard_submit
+from .services.scoring import scorecard_submit, scores_set
 
 MEMBERS = [("hoidong.1", MemberRole.CHAIR), ("hoidong.2", MemberRole.MEMBER), ("hoidong.3", MemberRole.SECRETARY)]
 
@@ -28,11 +28,11 @@ PROVINCE_2023 = {"Miến dong Tài Hoan": (93, 91, 94), "Chè Bản Dao": (76, 7
 def _answer_near(card, target, by):
     """Choose, for every criterion, the answer whose points come closest to the target share."""
     share = Decimal(target) / Decimal(100)
-    criteria = card.evaluation.sheet.criteria.prefetch_related("options")
-    for criterion in criteria:
+    answers = {}
+    for criterion in card.evaluation.sheet.criteria.prefetch_related("options"):
         options = [o for o in criterion.options.all() if not o.knocks_out]
-        best = min(options, key=lambda o: abs(o.points - share * criterion.max_points))
-        score_set(scorecard=card, criterion_id=criterion.pk, option_id=best.pk, by=by)
+        answers[criterion.pk] = min(options, key=lambda o: abs(o.points - share * criterion.max_points)).pk
+    scores_set(scorecard=card, answers=answers, by=by)
 
 
 def _council(cycle, level, unit, name, established_by):

@@ -29,7 +29,7 @@ from ocop.workbooks import MAX_COLUMNS, workbook_open
 
 from ..enums import ScorecardStatus, SessionStatus
 from ..models import Criterion, CriterionScore, Scorecard, Session
-from .scoring import score_set, scorecard_submit, session_held_check
+from .scoring import scorecard_submit, scores_set, session_held_check
 
 CODE_PATTERN = re.compile(r"^SC-(\d{1,12})-([0-9A-F]{4})$", re.IGNORECASE)
 COLUMNS = ("scorecard_code", "member", "product", "criterion_code", "criterion", "answers", "option", "points")
@@ -273,7 +273,7 @@ def paper_import(*, session: Session, rows: list[PaperRow], submit: bool = False
     code (or one of another session), a criterion not on the scorecard's sheet, an answer number or points
     that are not one of the criterion's answers, a row given twice, a submitted scorecard; a scorecard with
     some answers but not all. Side effects (not on a dry run, and only when every row is valid): each answer
-    saved through `score_set` as the member's own (his signed paper sheet), complete scorecards submitted
+    saved through `scores_set` as the member's own (his signed paper sheet), complete scorecards submitted
     through `scorecard_submit` when asked, and one audit entry on the session naming who imported.
     """
     result = PaperImportResult(dry_run=dry_run)
@@ -352,15 +352,11 @@ def paper_import(*, session: Session, rows: list[PaperRow], submit: bool = False
         return result
     try:
         with transaction.atomic():
-            existing = set(CriterionScore.objects.filter(scorecard_id__in=list(plan))
-                           .values_list("scorecard_id", "criterion_id", "option_id"))
             for card_id, target in plan.items():
                 card = cards[card_id]
                 member_user = card.member.user
-                for _row, entry, option in target["answers"].values():
-                    if (card_id, entry.criterion.pk, option.pk) in existing:
-                        continue
-                    score_set(scorecard=card, criterion_id=entry.criterion.pk, option_id=option.pk, by=member_user)
+                scores_set(scorecard=card, by=member_user, answers={
+                    entry.criterion.pk: option.pk for _row, entry, option in target["answers"].values()})
                 if submit:
                     scorecard_submit(scorecard=card, by=member_user)
             audit_log(actor=by, obj=session, action=AuditAction.IMPORT, message=_(

@@ -208,12 +208,14 @@ def scenario_build(*, cycle: Cycle, unit, users: list[User], products: list[Prod
 
 def answer_all(card: Scorecard, points_by_code: dict | None = None, default="10") -> None:
     """Answer every criterion of a scorecard through the service (points per criterion code)."""
-    from ..services.scoring import score_set
+    from ..services.scoring import scores_set
 
     points_by_code = points_by_code or {}
     sheet = card.evaluation.sheet
+    answers = {}
     for criterion in sheet.criteria.order_by("position"):
         option = option_of(sheet, criterion.code, points_by_code.get(criterion.code, default))
         if option is None:  # no answer worth the default: the middle one
             option = criterion.options.order_by("position")[1]
-        score_set(scorecard=card, criterion_id=criterion.pk, option_id=option.pk, by=card.member.user)
+        answers[criterion.pk] = option.pk
+    scores_set(scorecard=card, answers=answers, by=card.member.user)

@@ -20,7 +20,7 @@ from ..enums import ScorecardStatus, SessionStatus
 from ..models import ConflictOfInterest, CriterionScore, Scorecard, Session
 from ..selectors.scoring import member_queue
 from ..services.councils import conflict_declare
-from ..services.scoring import score_set, scorecard_reopen, scorecard_submit, scorecard_totals
+from ..services.scoring import score_set, scorecard_reopen, scorecard_submit, scorecard_totals, scores_set
 from .factories import CRITERIA_COUNT, ProductFactory, answer_all, option_of, scenario_build
 
 
@@ -136,6 +136,53 @@ def test_score_set_changes_the_answer_and_audits_the_change(scenario, members):
     entry = AuditEntry.objects.get(content_type__model="scorecard", object_id=card.pk, action="update")
     assert (score.option_id, score.points) == (second.pk, Decimal("20"))
     assert entry.changes == {"A1.1": ["10.00", "20.00"]}
+
+
+def _sheet_answers(sheet, points) -> dict[int, int]:
+    """Every criterion of the test sheet answered with the option worth `points` (or the first one)."""
+    answers = {}
+    for criterion in sheet.criteria.order_by("position"):
+        option = option_of(sheet, criterion.code, points) or criterion.options.order_by("position").first()
+        answers[criterion.pk] = option.pk
+    return answers
+
+
+def test_scores_set_saves_a_whole_sheet_in_as_many_queries_as_one_answer(scenario, members):
+    first, second = scenario.card(members[1]), scenario.card(members[2])
+    answers = _sheet_answers(scenario.sheet(), 10)
+    one = dict(list(answers.items())[:1])
+    scores_set(scorecard=scenario.card(members[0]), answers=one, by=members[0])  # the session starts scoring
+    queries_for_one = count_queries(lambda: scores_set(scorecard=first, answers=one, by=members[1]))
+    queries_for_all = count_queries(lambda: scores_set(scorecard=second, answers=answers, by=members[2]))
+    assert queries_for_all == queries_for_one
+    assert second.scores.count() == CRITERIA_COUNT
+    assert dict(second.scores.values_list("criterion_id", "option_id")) == answers
+    scenario.session.refresh_from_db()
+    assert scenario.session.status == SessionStatus.SCORING
+
+
+def test_scores_set_refuses_the_whole_sheet_for_one_foreign_answer(scenario, members):
+    card = scenario.card(members[0])
+    answers = _sheet_answers(scenario.sheet(), 10)
+    foreign = option_of(scenario.sheet(), "B2.1", 15)
+    answers[next(iter(answers))] = foreign.pk  # A1.1 answered with one of B2.1's options
+    with pytest.raises(ValidationError) as caught:
+        scores_set(scorecard=card, answers=answers, by=members[0])
+    assert caught.value.messages == ["Mức điểm này không thuộc tiêu chí đã chọn."]
+    assert card.scores.count() == 0
+
+
+def test_scores_set_changes_answers_and_audits_the_changes_once(scenario, members):
+    card = scenario.card(members[0])
+    sheet = scenario.sheet()
+    scores_set(scorecard=card, answers=_sheet_answers(sheet, 10), by=members[0])
+    a11, a12 = option_of(sheet, "A1.1", 20), option_of(sheet, "A1.2", 10)
+    changed = scores_set(scorecard=card, answers={a11.criterion_id: a11.pk, a12.criterion_id: a12.pk},
+                         by=members[0])
+    entries = AuditEntry.objects.filter(content_type__model="scorecard", object_id=card.pk, action="update")
+    assert changed == 1  # A1.2 was already worth 10
+    assert card.scores.get(criterion__code="A1.1").points == Decimal("20")
+    assert [entry.changes for entry in entries] == [{"A1.1": ["10.00", "20.00"]}]
 
 
 def test_first_answer_moves_a_planned_session_to_scoring(scenario, members):
