@@ -3,12 +3,14 @@ a date, and the address it gives; a user's notifications."""
 import datetime
 import logging
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 
 from .enums import Role, UnitLevel
 from .models import AdministrativeUnit, AuditEntry, Cycle, FileJob, Notification
 from .rules import is_local_officer, is_province_staff, is_system_admin
+from .text import fold
 
 logger = logging.getLogger(__name__)
 
@@ -159,6 +161,104 @@ def unit_address(unit: AdministrativeUnit, *, on: datetime.date | None = None, l
     chain is broken), or without `on`, the address is the one the record was made under, the units unchanged.
     """
     return (timeline or UnitTimeline()).address(unit, on, labelled=labelled)
+
+
+@dataclass(frozen=True)
+class UnitsCounted:
+    """The units whose records count for `unit` on the day `on` (see `units_counted_for`)."""
+
+    unit: AdministrativeUnit
+    on: datetime.date
+    ids: list[int]                           # every unit counted: `unit`, the units below it, its predecessors
+    predecessors: list[AdministrativeUnit]   # the former units outside `unit` it took over, the nearest first
+    communes: list[AdministrativeUnit]       # the communes among them that exist on `on`, by name
+    current: dict[int, int]                  # unit id -> id of the commune (of `communes`) standing for it on `on`
+    timeline: UnitTimeline
+
+    def q(self, field: str) -> Q:
+        """Rows whose unit `field` (a foreign key to a unit: "product__commune") is one of the units counted."""
+        return Q(**{f"{field}__in": self.ids})
+
+    def commune_on(self, field: str) -> Case:
+        """The id of the commune of `communes` that stands on `on` for the unit in `field`, computed in the query
+        (NULL when none does: a former commune whose chain of merges is broken), to group rows by the commune of
+        the day."""
+        sources: dict[int, list[int]] = {}
+        for unit_id, commune_id in self.current.items():
+            sources.setdefault(commune_id, []).append(unit_id)
+        return Case(*(When(**{f"{field}__in": ids}, then=Value(commune_id)) for commune_id, ids in sources.items()),
+                    default=None, output_field=IntegerField())
+
+
+def units_counted_for(unit: AdministrativeUnit, *, on: datetime.date) -> UnitsCounted:
+    """The units whose records count for `unit` on the day `on`: `unit` and every unit below it, and each former
+    unit that `unit` (or a unit below it) stands for on `on`, with the units below that one: from 01/07/2025 Thái
+    Nguyên counts the records of Bắc Kạn and of its districts and communes; the commune of Côn Minh, those of Văn
+    Lang, Côn Minh and Hảo Nghĩa, which were merged into it; before 01/07/2025 each counts only its own.
+
+    A unit below a predecessor counts when the unit that stands for it on `on`, or a unit above that one, is
+    `unit` or lies in it (unit_successor, followed from merge to merge); one whose chain is broken (a district
+    dissolved, a commune ended without successor recorded) goes with the nearest unit above it that has a
+    successor; one that went to another unit (a commune moved to a neighbouring province) does not count.
+
+    Reads the units in one query, and one more per generation of predecessors (two for Thái Nguyên, whose
+    predecessor Bắc Kạn had none), whatever the number of units or records; a unit below a predecessor that went
+    elsewhere costs one query per step of its chain, for all such units at once (UnitTimeline). `q(field)` filters
+    any queryset on the units with no further query, and `commune_on(field)` groups its rows by the commune of the
+    day in the database.
+    """
+    ended_into = Q(valid_to__lt=on)  # only a unit that has ended by `on` can have a successor on it
+    ancestors = [code for code in unit.path.split("/") if code and code != unit.code]
+    units: dict[int, AdministrativeUnit] = {}
+    batch = AdministrativeUnit.objects.filter(Q(path__startswith=unit.path) | Q(code__in=ancestors)
+                                              | (ended_into & Q(merged_into__path__startswith=unit.path)))
+    roots: list[AdministrativeUnit] = []
+    for _generation in range(MAX_SUCCESSION_HOPS):
+        found = [u for u in batch if u.pk not in units]
+        units.update((u.pk, u) for u in found)
+        known = (unit.path, *(root.path for root in roots))
+        # New predecessors: units merged into a unit counted so far, lying outside them (the smallest number of
+        # subtrees: a province, not also its communes).
+        fresh = sorted((u for u in found if u.merged_into_id in units and not u.path.startswith(known)
+                        and units[u.merged_into_id].path.startswith(known)), key=lambda u: u.path)
+        fresh = [u for u in fresh if not any(u.path.startswith(o.path) for o in fresh if o is not u)]
+        if not fresh:
+            break
+        roots.extend(fresh)
+        within = Q()
+        for root in fresh:
+            within |= Q(path__startswith=root.path) | (ended_into & Q(merged_into__path__startswith=root.path))
+        batch = AdministrativeUnit.objects.filter(within)
+
+    timeline = UnitTimeline(units.values())
+    standing: dict[int, list[AdministrativeUnit]] = {}
+
+    def standing_units(u: AdministrativeUnit) -> list[AdministrativeUnit]:
+        """The units that stand on `on` for `u` and those above it, the smallest first; for a unit with no
+        successor, those of the nearest unit above it that has one."""
+        if u.pk not in standing:
+            current = timeline.successor(u, on)
+            if current is not None:
+                standing[u.pk] = timeline.address_units(current, on)
+            else:
+                parent = timeline.unit(u.parent_id)
+                standing[u.pk] = standing_units(parent) if parent is not None else []
+        return standing[u.pk]
+
+    counted = [u for u in units.values() if u.path.startswith(unit.path)
+               or any(s.path.startswith(unit.path) for s in standing_units(u))]
+    communes = sorted((u for u in counted if u.level == UnitLevel.COMMUNE and u.is_valid_on(on)),
+                      key=lambda u: (fold(u.name), u.code))
+    existing = {c.pk for c in communes}
+    current = {}
+    for u in counted:
+        first = (standing_units(u) or [None])[0]
+        if first is not None and first.pk in existing:
+            current[u.pk] = first.pk
+    counted_ids = {u.pk for u in counted}
+    return UnitsCounted(
+        unit=unit, on=on, ids=sorted(counted_ids), predecessors=[r for r in roots if r.pk in counted_ids],
+        communes=communes, current=current, timeline=timeline)
 
 
 def cycle_list(*, user) -> QuerySet:
