@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from ocop.models import AdministrativeUnit
 from ocop.rules import is_official, is_subject_rep
-from ocop.selectors import scope_q
+from ocop.selectors import scope_q, units_counted_for
 from ocop.text import fold
 
 from .enums import CertificateStatus
@@ -48,9 +48,10 @@ def certificate_list_filtered(*, user, on: datetime.date, query: str = "", in_fo
                               month: tuple[int, int] | None = None) -> QuerySet:
     """The certificate list (`certificate_list` on `on`) narrowed by the list's search and filters: every word of
     `query` in the product, the subject or the number; in force (ending by `ending_by` when given) or of
-    `status` as they stood on `on`; of products in the unit `unit_code`; of subjects of `kind`; of the product
-    set numbered `product_set`; a product's first certificate or a later one (`first`); of `star`; issued in
-    `year`; in force and ending in `month` (year, month), the expiry calendar's drill-down."""
+    `status` as they stood on `on`; of products in the unit `unit_code` (or in a unit merged into it by `on`); of
+    subjects of `kind`; of the product set numbered `product_set`; a product's first certificate or a later one
+    (`first`); of `star`; issued in `year`; in force and ending in `month` (year, month), the expiry calendar's
+    drill-down."""
     qs = certificate_list(user=user, today=on)
     for word in fold(query).split() if query else []:
         qs = qs.filter(Q(product__search_text__contains=word) | Q(subject__search_text__contains=word)
@@ -61,9 +62,9 @@ def certificate_list_filtered(*, user, on: datetime.date, query: str = "", in_fo
             qs = qs.filter(valid_until__lte=ending_by)
     elif status:
         qs = qs.filter(status=status)
-    if unit_code:
+    if unit_code:  # the unit's products and, from the day a unit was merged into it, the merged unit's
         unit = AdministrativeUnit.objects.filter(code=unit_code).first()
-        qs = qs.filter(product__commune__path__startswith=unit.path) if unit else qs.none()
+        qs = qs.filter(units_counted_for(unit, on=on).q("product__commune")) if unit else qs.none()
     if kind:
         qs = qs.filter(subject__kind=kind)
     if product_set:

@@ -8,25 +8,35 @@ from openpyxl.utils import get_column_letter
 
 from evaluation.star_rules import RECOGNISED_STARS
 from ocop.downloads import workbook_bytes
+from ocop.text import fold
 
-from .selectors.dashboard import Summary, product_register, programme_summary
+from .selectors.dashboard import Summary, product_register, programme_summary, register_commune
 
 THIN = Side(style="thin", color="888888")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 
 
 def register_rows(summary: Summary) -> list[dict]:
+    """The register's rows, each product under the commune (and district) of the report's day, in their order."""
     rows = []
-    for c in product_register(summary.unit, summary.today):
-        commune = c.product.commune
+    for c in product_register(summary.units, summary.today):
+        commune, district = register_commune(summary.units, c.product.commune)
         rows.append({
             "product": c.product.name, "product_set": c.product.product_set.name, "subject": c.subject.name,
-            "subject_kind": c.subject.get_kind_display(), "commune": commune.name,
-            "district": commune.parent.name if commune.parent_id else "", "star": c.star,
+            "subject_kind": c.subject.get_kind_display(), "commune": commune, "district": district, "star": c.star,
             "certificate_number": c.number, "issued_on": c.issued_on, "valid_until": c.valid_until,
             "criteria_version": c.regulation.code if c.regulation_id else "",
         })
+    # The query orders by subject and product; a former commune's products join those of the commune of the day.
+    rows.sort(key=lambda row: (fold(row["district"]), fold(row["commune"])))
     return rows
+
+
+def including_text(summary: Summary) -> str:
+    """The line saying which former units a report's figures include ("Tỉnh Bắc Kạn (to 30/06/2025)")."""
+    units = ", ".join(_("%(unit)s (to %(date)s)") % {"unit": u, "date": u.valid_to.strftime("%d/%m/%Y")}
+                      if u.valid_to else str(u) for u in summary.units.predecessors)
+    return _("Including the figures of the units merged into it: %(units)s.") % {"units": units}
 
 
 def report_data(unit, year=None, today=None) -> dict:
@@ -60,6 +70,8 @@ def report_xlsx(unit, year=None, today=None) -> bytes:
     sheet["A1"].font = Font(bold=True, size=13)
     sheet["A2"] = _("%(unit)s, year %(year)s, figures on %(date)s") % {
         "unit": unit.name, "year": summary.year, "date": summary.today.strftime("%d/%m/%Y")}
+    if summary.units.predecessors:
+        sheet["A3"] = including_text(summary)
     row = 4
     stars = [[_("%(star)s stars") % {"star": s}, summary.by_star.get(s, 0)] for s in RECOGNISED_STARS]
     stars.append([_("Total"), summary.products])
@@ -77,9 +89,12 @@ def report_xlsx(unit, year=None, today=None) -> bytes:
         [_("Re-recognised this year"), summary.re_recognised],
         [_("Upgraded this year"), summary.upgraded],
         [_("Certificates ending in the next 6 months"), summary.expiring_6_months]])
-    _table(sheet, row, _("V. Targets of the year"),
-           [_("Indicator"), pgettext("target", "Planned"), _("Achieved"), _("Share of plan (%)")],
-           [[str(t.label), t.planned, t.actual, t.percent] for t in summary.targets])
+    row = _table(sheet, row, _("V. Targets of the year"),
+                 [_("Indicator"), pgettext("target", "Planned"), _("Achieved"), _("Share of plan (%)")],
+                 [[str(t.label), t.planned, t.actual, t.percent] for t in summary.targets])
+    _table(sheet, row, _("VI. OCOP products by commune"), [_("Commune"), _("Products")],
+           [[c["name"] or _("Former communes with no successor recorded"), c["products"]]
+            for c in summary.by_commune])
     for col, width in zip("ABCD", (48, 14, 14, 12), strict=True):
         sheet.column_dimensions[col].width = width
 

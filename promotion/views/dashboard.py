@@ -12,7 +12,7 @@ from evaluation.star_rules import RECOGNISED_STARS
 from ocop.downloads import XLSX_TYPE, attachment_response
 from ocop.permissions import permission_required
 
-from ..reports import report_data, report_xlsx
+from ..reports import including_text, report_data, report_xlsx
 from ..selectors.dashboard import dashboard_unit, dashboard_unit_choices, programme_summary
 
 
@@ -54,6 +54,7 @@ def dashboard(request):
         "unit": unit, "year": year, "summary": summary, "drill": drill, "chart_data": chart_data,
         "units": dashboard_unit_choices(user=request.user), "years": range(timezone.localdate().year, 2018, -1),
         "expiring_until": summary.today,
+        "including": including_text(summary) if summary.units.predecessors else "",
     })
 
 
