@@ -64,6 +64,23 @@ class EvidenceKind(models.TextChoices):
 class DossierStatus(models.TextChoices):
     DRAFT = "draft", _("Being prepared")
     SUBMITTED = "submitted", _("Submitted for evaluation")
+    RETURNED = "returned", _("Returned for completion")
+    CHECKED = "checked", _("Checked by the commune")
+    SENT = "sent", _("Sent to the province")
+
+    # Status groups (as IdeaStatus's): code names a group, never a list of statuses.
+    EDITABLE = nonmember(("draft", "returned"))  # the subject adds and removes evidence, then submits
+    LODGED = nonmember(("submitted", "checked", "sent"))  # submitted and not returned: its documents are locked
+
+    # The commune's part of the procedure (1489/2025, 26/2026; the district's under 148), one row a transition:
+    # the statuses it leaves from and the status it leads to. The services refuse any other move; the rules, and
+    # so the page's buttons, offer an action only from these.
+    TRANSITIONS = nonmember({
+        "submit": (EDITABLE, "submitted"),
+        "return": (("submitted",), "returned"),
+        "check": (("submitted",), "checked"),
+        "send": (("checked",), "sent"),
+    })
 
 
 class SupportKind(models.TextChoices):

@@ -304,6 +304,12 @@ class Dossier(models.Model):
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                      related_name="+")
+    # The commune's check (the district's under 148): the reason of the last return (the history keeps the
+    # earlier ones), and who found it complete and when.
+    status_reason = models.TextField(_("reason"), blank=True)
+    checked_at = models.DateTimeField(_("checked at"), null=True, blank=True)
+    checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("checked by"), on_delete=models.SET_NULL,
+                                   null=True, blank=True, related_name="+")
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:

@@ -75,7 +75,22 @@ def dossier_visible(user, dossier) -> bool:
 
 @rules.predicate
 def dossier_editable(user, dossier) -> bool:
-    return dossier is not None and dossier.status == DossierStatus.DRAFT and product_visible(user, dossier.product)
+    return dossier is not None and dossier.status in DossierStatus.EDITABLE and product_visible(user, dossier.product)
+
+
+def receives_dossiers_of(user, commune) -> bool:
+    """Who receives and checks a commune's dossiers: the local officer of that commune (1489/2025, 26/2026), or
+    under 148 of the district above it; administrators too."""
+    if is_system_admin(user):
+        return True
+    return commune is not None and is_local_officer(user) and unit_within_scope(user, commune)
+
+
+@rules.predicate
+def dossier_checkable(user, dossier) -> bool:
+    """A submitted dossier may be returned or found complete by the officer who receives its commune's dossiers."""
+    return (dossier is not None and dossier.status in DossierStatus.TRANSITIONS["check"][0]
+            and receives_dossiers_of(user, dossier.product.commune))
 
 
 # A plan follows its idea: once the idea is selected (or sent on: IdeaStatus.PLANNABLE), its area's officers and
@@ -112,3 +127,4 @@ rules.add_perm("products.change_product", product_in_area)
 rules.add_perm("products.add_dossier", product_visible)
 rules.add_perm("products.view_dossier", dossier_visible)
 rules.add_perm("products.change_dossier", dossier_editable)
+rules.add_perm("products.check_dossier", dossier_checkable)

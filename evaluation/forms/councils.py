@@ -126,7 +126,7 @@ class PresenceForm(forms.Form):
 def candidate_dossiers(session: Session):
     """Submitted dossiers of the council's cycle and area whose product is not yet on the agenda."""
     council = session.council
-    return (Dossier.objects.filter(status=DossierStatus.SUBMITTED, cycle=council.cycle,
+    return (Dossier.objects.filter(status__in=DossierStatus.LODGED, cycle=council.cycle,
                                    product__commune__path__startswith=council.unit.path)
             .exclude(product__evaluations__session=session)
             .select_related("product__subject", "product__product_set", "product__commune")

@@ -3,21 +3,23 @@ import datetime
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ocop.enums import AuditAction
 from ocop.models import Cycle, User
-from ocop.selectors import province_of
+from ocop.selectors import audit_trail_for, province_of
 from ocop.services import audit_log, model_changes, model_snapshot
 from ocop.uploads import DOCUMENT_TYPES, EXTENSIONS, stored_files_removed_on_failure, uploads_accepted
 from subjects.enums import SubjectKind
 
 from ..enums import DossierStatus, EvidenceKind
 from ..models import TOURISM_SET_NUMBER, Dossier, DossierDocument, Product, ProductIdea
+from ..rules import receives_dossiers_of
 
 # ---------------------------------------------------------------------------------------------
 # What a dossier must hold. The rules are data: a province whose guidance differs changes these
@@ -146,7 +148,8 @@ def dossier_completeness(dossier: Dossier, documents=None) -> list[str]:
 
 
 def _ensure_draft(dossier: Dossier) -> None:
-    if dossier.status != DossierStatus.DRAFT:
+    """Evidence changes while the dossier is being prepared or has been returned for completion."""
+    if dossier.status not in DossierStatus.EDITABLE:
         raise ValidationError(_("This dossier has been submitted; its documents can no longer be changed."),
                               code="locked")
 
@@ -271,24 +274,116 @@ def dossier_document_remove(*, document: DossierDocument, by: User | None) -> No
         transaction.on_commit(lambda: storage.delete(path))
 
 
+# ---------------------------------------------------------------------------------------------
+# The commune's check (1489/2025, 26/2026; the district's under 148)
+#
+#   draft ──submit──▶ submitted ──check──▶ checked ──send──▶ sent
+#     returned ◀─return──┘
+#       └──submit (next round)──▶ submitted
+#
+# The table of these moves is DossierStatus.TRANSITIONS; the services refuse any other. Each move writes
+# AuditAction.TRANSITION with what happened (the reason of a return) as the message and the status change in
+# changes["status"]: the dossier's history on its page.
+# ---------------------------------------------------------------------------------------------
+
+# The refusal of a move DossierStatus.TRANSITIONS does not allow names the action.
+_ACTIONS = {
+    "submit": gettext_lazy("submitted"),
+    "return": gettext_lazy("returned for completion"),
+    "check": gettext_lazy("checked"),
+    "send": gettext_lazy("sent to the province"),
+}
+
+
+def _lock(dossier: Dossier, action: str) -> Dossier:
+    """The dossier re-read under a row lock (with what completeness reads); refuses a move
+    DossierStatus.TRANSITIONS does not allow from its status."""
+    dossier = Dossier.objects.select_for_update(of=("self",)).select_related(
+        "product__product_set", "product__subject", "product__commune", "cycle").get(pk=dossier.pk)
+    if dossier.status not in DossierStatus.TRANSITIONS[action][0]:
+        raise ValidationError(
+            _("A dossier that is “%(status)s” cannot be %(action)s.") % {
+                "status": dossier.get_status_display(), "action": _ACTIONS[action]},
+            code="illegal_transition")
+    return dossier
+
+
+def _move(dossier: Dossier, action: str, *, by: User | None, message: str, fields: list[str]) -> None:
+    """Move the dossier to the status the action leads to: saved with `fields`, a transition entry in its history."""
+    old, dossier.status = dossier.status, DossierStatus.TRANSITIONS[action][1]
+    dossier.full_clean()
+    dossier.save(update_fields=["status", *fields])
+    audit_log(actor=by, obj=dossier, action=AuditAction.TRANSITION, message=message,
+              changes={"status": [old, dossier.status]})
+
+
+def _require_receiver(dossier: Dossier, by: User | None) -> None:
+    if by is None or not receives_dossiers_of(by, dossier.product.commune):
+        raise PermissionDenied(_("Only the officer who receives this commune's dossiers can do that."))
+
+
 def dossier_submit(*, dossier: Dossier, by: User | None) -> Dossier:
-    """Submit a complete dossier for evaluation; from then on its documents are locked.
+    """Submit a complete dossier (a draft, or a returned one for its next round) to the commune; from then on
+    its documents are locked.
 
     Raises a ValidationError listing what is missing or expired when the dossier is not complete.
-    Side effects: sets the status, who and when; writes an audit entry.
+    Side effects: sets the status, who and when, clears the last return's reason (the history keeps it);
+    writes a transition entry naming the round.
     """
     with transaction.atomic():
-        dossier = Dossier.objects.select_for_update(of=("self",)).select_related(
-            "product__product_set", "product__subject", "cycle").get(pk=dossier.pk)
-        _ensure_draft(dossier)
+        try:
+            dossier = _lock(dossier, "submit")
+        except ValidationError as exc:
+            raise ValidationError(_("This dossier has been submitted; its documents can no longer be changed."),
+                                  code="locked") from exc
         missing = dossier_completeness(dossier)
         if missing:
             raise ValidationError(missing, code="incomplete")
-        dossier.status = DossierStatus.SUBMITTED
+        rounds = audit_trail_for(dossier).filter(
+            action=AuditAction.TRANSITION, changes__status__1=DossierStatus.SUBMITTED).count() + 1
         dossier.submitted_at = timezone.now()
         dossier.submitted_by = by if by is not None and by.is_authenticated else None
-        dossier.save(update_fields=["status", "submitted_at", "submitted_by"])
-        audit_log(actor=by, obj=dossier, action=AuditAction.TRANSITION,
-                  message=str(DossierStatus.SUBMITTED.label),
-                  changes={"status": [DossierStatus.DRAFT, DossierStatus.SUBMITTED]})
+        dossier.status_reason = ""
+        message = (str(DossierStatus.SUBMITTED.label) if rounds == 1
+                   else _("Submitted again after completing it (round %(round)s)") % {"round": rounds})
+        _move(dossier, "submit", by=by, message=message, fields=["submitted_at", "submitted_by", "status_reason"])
+    return dossier
+
+
+def dossier_return(*, dossier: Dossier, reason: str, by: User) -> Dossier:
+    """Return a submitted dossier to its subject for completion, with the reason the subject reads; its evidence
+    can be changed again and it is submitted again with `dossier_submit`.
+
+    Side effects: status → returned with the reason; writes a transition entry whose message is the reason.
+    Raises ValidationError without a reason or when the dossier is not submitted, PermissionDenied unless `by`
+    receives the dossiers of the product's commune.
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give the reason: the subject will read it.")}, code="required")
+    with transaction.atomic():
+        dossier = _lock(dossier, "return")
+        _require_receiver(dossier, by)
+        dossier.status_reason = reason
+        _move(dossier, "return", by=by, fields=["status_reason"],
+              message=_("Returned for completion: %(reason)s") % {"reason": reason})
+    return dossier
+
+
+def dossier_check(*, dossier: Dossier, by: User) -> Dossier:
+    """Record that a submitted dossier is complete (the commune's check); it can then be sent to the province.
+
+    Side effects: status → checked, checked_at/by set; writes a transition entry. Raises ValidationError
+    listing what is missing or expired when the dossier is not complete, or when it is not submitted;
+    PermissionDenied unless `by` receives the dossiers of the product's commune.
+    """
+    with transaction.atomic():
+        dossier = _lock(dossier, "check")
+        _require_receiver(dossier, by)
+        missing = dossier_completeness(dossier)
+        if missing:
+            raise ValidationError(
+                [_("The dossier is not complete; return it for completion instead:"), *missing], code="incomplete")
+        dossier.checked_at, dossier.checked_by = timezone.now(), by
+        _move(dossier, "check", by=by, fields=["checked_at", "checked_by"], message=_("Checked: complete"))
     return dossier

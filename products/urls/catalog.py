@@ -2,6 +2,7 @@
 from django.urls import path
 
 from ..views import catalog as views
+from ..views import intake
 
 urlpatterns = [
     path("", views.product_list_view, name="list"),
@@ -32,6 +33,8 @@ urlpatterns = [
     path("dossiers/<int:pk>/documents/", views.dossier_upload, name="dossier-upload"),
     path("dossiers/<int:pk>/samples/", views.dossier_samples, name="dossier-samples"),
     path("dossiers/<int:pk>/submit/", views.dossier_submit, name="dossier-submit"),
+    path("dossiers/<int:pk>/return/", intake.dossier_return, name="dossier-return"),
+    path("dossiers/<int:pk>/check/", intake.dossier_check, name="dossier-check"),
     path("dossiers/documents/<int:pk>/", views.dossier_document_download, name="dossier-document"),
     path("dossiers/documents/<int:pk>/delete/", views.dossier_document_delete, name="dossier-document-delete"),
 ]

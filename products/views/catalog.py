@@ -32,6 +32,7 @@ from ..forms.catalog import (
     SamplesForm,
     SupportForm,
 )
+from ..forms.ideas import ReasonForm
 from ..models import BusinessPlan, Dossier, DossierDocument, PlanMilestone, ProductPhoto, SupportActivity
 from ..selectors import (
     cycles_of,
@@ -386,15 +387,17 @@ def _visible_dossier(request, pk) -> Dossier:
 def _changeable_dossier(request, pk) -> Dossier:
     dossier = _visible_dossier(request, pk)
     if not request.user.has_perm("products.change_dossier", dossier):
-        if dossier.status != DossierStatus.DRAFT:
+        if dossier.status not in DossierStatus.EDITABLE:
             messages.error(request, _("This dossier has been submitted; its documents can no longer be changed."))
             return None
         raise PermissionDenied
     return dossier
 
 
-def _dossier_page(request, dossier, *, upload_form=None, samples_form=None, submit_errors=None, status=200):
-    """The dossier page: its documents fetched once and grouped by kind, whatever their number."""
+def _dossier_page(request, dossier, *, upload_form=None, samples_form=None, submit_errors=None, return_form=None,
+                  status=200):
+    """The dossier page: its documents fetched once and grouped by kind, whatever their number; for the officer
+    who receives the commune's dossiers, the return and check buttons."""
     documents = selectors.dossier_documents(dossier)
     today = timezone.localdate()
     checklist = dossier_services.dossier_checklist(dossier, documents, today=today)
@@ -416,6 +419,9 @@ def _dossier_page(request, dossier, *, upload_form=None, samples_form=None, subm
         "needs_samples": dossier_services.dossier_needs_samples(dossier),
         "dated_kinds": sorted(dossier_services.DATED_KINDS),
         "submit_errors": submit_errors,
+        "is_editable": dossier.status in DossierStatus.EDITABLE,
+        "can_check": request.user.has_perm("products.check_dossier", dossier),
+        "return_form": return_form or ReasonForm(prefix="return"),
         "audit": audit_trail_for(dossier)[:50],
     }, status=status)
 
@@ -504,7 +510,7 @@ def dossier_document_download(request, pk):
 def dossier_document_delete(request, pk):
     document = _visible_document(request, pk)
     if not request.user.has_perm("products.change_dossier", document.dossier):
-        if document.dossier.status != DossierStatus.DRAFT:
+        if document.dossier.status not in DossierStatus.EDITABLE:
             messages.error(request, _("This dossier has been submitted; its documents can no longer be changed."))
             return redirect(document.dossier)
         raise PermissionDenied

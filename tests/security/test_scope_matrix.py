@@ -106,6 +106,9 @@ MATRIX = {
     "products:dossier-upload": Row(P, "area", pk("dossier")),  # no file: the page with the form's error
     "products:dossier-samples": Row(P, "area", pk("dossier"), expected=302),
     "products:dossier-submit": Row(P, "area", pk("dossier")),  # incomplete: the page with what is missing
+    # a draft: its commune's (or district's) officer is told it cannot be returned or checked yet
+    "products:dossier-return": Row(P, "area", pk("dossier"), expected=302),
+    "products:dossier-check": Row(P, "area", pk("dossier"), expected=302),
     "products:dossier-document": Row(G, "area", pk("document")),
     "products:dossier-document-delete": Row(P, "area", pk("document"), expected=302),
     # evaluation: a member's scoring

@@ -1,0 +1,177 @@
+"""The commune's part of the procedure (1489/2025, 26/2026; the district's under 148): a submitted dossier is
+returned for completion with a reason, submitted again (history kept) and checked as complete."""
+import datetime
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from ocop.enums import AuditAction, Role
+from ocop.models import AuditEntry, User
+from products.enums import DossierStatus, EvidenceKind
+from products.models import ProductSet
+from products.services.dossiers import (
+    dossier_check,
+    dossier_document_remove,
+    dossier_documents_add,
+    dossier_required_kinds,
+    dossier_return,
+    dossier_submit,
+)
+
+from .factories import (
+    DossierDocumentFactory,
+    DossierFactory,
+    ProductFactory,
+    backan_cycle,
+    thienan_subject,
+    tiny_upload,
+    unit,
+)
+
+
+@pytest.fixture
+def commune_officer(demo_units):
+    """The officer of Vi Hương, HTX Thiên An's commune."""
+    return User.objects.create_user(username="xa.vihuong", role=Role.LOCAL_OFFICER, unit=unit("01843"),
+                                    first_name="Hoàng Văn", last_name="Bình")
+
+
+@pytest.fixture
+def other_commune_officer(demo_units):
+    """The officer of a commune of another district (Côn Minh, Na Rì)."""
+    return User.objects.create_user(username="xa.conminh", role=Role.LOCAL_OFFICER, unit=unit("01963"))
+
+
+@pytest.fixture
+def dossier(users):
+    product = ProductFactory(subject=thienan_subject(users["htx.thienan"]), name="Trà hoa vàng Thiên An",
+                             product_set=ProductSet.objects.get(number=12))
+    dossier = DossierFactory(product=product, cycle=backan_cycle())
+    for kind in dossier_required_kinds(dossier):
+        DossierDocumentFactory(dossier=dossier, kind=kind)
+    dossier.samples_received_on = datetime.date(2024, 8, 20)
+    dossier.save()
+    return dossier
+
+
+@pytest.fixture
+def submitted(dossier, users):
+    return dossier_submit(dossier=dossier, by=users["htx.thienan"])
+
+
+def _statuses(dossier) -> list[tuple[str, str, str]]:
+    return [(entry.changes["status"][0], entry.changes["status"][1], entry.message)
+            for entry in AuditEntry.objects.filter(content_type__model="dossier", object_id=dossier.pk,
+                                                   action=AuditAction.TRANSITION).order_by("at", "pk")]
+
+
+def test_return_reason_is_read_by_the_representative_who_completes_and_resubmits(
+        client_for, submitted, commune_officer, users, client):
+    client.force_login(commune_officer)
+    response = client.post(f"/products/dossiers/{submitted.pk}/return/",
+                           {"return-reason": "Thiếu bản gốc phiếu kiểm nghiệm"}, follow=True)
+    page = response.content.decode()
+    assert "Hồ sơ đã được trả lại cho chủ thể để hoàn thiện." in page
+    submitted.refresh_from_db()
+    assert (submitted.status, submitted.status_reason) == (DossierStatus.RETURNED, "Thiếu bản gốc phiếu kiểm nghiệm")
+
+    rep = client_for("htx.thienan")
+    page = rep.get(submitted.get_absolute_url()).content.decode()
+    assert "Trả lại để hoàn thiện" in page
+    assert "Thiếu bản gốc phiếu kiểm nghiệm" in page
+    assert 'data-testid="upload-form"' in page  # the evidence can be changed again
+    added = dossier_documents_add(dossier=submitted, kind=EvidenceKind.TEST_RESULTS, files=[tiny_upload("pdf")],
+                                  issued_on=datetime.date(2024, 8, 1), valid_until=datetime.date(2099, 8, 1),
+                                  by=users["htx.thienan"])
+    assert len(added) == 1
+    response = rep.post(f"/products/dossiers/{submitted.pk}/submit/", follow=True)
+    submitted.refresh_from_db()
+    assert (submitted.status, submitted.status_reason) == (DossierStatus.SUBMITTED, "")
+    assert "Đã gửi lại sau khi bổ sung (lần 2)" in response.content.decode()
+    assert _statuses(submitted) == [
+        ("draft", "submitted", "Đã nộp để đánh giá"),
+        ("submitted", "returned", "Trả lại để hoàn thiện: Thiếu bản gốc phiếu kiểm nghiệm"),
+        ("returned", "submitted", "Đã gửi lại sau khi bổ sung (lần 2)"),
+    ]
+
+
+def test_commune_officer_checks_a_complete_dossier(client, submitted, commune_officer):
+    client.force_login(commune_officer)
+    page = client.get(submitted.get_absolute_url()).content.decode()
+    assert "Tiếp nhận hồ sơ" in page and "Đủ: đánh dấu đã kiểm tra" in page
+    response = client.post(f"/products/dossiers/{submitted.pk}/check/", follow=True)
+    page = response.content.decode()
+    assert "Hồ sơ đã được kiểm tra: đầy đủ, có thể gửi lên tỉnh." in page
+    assert "Đã được xã kiểm tra" in page
+    submitted.refresh_from_db()
+    assert (submitted.status, submitted.checked_by) == (DossierStatus.CHECKED, commune_officer)
+    assert _statuses(submitted)[-1] == ("submitted", "checked", "Đã kiểm tra: đầy đủ")
+    assert "Tiếp nhận hồ sơ" not in page  # nothing more to receive
+
+
+def test_district_officer_receives_under_148(submitted, users):
+    dossier_check(dossier=submitted, by=users["huyen.bachthong"])
+    submitted.refresh_from_db()
+    assert submitted.status == DossierStatus.CHECKED
+
+
+def test_return_without_a_reason_is_refused_beside_the_box(client, submitted, commune_officer):
+    client.force_login(commune_officer)
+    page = client.post(f"/products/dossiers/{submitted.pk}/return/", {"return-reason": "  "}).content.decode()
+    assert "Hãy nêu lý do: chủ thể sẽ đọc lý do này." in page
+    with pytest.raises(ValidationError) as error:
+        dossier_return(dossier=submitted, reason="", by=commune_officer)
+    assert error.value.messages == ["Hãy nêu lý do: chủ thể sẽ đọc lý do này."]
+    submitted.refresh_from_db()
+    assert submitted.status == DossierStatus.SUBMITTED
+
+
+def test_a_dossier_not_submitted_cannot_be_returned_or_checked(client, dossier, commune_officer):
+    with pytest.raises(ValidationError) as error:
+        dossier_return(dossier=dossier, reason="Thiếu ảnh", by=commune_officer)
+    assert error.value.messages == ["Không thể trả lại để hoàn thiện hồ sơ đang ở trạng thái “Đang chuẩn bị”."]
+    with pytest.raises(ValidationError) as error:
+        dossier_check(dossier=dossier, by=commune_officer)
+    assert error.value.messages == ["Không thể kiểm tra hồ sơ đang ở trạng thái “Đang chuẩn bị”."]
+    client.force_login(commune_officer)
+    response = client.post(f"/products/dossiers/{dossier.pk}/check/", follow=True)
+    assert ("Hồ sơ đang ở trạng thái “Đang chuẩn bị” không còn có thể trả lại hoặc kiểm tra."
+            in response.content.decode())
+
+
+def test_an_incomplete_dossier_cannot_be_checked(submitted, commune_officer):
+    # A licence expires between the submission and the check.
+    submitted.documents.filter(kind=EvidenceKind.FOOD_SAFETY_LICENCE).update(valid_until=datetime.date(2020, 1, 1))
+    with pytest.raises(ValidationError) as error:
+        dossier_check(dossier=submitted, by=commune_officer)
+    assert error.value.messages == [
+        "Hồ sơ chưa đầy đủ; hãy trả lại để hoàn thiện:",
+        "Hết hạn: Giấy chứng nhận cơ sở đủ điều kiện an toàn thực phẩm (hiệu lực đến 01/01/2020)"]
+    submitted.refresh_from_db()
+    assert submitted.status == DossierStatus.SUBMITTED
+
+
+def test_a_submitted_dossier_stays_locked_until_returned(submitted, users):
+    with pytest.raises(ValidationError) as error:
+        dossier_document_remove(document=submitted.documents.first(), by=users["htx.thienan"])
+    assert error.value.messages == ["Hồ sơ đã được nộp; không thể thay đổi các tệp minh chứng."]
+
+
+def test_officer_of_another_commune_gets_404_and_the_service_refuses(client, submitted, other_commune_officer):
+    client.force_login(other_commune_officer)
+    assert client.post(f"/products/dossiers/{submitted.pk}/check/").status_code == 404
+    assert client.post(f"/products/dossiers/{submitted.pk}/return/", {"return-reason": "x"}).status_code == 404
+    with pytest.raises(PermissionDenied):
+        dossier_check(dossier=submitted, by=other_commune_officer)
+    submitted.refresh_from_db()
+    assert submitted.status == DossierStatus.SUBMITTED
+
+
+def test_province_staff_and_representative_cannot_check(client_for, submitted):
+    for username in ("tinh.backan", "htx.thienan"):
+        client = client_for(username)
+        page = client.get(submitted.get_absolute_url()).content.decode()
+        assert "Tiếp nhận hồ sơ" not in page
+        assert client.post(f"/products/dossiers/{submitted.pk}/check/").status_code == 403
+    submitted.refresh_from_db()
+    assert submitted.status == DossierStatus.SUBMITTED
