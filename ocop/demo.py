@@ -1,4 +1,5 @@
-"""Demo data of the shared part: units from the seeds, the demo logins and Bắc Kạn's 2024 cycle."""
+"""Demo data of the shared part: units from the seeds, the demo logins, Bắc Kạn's 2024 cycle and the other cycles
+(Thái Nguyên's 2026 with its two evaluation rounds)."""
 import datetime
 from pathlib import Path
 
@@ -6,7 +7,7 @@ from django.db import transaction
 
 from .enums import CycleStep, Role
 from .models import AdministrativeUnit, Cycle, Round, User
-from .services import cycle_create, units_import_csv
+from .services import cycle_create, round_create, units_import_csv
 
 DEMO_PASSWORD = "ocop-demo"
 UNITS_CSV = Path(__file__).parent / "data" / "demo_units.csv"
@@ -40,6 +41,12 @@ OTHER_CYCLES = [
     ("17", 2023, "Kế hoạch thực hiện Chương trình OCOP tỉnh Hòa Bình năm 2023", "", CycleStep.EVALUATION),
     ("06", 2023, "Kế hoạch thực hiện Chương trình OCOP tỉnh Bắc Kạn năm 2023", "", CycleStep.PROMOTION),
     ("19", 2026, "Kế hoạch thực hiện Chương trình OCOP tỉnh Thái Nguyên năm 2026", "", CycleStep.IDEAS),
+]
+
+# Thái Nguyên's two evaluation rounds of 2026 (at least two a year, closing on 30/06 and 30/12: ocop/rounds.py).
+THAINGUYEN_2026_ROUNDS = [
+    (1, datetime.date(2026, 1, 1), datetime.date(2026, 6, 30)),
+    (2, datetime.date(2026, 7, 1), datetime.date(2026, 12, 30)),
 ]
 
 
@@ -80,4 +87,9 @@ def load(log) -> None:
                 other = cycle_create(province=units[code], year=year, name=name, plan_reference=reference, by=None)
                 other.current_step = step
                 other.save(update_fields=["current_step"])
+        thainguyen_2026 = Cycle.objects.get(province=units["19"], year=2026)
+        if not thainguyen_2026.rounds.exists():  # 26/2026/QĐ-TTg: two rounds, closing on 30/06 and 30/12
+            for number, starts_on, ends_on in THAINGUYEN_2026_ROUNDS:
+                round_create(cycle=thainguyen_2026, number=number, name=f"Đợt {number} năm 2026", starts_on=starts_on,
+                             ends_on=ends_on, by=None)
         log(f"cycles: {Cycle.objects.count()} in all")

@@ -159,3 +159,53 @@ def product_standing(product, on: datetime.date) -> ProductStanding | None:
     """The product's certificate in force on `on`; None when it has none, or when no app keeps certificates."""
     provider = _product_standing.get("provider")
     return provider(product, on) if provider is not None else None
+
+
+# ---------------------------------------------------------------------------------------------
+# A cycle's evaluation rounds: the rounds are ocop's, what they hold (sessions, dossiers, results) is a later
+# app's. That app tells the cycle page what each round holds, and tells the round's services what would be left
+# outside a round whose dates change or that is deleted.
+# ---------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class RoundLink:
+    text: str
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class RoundSummary:
+    """What a round holds, as the cycle page shows it to a user (within his area)."""
+
+    dossiers: int = 0                          # dossiers submitted between the round's opening and closing days
+    sessions: tuple[RoundLink, ...] = ()       # the sittings of the round, in date order
+    stars: tuple[tuple[int, int], ...] = ()    # (star, products recognised at it), the highest star first
+
+
+@dataclass(frozen=True)
+class RoundHoldings:
+    """The records dated in a round (its sessions): how many, and the first and the last of their days."""
+
+    count: int
+    first_on: datetime.date | None = None
+    last_on: datetime.date | None = None
+
+
+_rounds: dict[str, Callable] = {}
+
+
+def register_rounds(*, summaries: Callable, holdings: Callable) -> None:
+    """`summaries(cycle, user)` returns {round pk: RoundSummary} for the cycle's rounds in a fixed number of
+    queries; `holdings(round)` returns the RoundHoldings of one round. One provider: a later registration
+    replaces the earlier."""
+    _rounds["summaries"] = summaries
+    _rounds["holdings"] = holdings
+
+
+def round_summaries(cycle, user) -> dict[int, RoundSummary]:
+    provider = _rounds.get("summaries")
+    return provider(cycle, user) if provider is not None else {}
+
+
+def round_holdings(round_) -> RoundHoldings:
+    provider = _rounds.get("holdings")
+    return provider(round_) if provider is not None else RoundHoldings(count=0)

@@ -69,10 +69,19 @@ def manages_cycle(user, cycle) -> bool:
         is_province_staff(user) and cycle is not None and cycle.province_id == user.unit_id)
 
 
+@rules.predicate
+def manages_round(user, round_) -> bool:
+    """A cycle's evaluation rounds are dated by whoever manages the cycle: its provincial office."""
+    return round_ is not None and manages_cycle(user, round_.cycle)
+
+
 rules.add_perm("ocop.view_unit", is_official)
 rules.add_perm("ocop.view_cycle_list", is_official)
 rules.add_perm("ocop.view_cycle", cycle_visible)
 rules.add_perm("ocop.add_cycle", is_system_admin | is_province_staff)
 rules.add_perm("ocop.change_cycle", manages_cycle)
+rules.add_perm("ocop.add_round", manages_cycle)  # checked against the cycle
+rules.add_perm("ocop.change_round", manages_round)
+rules.add_perm("ocop.delete_round", manages_round)
 rules.add_perm("ocop.view_audit", is_official)
 rules.add_perm("ocop.view_home", rules.is_authenticated)

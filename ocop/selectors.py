@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 
 from .enums import Role, UnitLevel
-from .models import AdministrativeUnit, AuditEntry, Cycle, FileJob, Notification
+from .models import AdministrativeUnit, AuditEntry, Cycle, FileJob, Notification, Round
 from .rules import is_local_officer, is_province_staff, is_system_admin
 from .text import fold
 
@@ -279,6 +279,37 @@ def cycle_list_rows(*, user) -> QuerySet:
 def cycles_with_province() -> QuerySet:
     """Every cycle with its province (whether the user may open one is the view's permission check)."""
     return Cycle.objects.select_related("province")
+
+
+# ---------------------------------------------------------------------------------------------
+# A cycle's evaluation rounds. A round entered in the admin may lack a day: a missing opening (closing) day
+# leaves it open towards the start (end) of time, so that it still takes the sessions it was meant for.
+# ---------------------------------------------------------------------------------------------
+
+
+def cycle_rounds(*, cycle: Cycle) -> QuerySet:
+    """The cycle's rounds in their order."""
+    return cycle.rounds.order_by("number", "pk")
+
+
+def rounds_with_cycle() -> QuerySet:
+    """Every round with its cycle and province (whether the user may open one is the view's permission check)."""
+    return Round.objects.select_related("cycle__province")
+
+
+def rounds_overlapping(*, cycle: Cycle, starts_on: datetime.date, ends_on: datetime.date,
+                       exclude: Round | None = None) -> QuerySet:
+    """The cycle's rounds that share at least one day with the days from `starts_on` to `ends_on`."""
+    qs = cycle.rounds.filter(Q(starts_on__isnull=True) | Q(starts_on__lte=ends_on),
+                             Q(ends_on__isnull=True) | Q(ends_on__gte=starts_on))
+    if exclude is not None:
+        qs = qs.exclude(pk=exclude.pk)
+    return qs.order_by("number", "pk")
+
+
+def round_covering(*, cycle: Cycle, on: datetime.date) -> Round | None:
+    """The cycle's round whose days hold `on` (the rounds of a cycle do not overlap), or None."""
+    return rounds_overlapping(cycle=cycle, starts_on=on, ends_on=on).first()
 
 
 def unit_list_rows(*, user, query: str = "", kind: str = "") -> QuerySet:

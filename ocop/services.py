@@ -12,14 +12,17 @@ from django.contrib.contenttypes.models import ContentType
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .enums import ALLOWED_PARENT_LEVELS, AuditAction, CycleStep, NotificationEmail, UnitKind, UnitLevel
-from .models import AdministrativeUnit, AuditEntry, Cycle, CycleStepPlan, Notification, User
+from .models import AdministrativeUnit, AuditEntry, Cycle, CycleStepPlan, Notification, Round, User
 from .outbox import outbox_enqueue_many, outbox_hand_over
-from .selectors import unit_successor
+from .registry import round_holdings
+from .selectors import rounds_overlapping, unit_successor
 
 logger = logging.getLogger(__name__)
 
@@ -355,6 +358,123 @@ def step_plan_update(*, plan: CycleStepPlan, planned_start, planned_end, note: s
             audit_log(actor=by, obj=plan.cycle, action=AuditAction.UPDATE,
                       message=str(plan), changes=changes)
     return plan
+
+
+# ---------------------------------------------------------------------------------------------
+# A cycle's evaluation rounds (at least two a year under 1489/QĐ-TTg and 26/2026/QĐ-TTg: ocop/rounds.py)
+# ---------------------------------------------------------------------------------------------
+ROUND_FIELDS = ["number", "name", "starts_on", "ends_on"]
+
+
+def _day(value: datetime.date) -> str:
+    return value.strftime("%d/%m/%Y")
+
+
+def _round_span(round_: Round) -> str:
+    return "%s – %s" % (_day(round_.starts_on) if round_.starts_on else "…",
+                        _day(round_.ends_on) if round_.ends_on else "…")
+
+
+def _round_check(round_: Round) -> None:
+    """Refuses a round without both days, a day outside the cycle's year, a closing day not after the opening
+    day, a number the cycle already gives another round, days shared with another round of the cycle, and
+    days that leave out a session already held in the round (its holdings, `ocop.registry.round_holdings`)."""
+    cycle, errors = round_.cycle, {}
+    if round_.starts_on is None:
+        errors["starts_on"] = _("Enter the day the round opens.")
+    if round_.ends_on is None:
+        errors["ends_on"] = _("Enter the day the round closes.")
+    for name, day in (("starts_on", round_.starts_on), ("ends_on", round_.ends_on)):
+        if day is not None and day.year != cycle.year:
+            errors[name] = _("The day must fall in %(year)s, the cycle's year.") % {"year": cycle.year}
+    if not errors and round_.ends_on <= round_.starts_on:
+        errors["ends_on"] = _("The round must close after the day it opens (%(date)s).") % {
+            "date": _day(round_.starts_on)}
+    if isinstance(round_.number, int) and cycle.rounds.filter(number=round_.number).exclude(pk=round_.pk).exists():
+        errors["number"] = _("The cycle already has a round number %(number)s.") % {"number": round_.number}
+    if errors:
+        raise ValidationError(errors)
+    other = rounds_overlapping(cycle=cycle, starts_on=round_.starts_on, ends_on=round_.ends_on,
+                               exclude=round_ if round_.pk else None).first()
+    if other is not None:
+        raise ValidationError(_("These days overlap %(round)s (%(span)s): the rounds of a cycle cannot share a "
+                                "day.") % {"round": other, "span": _round_span(other)}, code="overlap")
+    if round_.pk is None:
+        return
+    held = round_holdings(round_)
+    if held.count and (held.first_on < round_.starts_on or held.last_on > round_.ends_on):
+        values = {"round": round_, "count": held.count, "first": _day(held.first_on), "last": _day(held.last_on)}
+        raise ValidationError((_("%(round)s holds a session on %(first)s: the round's days must include that day.")
+                               if held.count == 1 else
+                               _("%(round)s holds %(count)s sessions, from %(first)s to %(last)s: the round's days "
+                                 "must include them.")) % values, code="sessions_outside")
+
+
+def round_create(*, cycle: Cycle, number: int, name: str, starts_on: datetime.date, ends_on: datetime.date,
+                 by: User | None) -> Round:
+    """Add an evaluation round to a cycle.
+
+    Refused (see `_round_check`): a missing day, a day outside the cycle's year, a closing day not after the
+    opening day, a number already used in the cycle, days shared with another round. Side effects: saves the
+    round; writes an audit entry on the cycle.
+    """
+    with transaction.atomic():
+        round_ = Round(cycle=cycle, number=number, name=(name or "").strip(), starts_on=starts_on, ends_on=ends_on)
+        _round_check(round_)
+        round_.full_clean()
+        round_.save()
+        audit_log(actor=by, obj=cycle, action=AuditAction.UPDATE,
+                  message=_("Round added: %(round)s (%(span)s)") % {"round": round_, "span": _round_span(round_)})
+    return round_
+
+
+def round_update(*, round_: Round, number: int, name: str, starts_on: datetime.date, ends_on: datetime.date,
+                 by: User | None) -> Round:
+    """Change a round's number, name or days.
+
+    Refused as `round_create` is, and when the new days leave out a session already held in the round. Side
+    effects: saves; writes an audit entry on the cycle with what changed.
+    """
+    with transaction.atomic():
+        before = model_snapshot(round_, ROUND_FIELDS)
+        round_.number, round_.name, round_.starts_on, round_.ends_on = number, (name or "").strip(), starts_on, ends_on
+        try:
+            _round_check(round_)
+            round_.full_clean()
+        except ValidationError:
+            for attr, value in before.items():  # the page shows the round as it still is
+                setattr(round_, attr, value)
+            raise
+        round_.save()
+        changes = model_changes(before, round_, ROUND_FIELDS)
+        if changes:
+            audit_log(actor=by, obj=round_.cycle, action=AuditAction.UPDATE,
+                      message=_("Round changed: %(round)s (%(span)s)") % {
+                          "round": round_, "span": _round_span(round_)}, changes=changes)
+    return round_
+
+
+def round_delete(*, round_: Round, by: User | None) -> None:
+    """Delete a round that holds nothing yet.
+
+    Refused: a round that holds sessions (`ocop.registry.round_holdings`; the database protects them too).
+    Side effects: deletes the round; writes an audit entry on the cycle.
+    """
+    held = round_holdings(round_)
+    if held.count:
+        raise ValidationError(ngettext(
+            "%(round)s holds %(count)s session and cannot be deleted: only a round without sessions can be.",
+            "%(round)s holds %(count)s sessions and cannot be deleted: only a round without sessions can be.",
+            held.count) % {"round": round_, "count": held.count}, code="has_sessions")
+    try:
+        with transaction.atomic():
+            cycle, text = round_.cycle, _("Round deleted: %(round)s (%(span)s)") % {
+                "round": round_, "span": _round_span(round_)}
+            round_.delete()
+            audit_log(actor=by, obj=cycle, action=AuditAction.DELETE, message=text)
+    except ProtectedError as exc:  # a session placed in the round since it was read
+        raise ValidationError(_("%(round)s holds sessions and cannot be deleted: only a round without sessions "
+                                "can be.") % {"round": round_}, code="has_sessions") from exc
 
 
 # ---------------------------------------------------------------------------------------------

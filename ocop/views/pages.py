@@ -13,17 +13,19 @@ from django.views.decorators.http import require_POST
 
 from .. import services
 from ..enums import UnitKind
-from ..formflow import saved_by
-from ..forms.cycles import CurrentStepForm, CycleForm, StepPlanForm
+from ..formflow import acted_by, saved_by
+from ..forms.cycles import CurrentStepForm, CycleForm, RoundForm, StepPlanForm
 from ..listing import list_context, paginate, sort_queryset
-from ..models import Cycle, CycleStepPlan
+from ..models import Cycle, CycleStepPlan, Round
 from ..permissions import permission_required
-from ..registry import panels_for, step_progress
+from ..registry import panels_for, round_summaries, step_progress
 from ..selectors import (
     audit_trail_for,
     cycle_list_rows,
+    cycle_rounds,
     cycles_with_province,
     notification_list,
+    rounds_with_cycle,
     unit_children,
     unit_list_rows,
     unit_pages_of,
@@ -60,13 +62,15 @@ def cycle_list_view(request):
 @permission_required("ocop.view_cycle_list")
 def cycle_detail(request, pk):
     cycle = _visible_cycle(request, pk)
+    summaries = round_summaries(cycle, request.user)
     return render(request, "ocop/cycle_detail.html", {
         "cycle": cycle,
         "steps": cycle.steps.all(),
         "progress": step_progress(cycle, request.user),
-        "rounds": cycle.rounds.all(),
+        "rounds": [(r, summaries.get(r.pk)) for r in cycle_rounds(cycle=cycle)],
         "audit": audit_trail_for(cycle)[:50],
         "can_change": request.user.has_perm("ocop.change_cycle", cycle),
+        "can_add_round": request.user.has_perm("ocop.add_round", cycle),
         "step_form": CurrentStepForm(initial={"current_step": cycle.current_step}),
     })
 
@@ -120,6 +124,58 @@ def step_plan_edit(request, pk, step):
                 _("The step's dates were saved.")) is not None:
         return redirect(cycle)
     return render(request, "ocop/step_plan_form.html", {"form": form, "cycle": cycle, "plan": plan})
+
+
+# ---------------------------------------------------------------------------------------------
+# A cycle's evaluation rounds
+# ---------------------------------------------------------------------------------------------
+
+
+def _managed_round(request, pk, perm: str) -> Round:
+    """The round, for whoever manages its cycle: 404 when the user may not see the cycle, 403 when he may see
+    but not change it."""
+    round_ = get_object_or_404(rounds_with_cycle(), pk=pk)
+    if not request.user.has_perm("ocop.view_cycle", round_.cycle):
+        raise Http404
+    if not request.user.has_perm(perm, round_):
+        raise PermissionDenied
+    return round_
+
+
+def _rounds_of(cycle) -> str:
+    return cycle.get_absolute_url() + "#rounds"
+
+
+@permission_required("ocop.view_cycle_list")
+def round_create(request, pk):
+    cycle = _visible_cycle(request, pk)
+    if not request.user.has_perm("ocop.add_round", cycle):
+        raise PermissionDenied
+    form = RoundForm(request.POST or None, initial=RoundForm.initial_for(cycle))
+    if saved_by(request, form, lambda: services.round_create(cycle=cycle, by=request.user, **form.cleaned_data),
+                lambda round_: _("%(round)s was added to the cycle.") % {"round": round_}) is not None:
+        return redirect(_rounds_of(cycle))
+    return render(request, "ocop/round_form.html", {"form": form, "cycle": cycle})
+
+
+@permission_required("ocop.view_cycle_list")
+def round_edit(request, pk):
+    round_ = _managed_round(request, pk, "ocop.change_round")
+    form = RoundForm(request.POST or None, initial=RoundForm.initial_of(round_))
+    if saved_by(request, form, lambda: services.round_update(round_=round_, by=request.user, **form.cleaned_data),
+                lambda saved: _("%(round)s was saved.") % {"round": saved}) is not None:
+        return redirect(_rounds_of(round_.cycle))
+    return render(request, "ocop/round_form.html", {"form": form, "cycle": round_.cycle, "round": round_})
+
+
+@require_POST
+@permission_required("ocop.view_cycle_list")
+def round_delete(request, pk):
+    round_ = _managed_round(request, pk, "ocop.delete_round")
+    cycle, name = round_.cycle, str(round_)
+    acted_by(request, lambda: services.round_delete(round_=round_, by=request.user),
+             _("%(round)s was deleted.") % {"round": name})
+    return redirect(_rounds_of(cycle))
 
 
 # ---------------------------------------------------------------------------------------------

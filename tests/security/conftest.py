@@ -215,6 +215,7 @@ def build_world(media_root) -> World:
     from ocop.enums import Role
     from ocop.models import AdministrativeUnit, Cycle, User
     from ocop.registry import demo_loaders
+    from ocop.services import round_create
     from products.models import IdeaList, Product, ProductIdea
     from products.services.ideas import idea_select, idea_submit, ideas_send
     from subjects.models import Subject
@@ -291,9 +292,14 @@ def build_world(media_root) -> World:
         council=council, chair=members[0], scorer=members[1], final_session=final, decision=decision,
         certificate=certificate, unit="150", cycle=hoabinh_2023, dossier_cycle=hoabinh_2023,
         rep_username="daidien.toanson", open_held_on=datetime.date(2023, 12, 6))
-    # Who manages each area's cycle (Na Rì shares Bắc Kạn's, which Bạch Thông's rows already use).
-    for area, manager in (("bachthong", "tinh.backan"), ("nari", None), ("dabac", "admin")):
+    # Who manages each area's cycle (Na Rì shares Bắc Kạn's, which Bạch Thông's rows already use), and a round of
+    # each cycle: Bắc Kạn 2024's of the demo, one added to Hòa Bình 2023 (before its sessions' days: it holds none).
+    hoabinh_round = round_create(cycle=hoabinh_2023, number=1, name="Đợt 1 năm 2023", by=None,
+                                 starts_on=datetime.date(2023, 1, 1), ends_on=datetime.date(2023, 6, 30))
+    for area, manager, round_ in (("bachthong", "tinh.backan", backan_2024.rounds.get(number=1)),
+                                  ("nari", None, None), ("dabac", "admin", hoabinh_round)):
         world.areas[area].cycle_manager = manager
+        world.areas[area].round = round_
     world.users = {u.username: u for u in User.objects.select_related("unit")}
     return world
 

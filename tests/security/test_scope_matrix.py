@@ -65,6 +65,9 @@ MATRIX = {
     "cycle-edit": Row(G, "cycle", pk("cycle"), control="cycle_manager"),
     "cycle-set-step": Row(P, "cycle", pk("cycle"), control="cycle_manager", expected=302),
     "cycle-step-edit": Row(G, "cycle", lambda a, w: {"pk": a.cycle.pk, "step": 1}, control="cycle_manager"),
+    "round-create": Row(G, "cycle", pk("cycle"), control="cycle_manager"),
+    "round-edit": Row(G, "cycle", pk("round"), control="cycle_manager"),
+    "round-delete": Row(P, "cycle", pk("round"), control="cycle_manager", expected=302),
     "unit-detail": Row(G, "area", lambda a, w: {"code": a.unit}),
     "notification-read": Row(P, "notification", pk("notification"), expected=302),
     # subjects
