@@ -3,12 +3,13 @@ queue for council members, sessions in progress in an official's area."""
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
-from ocop.registry import HomePanel, NavItem, register_home_panel, register_nav
+from ocop.registry import HomePanel, NavItem, register_home_panel, register_nav, register_rounds
 from ocop.rules import is_council_member, is_official
 
 from .enums import ScorecardStatus, SessionStatus
 from .rules import sits_on_a_council
 from .selectors.councils import sessions_visible_to
+from .selectors.rounds import round_holdings, round_summaries
 from .selectors.scoring import member_queue
 
 PANEL_ROWS = 8
@@ -51,3 +52,7 @@ def _sessions_panel(user):
 register_home_panel("evaluation-queue", HomePanel("evaluation/scoring/panel_queue.html", _queue_panel, order=30))
 register_home_panel("evaluation-sessions",
                     HomePanel("evaluation/councils/panel_sessions.html", _sessions_panel, order=40))
+
+
+# What each round of a cycle holds, for the cycle's page and the round's services (ocop keeps the rounds).
+register_rounds(summaries=round_summaries, holdings=round_holdings)

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ocop.models import AdministrativeUnit, Cycle
+from ocop.models import AdministrativeUnit, Cycle, Round
 from ocop.validators import validate_name
 from products.models import Dossier, Product, ProductSet
 
@@ -273,6 +273,10 @@ class Session(models.Model):
     council = models.ForeignKey(Council, verbose_name=_("council"), on_delete=models.PROTECT, related_name="sessions")
     number = models.PositiveSmallIntegerField(_("number"), default=1)
     held_on = models.DateField(_("date"))
+    # The round of the council's cycle whose days hold `held_on` (its decisions are the round's too); empty for a
+    # session of a cycle without rounds, and for a central council's (the ministry keeps no province's rounds).
+    round = models.ForeignKey(Round, verbose_name=_("round"), on_delete=models.PROTECT, null=True, blank=True,
+                              related_name="sessions")
     place = models.CharField(_("place"), max_length=255, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=SessionStatus.choices, default=SessionStatus.PLANNED)
     present = models.ManyToManyField(CouncilMember, verbose_name=_("members present"), blank=True,

@@ -110,6 +110,8 @@ class SessionForm(forms.ModelForm):
         model = Session
         fields = ["held_on", "place"]
         widgets = {"held_on": DATE_WIDGET}
+        help_texts = {"held_on": _("The session goes to the evaluation round of the cycle whose days hold this "
+                                   "date.")}
 
 
 class PresenceForm(forms.Form):

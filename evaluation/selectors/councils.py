@@ -113,7 +113,8 @@ def advisers_visible_to(*, user: User) -> QuerySet:
 
 def session_agenda_pages_of(*, user: User) -> QuerySet:
     """The sessions the user may open, with the council, cycle and unit the agenda names and who finalised it."""
-    return sessions_visible_to(user).select_related("council__cycle__province", "council__unit", "finalised_by")
+    return sessions_visible_to(user).select_related("council__cycle__province", "council__unit", "finalised_by",
+                                                    "round")
 
 
 def session_present_ids(*, session: Session) -> set[int]:

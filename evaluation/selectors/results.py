@@ -220,7 +220,8 @@ def session_evaluations_by_set(session: Session) -> QuerySet:
 
 def decision_pages_of(user) -> QuerySet:
     """The decisions the user may open, with who issued and recorded them."""
-    return decisions_visible_to(user).select_related("issuing_unit", "session__council__unit", "created_by")
+    return decisions_visible_to(user).select_related("issuing_unit", "session__council__unit", "session__round",
+                                                     "created_by")
 
 
 def decision_items(decision: Decision) -> QuerySet:

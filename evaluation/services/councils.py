@@ -5,12 +5,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ocop.enums import AuditAction
-from ocop.models import AdministrativeUnit, Cycle, User
+from ocop.models import AdministrativeUnit, Cycle, Round, User
 from ocop.registry import product_standing
+from ocop.selectors import cycle_rounds, round_covering
 from ocop.services import audit_log, unit_in_force_check
 from products.models import Dossier, Product
 
-from ..enums import EvaluationKind, MemberRole, ScorecardStatus, SessionStatus
+from ..enums import EvaluationKind, EvaluationLevel, MemberRole, ScorecardStatus, SessionStatus
 from ..models import (
     AdvisoryMember,
     ConflictOfInterest,
@@ -145,13 +146,41 @@ def council_member_add(*, council: Council, user: User, role: str = MemberRole.M
     return member
 
 
+def session_round(*, council: Council, held_on) -> Round | None:
+    """The round a sitting of the council on `held_on` belongs to: the round of the council's cycle whose days
+    hold the date. None for a cycle without rounds and for a central council (the ministry sits on its own
+    calendar, not in a province's rounds).
+
+    Refused: a date outside every round of a cycle that has rounds, naming the rounds.
+    """
+    if held_on is None or council.level == EvaluationLevel.CENTRAL:
+        return None
+    found = round_covering(cycle=council.cycle, on=held_on)
+    if found is not None:
+        return found
+    rounds = list(cycle_rounds(cycle=council.cycle))
+    if not rounds:
+        return None
+    spans = "; ".join("%s: %s – %s" % (r.name, r.starts_on.strftime("%d/%m/%Y") if r.starts_on else "…",
+                                        r.ends_on.strftime("%d/%m/%Y") if r.ends_on else "…") for r in rounds)
+    raise ValidationError({"held_on": _(
+        "%(date)s falls in none of the cycle's evaluation rounds (%(rounds)s): choose a day within a round, or add "
+        "a round on the cycle's page.") % {"date": held_on.strftime("%d/%m/%Y"), "rounds": spans}},
+        code="no_round")
+
+
 def session_create(*, council: Council, held_on, place: str = "", number: int | None = None,
                    by: User | None) -> Session:
-    """Plan a sitting. Side effects: saves; every member counts as present until changed; audited."""
+    """Plan a sitting in the round of the cycle whose days hold its date (`session_round`).
+
+    Refused: a date outside every round of a cycle that has rounds. Side effects: saves; every member counts as
+    present until changed; audited.
+    """
+    round_ = session_round(council=council, held_on=held_on)
     with transaction.atomic():
         if number is None:
             number = (council.sessions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
-        session = Session(council=council, number=number, held_on=held_on, place=place)
+        session = Session(council=council, number=number, held_on=held_on, place=place, round=round_)
         session.full_clean()
         session.save()
         session.present.set(council.members.all())
