@@ -291,6 +291,26 @@ class SupportActivity(models.Model):
         return self.description
 
 
+class DossierList(models.Model):
+    """The list of checked dossiers a commune (a district under 148) sends to the province in one action."""
+
+    cycle = models.ForeignKey(Cycle, verbose_name=_("cycle"), on_delete=models.PROTECT, related_name="dossier_lists")
+    unit = models.ForeignKey(AdministrativeUnit, verbose_name=_("sent by unit"), on_delete=models.PROTECT,
+                             related_name="dossier_lists")
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("sent by"), on_delete=models.PROTECT,
+                                related_name="+")
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("list of checked dossiers")
+        verbose_name_plural = _("lists of checked dossiers")
+        ordering = ["-sent_at"]
+
+    def __str__(self):
+        return _("%(unit)s, sent %(date)s") % {"unit": self.unit, "date": self.sent_at.strftime("%d/%m/%Y")}
+
+
 class Dossier(models.Model):
     """The evidence a product brings to its evaluation in a cycle (hồ sơ sản phẩm)."""
 
@@ -310,6 +330,8 @@ class Dossier(models.Model):
     checked_at = models.DateTimeField(_("checked at"), null=True, blank=True)
     checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("checked by"), on_delete=models.SET_NULL,
                                    null=True, blank=True, related_name="+")
+    sent_list = models.ForeignKey(DossierList, verbose_name=_("sent in list"), on_delete=models.SET_NULL, null=True,
+                                  blank=True, related_name="dossiers")
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:

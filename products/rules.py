@@ -128,3 +128,7 @@ rules.add_perm("products.add_dossier", product_visible)
 rules.add_perm("products.view_dossier", dossier_visible)
 rules.add_perm("products.change_dossier", dossier_editable)
 rules.add_perm("products.check_dossier", dossier_checkable)
+# The lists of checked dossiers: sent by the officers who receive dossiers (commune, or district under 148), seen
+# by them and by the provincial office (each list scoped to its unit in the selectors).
+rules.add_perm("products.send_dossiers", is_system_admin | is_local_officer)
+rules.add_perm("products.view_dossier_lists", is_official)

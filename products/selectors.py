@@ -8,11 +8,12 @@ from ocop.selectors import audit_trail_for, scope_q
 from ocop.text import search_q
 from subjects.selectors import subjects_visible_to
 
-from .enums import IdeaStatus
+from .enums import DossierStatus, IdeaStatus
 from .models import (
     BusinessPlan,
     Dossier,
     DossierDocument,
+    DossierList,
     IdeaAttachment,
     IdeaList,
     Product,
@@ -289,12 +290,47 @@ def dossier_list(*, user) -> QuerySet:
 def dossier_detail(*, user) -> QuerySet:
     return dossiers_visible_to(user).select_related(
         "product__subject", "product__product_set", "product__commune__parent", "cycle__province", "idea",
-        "submitted_by")
+        "submitted_by", "checked_by", "sent_list__unit")
 
 
 def dossier_documents(dossier: Dossier) -> list[DossierDocument]:
     """The dossier's documents, fetched once whatever their number."""
     return list(dossier.documents.select_related("uploaded_by"))
+
+
+def receiving_q(user, field: str = "product__commune") -> Q:
+    """A filter keeping the dossiers whose commune `user` receives (the query form of
+    `rules.receives_dossiers_of`): a local officer's commune, or his district's communes under 148."""
+    if is_system_admin(user):
+        return Q()
+    if is_local_officer(user):
+        return Q(**{f"{field}__path__startswith": user.unit.path})
+    return Q(pk__in=[])
+
+
+def dossiers_to_send(user) -> QuerySet:
+    """The checked dossiers the officer may send to the province, with what the sending page shows."""
+    return Dossier.objects.filter(receiving_q(user), status__in=DossierStatus.TRANSITIONS["send"][0]).select_related(
+        "product__subject", "product__product_set", "product__commune", "cycle", "checked_by").order_by(
+        "product__name", "pk")
+
+
+def dossiers_to_send_in(dossiers: QuerySet, cycle: Cycle | None) -> QuerySet:
+    return dossiers.filter(cycle=cycle) if cycle is not None else dossiers.none()
+
+
+def dossier_lists_visible_to(user) -> QuerySet:
+    """The lists of checked dossiers, for the officials of the list's unit: the provincial office sees its
+    province's, a commune officer his commune's."""
+    return DossierList.objects.filter(scope_q(user, "unit"))
+
+
+def dossier_lists_received(*, user, cycle) -> QuerySet:
+    """The cycle's lists the user may see, by the unit that sent them (then the latest first), with their dossiers
+    (by product) and how many each holds."""
+    return dossier_lists_visible_to(user).filter(cycle=cycle).select_related("unit__parent", "sent_by").annotate(
+        dossier_count=Count("dossiers")).prefetch_related(Prefetch("dossiers", queryset=Dossier.objects.select_related(
+            "product__subject", "product__product_set").order_by("product__name"))).order_by("unit__name", "-sent_at")
 
 
 def documents_visible_to(user) -> QuerySet:

@@ -12,7 +12,7 @@ from ocop.text import search_q
 from subjects.enums import SubjectKind
 
 from ..enums import DossierStatus, EvidenceKind
-from ..models import PlanMilestone, Product, ProductSet, Standard, SupportActivity
+from ..models import Dossier, PlanMilestone, Product, ProductSet, Standard, SupportActivity
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -203,6 +203,22 @@ class PlanFilterForm(FilterForm):
 # ---------------------------------------------------------------------------------------------
 # Dossiers
 # ---------------------------------------------------------------------------------------------
+
+
+class DossierSendForm(forms.Form):
+    """The commune officer ticks the checked dossiers of his commune and sends them as one list."""
+
+    dossiers = forms.ModelMultipleChoiceField(
+        label=_("Checked dossiers"), queryset=Dossier.objects.none(), widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Tick at least one checked dossier."),
+                        "invalid_choice": _("One of the ticked dossiers can no longer be sent: reload the page.")},
+    )
+    note = forms.CharField(label=_("Note to the province"), required=False, max_length=500,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, dossiers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["dossiers"].queryset = dossiers
 
 
 class DossierCreateForm(forms.Form):

@@ -1,6 +1,7 @@
 """Dossiers for evaluation: which evidence a product must bring, uploads, completeness and submission."""
 import datetime
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,13 +13,14 @@ from django.utils.translation import gettext_lazy
 
 from ocop.enums import AuditAction
 from ocop.models import Cycle, User
+from ocop.rules import is_local_officer
 from ocop.selectors import audit_trail_for, province_of
 from ocop.services import audit_log, model_changes, model_snapshot
 from ocop.uploads import DOCUMENT_TYPES, EXTENSIONS, stored_files_removed_on_failure, uploads_accepted
 from subjects.enums import SubjectKind
 
 from ..enums import DossierStatus, EvidenceKind
-from ..models import TOURISM_SET_NUMBER, Dossier, DossierDocument, Product, ProductIdea
+from ..models import TOURISM_SET_NUMBER, Dossier, DossierDocument, DossierList, Product, ProductIdea
 from ..rules import receives_dossiers_of
 
 # ---------------------------------------------------------------------------------------------
@@ -387,3 +389,54 @@ def dossier_check(*, dossier: Dossier, by: User) -> Dossier:
         dossier.checked_at, dossier.checked_by = timezone.now(), by
         _move(dossier, "check", by=by, fields=["checked_at", "checked_by"], message=_("Checked: complete"))
     return dossier
+
+
+def _sending_unit(by: User, dossiers: list[Dossier]):
+    """The unit a list is sent in the name of: the officer's commune (his district under 148); for an
+    administrator, the commune of the dossiers' products."""
+    if is_local_officer(by):
+        return by.unit
+    return dossiers[0].product.commune
+
+
+def dossiers_send(*, dossiers: Iterable[Dossier], by: User, note: str = "") -> DossierList:
+    """Send checked dossiers of the officer's commune (or district, under 148), all of one cycle, to the province
+    as one list.
+
+    Side effects: creates the DossierList (cycle, the sending unit, sender, note; audited); each dossier gets
+    status sent and the list, with a transition entry. Raises ValidationError (nothing sent) when no dossier is
+    given, a dossier is not checked (e.g. already sent by a double click), the dossiers belong to several cycles
+    (or, sent by an administrator, several communes), or `by` does not receive one of them.
+    """
+    pks = sorted({dossier.pk for dossier in dossiers})
+    if not pks:
+        raise ValidationError({"dossiers": _("Tick at least one checked dossier.")}, code="empty")
+    with transaction.atomic():
+        locked = list(Dossier.objects.select_for_update(of=("self",)).filter(pk__in=pks)
+                      .select_related("product__commune", "cycle").order_by("pk"))
+        problems = []
+        if len(locked) != len(pks):
+            problems.append(_("Some of the dossiers no longer exist."))
+        for dossier in locked:
+            if dossier.status not in DossierStatus.TRANSITIONS["send"][0]:
+                problems.append(_("“%(product)s” is “%(status)s”; only checked dossiers can be sent.") % {
+                    "product": dossier.product.name, "status": dossier.get_status_display()})
+            elif not receives_dossiers_of(by, dossier.product.commune):
+                problems.append(_("“%(product)s” is not in your area.") % {"product": dossier.product.name})
+        if len({dossier.cycle_id for dossier in locked}) > 1:
+            problems.append(_("A list holds the dossiers of one cycle: send each cycle's dossiers separately."))
+        if not is_local_officer(by) and len({dossier.product.commune_id for dossier in locked}) > 1:
+            problems.append(_("A list holds the dossiers of one commune: send each commune's dossiers separately."))
+        if problems:
+            raise ValidationError({"dossiers": problems}, code="not_sendable")
+        unit = _sending_unit(by, locked)
+        dossier_list = DossierList(cycle=locked[0].cycle, unit=unit, sent_by=by, note=(note or "").strip())
+        dossier_list.full_clean()
+        dossier_list.save()
+        audit_log(actor=by, obj=dossier_list, action=AuditAction.CREATE,
+                  message=_("%(count)s dossiers sent to the province") % {"count": len(locked)})
+        message = (_("Sent to the province in the list of %(unit)s") % {"unit": unit.name})
+        for dossier in locked:
+            dossier.sent_list = dossier_list
+            _move(dossier, "send", by=by, fields=["sent_list"], message=message)
+    return dossier_list

@@ -1,12 +1,14 @@
 """The commune's part of the procedure (1489/2025, 26/2026; the district's under 148): a submitted dossier is
 returned for completion with a reason, submitted again (history kept) and checked as complete."""
 import datetime
+import re
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from ocop.enums import AuditAction, Role
 from ocop.models import AuditEntry, User
+from ocop.tests.utils import count_queries
 from products.enums import DossierStatus, EvidenceKind
 from products.models import ProductSet
 from products.services.dossiers import (
@@ -16,6 +18,7 @@ from products.services.dossiers import (
     dossier_required_kinds,
     dossier_return,
     dossier_submit,
+    dossiers_send,
 )
 
 from .factories import (
@@ -175,3 +178,104 @@ def test_province_staff_and_representative_cannot_check(client_for, submitted):
         assert client.post(f"/products/dossiers/{submitted.pk}/check/").status_code == 403
     submitted.refresh_from_db()
     assert submitted.status == DossierStatus.SUBMITTED
+
+
+# ---------------------------------------------------------------------------------------------
+# Sending the checked dossiers; the lists the province receives, by commune
+# ---------------------------------------------------------------------------------------------
+
+
+def _checked(officer, name: str, commune_code: str = "01843"):
+    """A complete dossier of a product made in the commune, submitted and checked by `officer`."""
+    product = ProductFactory(name=name, commune=unit(commune_code), product_set=ProductSet.objects.get(number=12))
+    dossier = DossierFactory(product=product, cycle=backan_cycle())
+    for kind in dossier_required_kinds(dossier):
+        DossierDocumentFactory(dossier=dossier, kind=kind)
+    dossier.samples_received_on = datetime.date(2024, 8, 20)
+    dossier.save()
+    dossier_submit(dossier=dossier, by=None)
+    return dossier_check(dossier=dossier, by=officer)
+
+
+def test_commune_officer_sends_checked_dossiers_and_the_province_sees_them_by_commune(
+        client, client_for, submitted, commune_officer, users):
+    client.force_login(commune_officer)
+    client.post(f"/products/dossiers/{submitted.pk}/check/")
+    page = client.get("/products/dossiers/send/").content.decode()
+    assert "Trà hoa vàng Thiên An" in page
+    response = client.post("/products/dossiers/send/", {
+        "cycle": submitted.cycle.pk, "dossiers": [submitted.pk], "note": "Đợt 1"}, follow=True)
+    page = response.content.decode()
+    assert "Danh sách 1 hồ sơ đã kiểm tra đã được gửi lên tỉnh." in page
+    submitted.refresh_from_db()
+    assert submitted.status == DossierStatus.SENT
+    assert (submitted.sent_list.unit, submitted.sent_list.sent_by) == (unit("01843"), commune_officer)
+    assert _statuses(submitted)[-1] == ("checked", "sent", "Đã gửi lên tỉnh trong danh sách của Vi Hương")
+
+    # The district officer of Bạch Thông sends under 148 a dossier of another commune of his district.
+    other = _checked(users["huyen.bachthong"], "Miến dong Bạch Thông", commune_code="01840")
+    dossiers_send(dossiers=[other], by=users["huyen.bachthong"])
+
+    page = client_for("tinh.backan").get(f"/products/dossiers/lists/?cycle={submitted.cycle.pk}").content.decode()
+    sections = page.split('data-testid="lists-of-unit"')[1:]
+    assert [re.search(r'<h2 class="h5">([^<]+)', section).group(1).strip() for section in sections] == [
+        "Bạch Thông", "Vi Hương"]
+    assert "Miến dong Bạch Thông" in sections[0] and "Trà hoa vàng Thiên An" not in sections[0]
+    assert "Trà hoa vàng Thiên An" in sections[1] and "Đợt 1" in sections[1]
+    assert "1 hồ sơ" in sections[1]
+
+    # The representative sees where his dossier is.
+    page = client_for("htx.thienan").get(submitted.get_absolute_url()).content.decode()
+    assert "Đã gửi lên tỉnh" in page
+
+
+def test_a_dossier_not_checked_cannot_be_sent(submitted, commune_officer):
+    with pytest.raises(ValidationError) as error:
+        dossiers_send(dossiers=[submitted], by=commune_officer)
+    assert error.value.messages == [
+        "“Trà hoa vàng Thiên An” đang ở trạng thái “Đã nộp để đánh giá”; chỉ hồ sơ đã kiểm tra mới gửi được."]
+    with pytest.raises(ValidationError) as error:
+        dossiers_send(dossiers=[], by=commune_officer)
+    assert error.value.messages == ["Hãy đánh dấu ít nhất một hồ sơ đã kiểm tra."]
+
+
+def test_an_officer_of_another_commune_cannot_send_nor_see_the_list(
+        client, submitted, commune_officer, other_commune_officer, users):
+    dossier_check(dossier=submitted, by=commune_officer)
+    with pytest.raises(ValidationError) as error:
+        dossiers_send(dossiers=[submitted], by=other_commune_officer)
+    assert error.value.messages == ["“Trà hoa vàng Thiên An” không thuộc địa bàn của bạn."]
+    client.force_login(other_commune_officer)
+    assert "Trà hoa vàng Thiên An" not in client.get("/products/dossiers/send/").content.decode()
+    response = client.post("/products/dossiers/send/", {"cycle": submitted.cycle.pk, "dossiers": [submitted.pk]})
+    assert "Không có hồ sơ đã kiểm tra nào đang chờ gửi." in response.content.decode()
+    submitted.refresh_from_db()
+    assert submitted.status == DossierStatus.CHECKED
+    dossiers_send(dossiers=[submitted], by=commune_officer)
+    page = client.get(f"/products/dossiers/lists/?cycle={submitted.cycle.pk}").content.decode()
+    assert "Trà hoa vàng Thiên An" not in page
+    assert "Chưa nhận được danh sách nào trong chu trình này." in page
+
+
+def test_subject_representative_cannot_open_the_lists(client_for, submitted):
+    client = client_for("htx.thienan")
+    assert client.get("/products/dossiers/lists/").status_code == 403
+    assert client.get("/products/dossiers/send/").status_code == 403
+
+
+@pytest.mark.parametrize("url", ["/products/dossiers/lists/?cycle={cycle}", "/products/dossiers/send/?cycle={cycle}"])
+def test_list_pages_query_count_does_not_grow(client, commune_officer, users, url, django_assert_num_queries):
+    cycle = backan_cycle()
+    client.force_login(users["tinh.backan"] if "lists" in url else commune_officer)
+    dossiers = [_checked(commune_officer, "Sản phẩm thử 0")]
+    if "lists" in url:
+        dossiers_send(dossiers=dossiers, by=commune_officer)
+    baseline = count_queries(lambda: client.get(url.format(cycle=cycle.pk)))
+    for n in range(1, 4):
+        dossier = _checked(commune_officer, f"Sản phẩm thử {n}")
+        if "lists" in url:
+            dossiers_send(dossiers=[dossier], by=commune_officer)
+    with django_assert_num_queries(baseline):
+        response = client.get(url.format(cycle=cycle.pk))
+    page = response.content.decode()
+    assert all(f"Sản phẩm thử {n}" in page for n in range(4))
