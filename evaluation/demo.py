@@ -1,6 +1,6 @@
 """Demo evaluations: a finalised 2023 district session in Bạch Thông with its decision, a provincial
-session in Bắc Kạn being scored (148/QĐ-TTg), and a planned 2026 provincial round in Thái Nguyên under
-the two-tier rules. Scores are chosen per member to land near a target total."""
+session in Bắc Kạn being scored (148/QĐ-TTg), and a planned 2026 provincial session in Thái Nguyên under
+the two-tier rules, in the second of its two rounds. Scores are chosen per member to land near a target total."""
 import datetime
 from decimal import Decimal
 
@@ -98,11 +98,12 @@ def load(log) -> None:
             if card.member.role != MemberRole.CHAIR:
                 scorecard_submit(scorecard=card, by=card.member.user)
 
-    round_2026 = _council(thainguyen_2026, EvaluationLevel.PROVINCE, units["19"],
-                          "Hội đồng đánh giá, phân hạng sản phẩm OCOP tỉnh Thái Nguyên năm 2026 (đợt 1)",
-                          "Quyết định số 955/QĐ-UBND ngày 02/6/2026 của UBND tỉnh Thái Nguyên")
-    if not round_2026.sessions.exists():
-        session = session_create(council=round_2026, held_on=datetime.date(2026, 12, 8),
+    # The province's council of the year; its session of 08/12/2026 goes to the second round (ocop's demo).
+    council_2026 = _council(thainguyen_2026, EvaluationLevel.PROVINCE, units["19"],
+                            "Hội đồng đánh giá, phân hạng sản phẩm OCOP tỉnh Thái Nguyên năm 2026",
+                            "Quyết định số 955/QĐ-UBND ngày 02/6/2026 của UBND tỉnh Thái Nguyên")
+    if not council_2026.sessions.exists():
+        session = session_create(council=council_2026, held_on=datetime.date(2026, 12, 8),
                                  place="Văn phòng Điều phối nông thôn mới tỉnh Thái Nguyên", by=None)
         for name in ("Tinh dầu sả chanh Hương Ngàn", "Mộc vượng xuân"):
             session_assign(session=session, product=Product.objects.get(name=name), by=None)
