@@ -202,8 +202,8 @@ class CriterionOptionInline(FrozenInlineMixin, admin.TabularInline):
 
 @admin.register(Criterion)
 class CriterionAdmin(FrozenWhenUsedMixin, admin.ModelAdmin):
-    list_display = ["code", "title", "sheet", "part", "max_points", "required_for_star"]
-    list_filter = ["sheet__regulation", "required_for_star"]
+    list_display = ["code", "title", "sheet", "part", "max_points", "required_for_star", "assessed_by_commune"]
+    list_filter = ["sheet__regulation", "required_for_star", "assessed_by_commune"]
     list_select_related = ["sheet__regulation", "sheet__product_set", "part"]
     search_fields = ["code", "title", "sheet__title"]
     raw_id_fields = ["section", "sheet", "part"]

@@ -174,6 +174,11 @@ class Criterion(models.Model):
     required_for_star = models.PositiveSmallIntegerField(
         _("mandatory from star"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)],
         help_text=_("A product that fails this criterion cannot reach this star or above."))
+    # Under 1489/2025 and 26/2026 the commune pre-assesses the local parts (local raw materials, local labour,
+    # origin of the idea) when it checks the dossier.
+    assessed_by_commune = models.BooleanField(
+        _("pre-assessed by the commune"), default=False,
+        help_text=_("The commune proposes an answer to this criterion when it checks the dossier."))
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -202,6 +207,31 @@ class CriterionOption(models.Model):
 
     def __str__(self):
         return f"{self.label} ({self.points})"
+
+
+class DossierPreAssessment(models.Model):
+    """The answer the commune proposes, with its note, to a criterion it pre-assesses (`assessed_by_commune`)
+    when it checks a dossier; the council reads it beside the dossier."""
+
+    dossier = models.ForeignKey(Dossier, verbose_name=_("dossier"), on_delete=models.CASCADE,
+                                related_name="pre_assessments")
+    criterion = models.ForeignKey(Criterion, verbose_name=_("criterion"), on_delete=models.PROTECT,
+                                  related_name="pre_assessments")
+    option = models.ForeignKey(CriterionOption, verbose_name=_("proposed answer"), on_delete=models.PROTECT,
+                               related_name="pre_assessments")
+    note = models.CharField(_("note"), max_length=1000, blank=True)
+    assessed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("pre-assessed by"),
+                                    on_delete=models.SET_NULL, null=True, related_name="+")
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("pre-assessment by the commune")
+        verbose_name_plural = _("pre-assessments by the commune")
+        ordering = ["criterion__position"]
+        constraints = [models.UniqueConstraint(fields=["dossier", "criterion"], name="preassessment_unique")]
+
+    def __str__(self):
+        return f"{self.criterion.code}: {self.option.label}"
 
 
 # ---------------------------------------------------------------------------------------------

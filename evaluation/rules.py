@@ -10,6 +10,8 @@ from ocop.rules import (
     is_system_admin,
     unit_within_scope,
 )
+from products.enums import DossierStatus
+from products.rules import receives_dossiers_of
 
 from .enums import MemberRole, ScorecardStatus, SessionStatus
 
@@ -98,6 +100,16 @@ def sits_on_a_council(user) -> bool:
     return bool(user and user.is_authenticated and user.council_memberships.exists())
 
 
+@rules.predicate
+def dossier_preassessable(user, dossier) -> bool:
+    """The commune's pre-assessment is recorded by the officer who receives the dossier's commune, until it is
+    sent to the province."""
+    return (dossier is not None and dossier.status in DossierStatus.PRE_ASSESSABLE
+            and receives_dossiers_of(user, dossier.product.commune))
+
+
+# The commune's pre-assessment of a dossier
+rules.add_perm("evaluation.preassess_dossier", dossier_preassessable)
 # Councils and their sessions
 rules.add_perm("evaluation.view_council_list", is_official | is_council_member)
 rules.add_perm("evaluation.view_council", manages_council | sits_on_council)

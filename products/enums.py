@@ -71,6 +71,7 @@ class DossierStatus(models.TextChoices):
     # Status groups (as IdeaStatus's): code names a group, never a list of statuses.
     EDITABLE = nonmember(("draft", "returned"))  # the subject adds and removes evidence, then submits
     LODGED = nonmember(("submitted", "checked", "sent"))  # submitted and not returned: its documents are locked
+    PRE_ASSESSABLE = nonmember(("submitted", "checked"))  # the commune's pre-assessment can change until it is sent
 
     # The commune's part of the procedure (1489/2025, 26/2026; the district's under 148), one row a transition:
     # the statuses it leaves from and the status it leads to. The services refuse any other move; the rules, and

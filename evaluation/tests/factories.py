@@ -219,3 +219,13 @@ def answer_all(card: Scorecard, points_by_code: dict | None = None, default="10"
             option = criterion.options.order_by("position")[1]
         answers[criterion.pk] = option.pk
     scores_set(scorecard=card, answers=answers, by=card.member.user)
+
+
+def regulation_for_test_sheet(dossier) -> ScoreSheet:
+    """The small sheet for a dossier's product set under the rules its evaluation will follow."""
+    from ..services.councils import regulation_for
+
+    regulation = regulation_for(cycle=dossier.cycle, session_date=datetime.date.today(), dossier=dossier)
+    if regulation is None:
+        regulation = RegulationFactory()
+    return sheet_build(regulation=regulation, product_set=dossier.product.product_set)

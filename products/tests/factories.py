@@ -4,7 +4,8 @@ import datetime
 import factory
 from django.core.files.base import ContentFile
 
-from ocop.models import AdministrativeUnit, Cycle
+from ocop.enums import Role
+from ocop.models import AdministrativeUnit, Cycle, User
 from products.enums import EvidenceKind, IdeaStatus, SupportKind
 from products.models import (
     BusinessPlan,
@@ -250,3 +251,21 @@ def thienan_subject(representative):
         "legal_representative": "Lý Thị Quên", "commune": unit("01843")})
     subject_representative_add(subject=subject, user=representative, by=None)
     return subject
+
+
+def vihuong_officer():
+    """The commune officer of Vi Hương, HTX Thiên An's commune (1489/2025: the commune receives the dossiers)."""
+    return User.objects.create_user(username="xa.vihuong", role=Role.LOCAL_OFFICER, unit=unit("01843"),
+                                    first_name="Hoàng Văn", last_name="Bình")
+
+
+def complete_dossier(product) -> Dossier:
+    """A dossier of Bắc Kạn's 2024 cycle for the product, with every required document and the samples."""
+    from products.services.dossiers import dossier_required_kinds
+
+    dossier = DossierFactory(product=product, cycle=backan_cycle())
+    for kind in dossier_required_kinds(dossier):
+        DossierDocumentFactory(dossier=dossier, kind=kind)
+    dossier.samples_received_on = datetime.date(2024, 8, 20)
+    dossier.save()
+    return dossier

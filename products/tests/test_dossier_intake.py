@@ -15,28 +15,25 @@ from products.services.dossiers import (
     dossier_check,
     dossier_document_remove,
     dossier_documents_add,
-    dossier_required_kinds,
     dossier_return,
     dossier_submit,
     dossiers_send,
 )
 
 from .factories import (
-    DossierDocumentFactory,
-    DossierFactory,
     ProductFactory,
     backan_cycle,
+    complete_dossier,
     thienan_subject,
     tiny_upload,
     unit,
+    vihuong_officer,
 )
 
 
 @pytest.fixture
 def commune_officer(demo_units):
-    """The officer of Vi Hương, HTX Thiên An's commune."""
-    return User.objects.create_user(username="xa.vihuong", role=Role.LOCAL_OFFICER, unit=unit("01843"),
-                                    first_name="Hoàng Văn", last_name="Bình")
+    return vihuong_officer()
 
 
 @pytest.fixture
@@ -47,14 +44,8 @@ def other_commune_officer(demo_units):
 
 @pytest.fixture
 def dossier(users):
-    product = ProductFactory(subject=thienan_subject(users["htx.thienan"]), name="Trà hoa vàng Thiên An",
-                             product_set=ProductSet.objects.get(number=12))
-    dossier = DossierFactory(product=product, cycle=backan_cycle())
-    for kind in dossier_required_kinds(dossier):
-        DossierDocumentFactory(dossier=dossier, kind=kind)
-    dossier.samples_received_on = datetime.date(2024, 8, 20)
-    dossier.save()
-    return dossier
+    return complete_dossier(ProductFactory(subject=thienan_subject(users["htx.thienan"]), name="Trà hoa vàng Thiên An",
+                                           product_set=ProductSet.objects.get(number=12)))
 
 
 @pytest.fixture
@@ -187,12 +178,8 @@ def test_province_staff_and_representative_cannot_check(client_for, submitted):
 
 def _checked(officer, name: str, commune_code: str = "01843"):
     """A complete dossier of a product made in the commune, submitted and checked by `officer`."""
-    product = ProductFactory(name=name, commune=unit(commune_code), product_set=ProductSet.objects.get(number=12))
-    dossier = DossierFactory(product=product, cycle=backan_cycle())
-    for kind in dossier_required_kinds(dossier):
-        DossierDocumentFactory(dossier=dossier, kind=kind)
-    dossier.samples_received_on = datetime.date(2024, 8, 20)
-    dossier.save()
+    dossier = complete_dossier(
+        ProductFactory(name=name, commune=unit(commune_code), product_set=ProductSet.objects.get(number=12)))
     dossier_submit(dossier=dossier, by=None)
     return dossier_check(dossier=dossier, by=officer)
 

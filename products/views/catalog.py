@@ -13,6 +13,7 @@ from ocop.downloads import private_file_response, xlsx_response
 from ocop.formflow import acted_by, saved_by
 from ocop.listing import list_context, sort_queryset
 from ocop.permissions import permission_required
+from ocop.registry import record_panels
 from ocop.rules import unit_within_scope
 from ocop.selectors import audit_trail_for
 from ocop.validators import record_key
@@ -423,6 +424,7 @@ def _dossier_page(request, dossier, *, upload_form=None, samples_form=None, subm
         "can_check": request.user.has_perm("products.check_dossier", dossier),
         "return_form": return_form or ReasonForm(prefix="return"),
         "audit": audit_trail_for(dossier)[:50],
+        "panels": record_panels("products.dossier", request.user, dossier),
     }, status=status)
 
 

@@ -112,6 +112,7 @@ MATRIX = {
     # a draft: its commune's (or district's) officer is told it cannot be returned or checked yet
     "products:dossier-return": Row(P, "area", pk("dossier"), expected=302),
     "products:dossier-check": Row(P, "area", pk("dossier"), expected=302),
+    "evaluation:dossier-preassessment": Row(G, "area", pk("dossier")),  # a draft: read-only, says when
     "products:dossier-document": Row(G, "area", pk("document")),
     "products:dossier-document-delete": Row(P, "area", pk("document"), expected=302),
     # evaluation: a member's scoring
