@@ -245,8 +245,9 @@ def units_counted_for(unit: AdministrativeUnit, *, on: datetime.date) -> UnitsCo
                 standing[u.pk] = standing_units(parent) if parent is not None else []
         return standing[u.pk]
 
-    counted = [u for u in units.values() if u.path.startswith(unit.path)
-               or any(s.path.startswith(unit.path) for s in standing_units(u))]
+    # A unit counts where the units that stand for it on `on` lie: one of `unit`'s own that went to another unit
+    # (a commune moved to the neighbouring province) counts there, not here.
+    counted = [u for u in units.values() if any(s.path.startswith(unit.path) for s in standing_units(u))]
     communes = sorted((u for u in counted if u.level == UnitLevel.COMMUNE and u.is_valid_on(on)),
                       key=lambda u: (fold(u.name), u.code))
     existing = {c.pk for c in communes}

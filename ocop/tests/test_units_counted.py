@@ -77,6 +77,25 @@ def test_before_a_merge_each_unit_counts_only_its_own(chains, django_assert_num_
     assert codes(units_counted_for(chains["81"], on=datetime.date(2008, 8, 1)).ids)[:3] == ["80", "801", "80101"]
 
 
+MOVED_CSV = """code,name,kind,parent_code,valid_from,valid_to,merged_into_code
+84,Đầu Nguồn,province,,,,
+84401,Ở Lại,commune,84,,,
+84402,Đi Xa,commune,84,,30/06/2025,85501
+85,Cuối Nguồn,province,,,,
+85501,Đón Về,commune,85,,,
+"""
+
+
+def test_a_commune_moved_to_another_province_counts_there_only(db):
+    assert units_import_csv(text=MOVED_CSV).ok
+    unit = {u.code: u for u in AdministrativeUnit.objects.all()}
+    after, before = datetime.date(2026, 3, 1), datetime.date(2025, 6, 30)
+    assert codes(units_counted_for(unit["84"], on=after).ids) == ["84", "84401"]
+    assert codes(units_counted_for(unit["85"], on=after).ids) == ["84402", "85", "85501"]
+    assert codes(units_counted_for(unit["84"], on=before).ids) == ["84", "84401", "84402"]
+    assert codes(units_counted_for(unit["85"], on=before).ids) == ["85", "85501"]
+
+
 def test_the_filter_and_the_commune_of_the_day_run_in_the_database(chains):
     for code in ("80101", "81103", "81107", "82202"):  # any record with a unit: here an officer's
         UserFactory(username=f"xa.{code}", role=Role.LOCAL_OFFICER, unit=chains[code])
