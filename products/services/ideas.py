@@ -84,7 +84,7 @@ class IdeaRegistration:
 
 def _check_idea(idea: ProductIdea, *, commune_chosen: bool) -> None:
     """The rules a registration form obeys whatever its status (besides the model's own). A commune just chosen
-    (`commune_chosen`: a new form, or another commune) must exist on the idea's day (its cycle's `record_day`):
+    (`commune_chosen`: a new form, another commune or another cycle) must exist on the idea's day (its cycle's `record_day`):
     an idea of 2026 names the commune Văn Lang was merged into; an idea keeps the commune it was registered in."""
     errors = {}
     commune = idea.commune if idea.commune_id else None
@@ -176,7 +176,9 @@ def idea_register(
         if subject is None and any(new_subject.values()):
             idea.subject = _create_subject(new_subject, commune=commune, by=by)
         idea.full_clean()
-        _check_idea(idea, commune_chosen=created or idea.commune_id != getattr(before["commune"], "pk", None))
+        # Moved to another commune or another cycle: the commune must exist on the new day.
+        _check_idea(idea, commune_chosen=created or idea.commune_id != getattr(before["commune"], "pk", None)
+                    or idea.cycle_id != getattr(before["cycle"], "pk", None))
         standards = list(standards or ())
         if created:
             idea.save()

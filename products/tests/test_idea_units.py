@@ -48,6 +48,15 @@ def test_idea_of_2024_keeps_its_commune_and_keeps_it_when_changed_later(demo_uni
     assert (changed.product_name, changed.commune.code, changed.version) == ("Miến dong Văn Lang loại 1", "01972", 2)
 
 
+def test_idea_moved_to_the_2026_cycle_is_refused_naming_its_communes_successor(demo_units, cycles):
+    idea = register(cycle=cycles[2024], commune=demo_units["01972"])
+    with pytest.raises(ValidationError) as refused:
+        register(cycle=cycles[2026], commune=demo_units["01972"], idea=idea)
+    assert refused.value.message_dict == {"commune": [MERGED]}
+    idea.refresh_from_db()
+    assert (idea.cycle.year, idea.version) == (2024, 1)
+
+
 def test_idea_form_offers_the_communes_of_the_latest_cycles_day(demo_units, cycles):
     admin = UserFactory(username="quantri", role=Role.ADMIN, is_superuser=True)
     offered = {str(value) for value, _label in IdeaForm(user=admin).fields["commune"].choices if value}
