@@ -84,8 +84,9 @@ class IdeaRegistration:
 
 def _check_idea(idea: ProductIdea, *, commune_chosen: bool) -> None:
     """The rules a registration form obeys whatever its status (besides the model's own). A commune just chosen
-    (`commune_chosen`: a new form, another commune or another cycle) must exist on the idea's day (its cycle's `record_day`):
-    an idea of 2026 names the commune Văn Lang was merged into; an idea keeps the commune it was registered in."""
+    (`commune_chosen`: a new form, another commune or another cycle) must exist on the idea's day (its cycle's
+    `record_day`): an idea of 2026 names the commune Văn Lang was merged into; an idea keeps the commune it was
+    registered in."""
     errors = {}
     commune = idea.commune if idea.commune_id else None
     ended = (unit_ended_message(commune, on=idea.cycle.record_day())
