@@ -6,6 +6,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -139,7 +140,8 @@ class IdeaList(models.Model):
         ordering = ["-sent_at"]
 
     def __str__(self):
-        return _("%(unit)s, sent %(date)s") % {"unit": self.unit, "date": self.sent_at.strftime("%d/%m/%Y")}
+        sent_on = timezone.localtime(self.sent_at).strftime("%d/%m/%Y")  # Vietnam's day, not UTC's
+        return _("%(unit)s, sent %(date)s") % {"unit": self.unit, "date": sent_on}
 
 
 class ProductIdea(models.Model):
@@ -308,7 +310,8 @@ class DossierList(models.Model):
         ordering = ["-sent_at"]
 
     def __str__(self):
-        return _("%(unit)s, sent %(date)s") % {"unit": self.unit, "date": self.sent_at.strftime("%d/%m/%Y")}
+        sent_on = timezone.localtime(self.sent_at).strftime("%d/%m/%Y")  # Vietnam's day, not UTC's
+        return _("%(unit)s, sent %(date)s") % {"unit": self.unit, "date": sent_on}
 
 
 class Dossier(models.Model):

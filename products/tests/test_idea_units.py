@@ -1,6 +1,8 @@
 """Product ideas take the commune that exists on their day (issue 16, item 1): an idea of Thái Nguyên's 2026 cycle
 names the commune Văn Lang was merged into, an idea of Bắc Kạn's 2024 cycle keeps Văn Lang, and an idea keeps the
 commune it was registered in when it is changed later."""
+import datetime
+
 import pytest
 from django.core.exceptions import ValidationError
 
@@ -8,7 +10,7 @@ from ocop.enums import Role
 from ocop.models import Cycle
 from ocop.tests.factories import UserFactory
 from products.forms.ideas import IdeaForm
-from products.models import ProductIdea, ProductSet
+from products.models import IdeaList, ProductIdea, ProductSet
 from products.services.ideas import idea_register
 from subjects.tests.factories import SubjectFactory
 
@@ -65,3 +67,8 @@ def test_idea_form_offers_the_communes_of_the_latest_cycles_day(demo_units, cycl
     idea = register(cycle=cycles[2024], commune=demo_units["01972"])
     offered = {str(value) for value, _label in IdeaForm(user=admin, instance=idea).fields["commune"].choices if value}
     assert str(demo_units["01972"].pk) in offered and str(demo_units["01975"].pk) in offered  # 2024: Bắc Kạn's
+
+
+def test_a_list_sent_early_on_1_july_is_named_by_vietnams_date(demo_units):
+    sent = datetime.datetime(2025, 6, 30, 23, 30, tzinfo=datetime.UTC)  # 06:30 on 01/07/2025 in Hà Nội
+    assert str(IdeaList(unit=demo_units["063"], sent_at=sent)).endswith("01/07/2025")
