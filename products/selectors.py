@@ -328,9 +328,11 @@ def dossier_lists_visible_to(user) -> QuerySet:
 def dossier_lists_received(*, user, cycle) -> QuerySet:
     """The cycle's lists the user may see, by the unit that sent them (then the latest first), with their dossiers
     (by product) and how many each holds."""
-    return dossier_lists_visible_to(user).filter(cycle=cycle).select_related("unit__parent", "sent_by").annotate(
-        dossier_count=Count("dossiers")).prefetch_related(Prefetch("dossiers", queryset=Dossier.objects.select_related(
-            "product__subject", "product__product_set").order_by("product__name"))).order_by("unit__name", "-sent_at")
+    dossiers = Dossier.objects.select_related("product__subject", "product__product_set").order_by("product__name")
+    # By name, then by unit: two units of the same name (a commune and a former district) stay apart.
+    return (dossier_lists_visible_to(user).filter(cycle=cycle).select_related("unit__parent", "sent_by")
+            .annotate(dossier_count=Count("dossiers")).prefetch_related(Prefetch("dossiers", queryset=dossiers))
+            .order_by("unit__name", "unit_id", "-sent_at"))
 
 
 def documents_visible_to(user) -> QuerySet:
