@@ -49,10 +49,16 @@ DEMO_SETS = {
 }
 
 
+# The criteria the commune pre-assesses when it checks a dossier (1489/2025, 26/2026): local raw materials and
+# local labour; the demo sheets have no criterion on the origin of the idea.
+COMMUNE_CRITERIA = {"1.1", "3.2"}
+
+
 def c(code, title, options, required=None):
     """A criterion; its maximum is its best answer."""
     best = max(points for _label, points, *_rest in options)
     return {"code": code, "title": title, "max": best, "required_for_star": required,
+            "assessed_by_commune": code in COMMUNE_CRITERIA,
             "options": [{"label": label, "points": points, "knocks_out": bool(rest)}
                         for label, points, *rest in options]}
 
@@ -469,7 +475,8 @@ def to_sheet_data(tree: dict):
         parts=[PartData(code=p["code"], title=p["title"], max_points=Decimal(p["max"]), sections=[
             SectionData(code=s["code"], title=s["title"], criteria=[
                 CriterionData(code=cr["code"], title=cr["title"], max_points=Decimal(cr["max"]),
-                              required_for_star=cr["required_for_star"], options=[
+                              required_for_star=cr["required_for_star"],
+                              assessed_by_commune=cr["assessed_by_commune"], options=[
                                   OptionData(label=o["label"], points=Decimal(o["points"]), knocks_out=o["knocks_out"])
                                   for o in cr["options"]])
                 for cr in s["criteria"]])

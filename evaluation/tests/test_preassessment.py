@@ -1,6 +1,9 @@
 """The commune's pre-assessment of a dossier (1489/2025, 26/2026): the criteria the sheet marks as assessed by
 the commune get a proposed answer and a note, editable until the dossier is sent, shown on the dossier's page."""
 
+import io
+from pathlib import Path
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
@@ -11,6 +14,9 @@ from products.tests.factories import ProductFactory, complete_dossier, thienan_s
 
 from ..models import DossierPreAssessment
 from ..services.preassessment import dossier_preassess, dossier_sheet
+from ..services.sheets.validate import sheet_structure_errors
+from ..services.sheets.xlsx import sheet_data_xlsx, sheet_parse_xlsx
+from ..services.sheets.yaml import sheet_data_yaml, sheet_parse_yaml
 from .factories import option_of, regulation_for_test_sheet
 
 
@@ -100,3 +106,35 @@ def test_officer_of_another_commune_and_the_province_cannot_pre_assess(client_fo
 
 def test_dossier_sheet_follows_the_rules_of_the_submission(dossier, sheet):
     assert dossier_sheet(dossier) == sheet
+
+
+# ---------------------------------------------------------------------------------------------
+# Which criteria the commune pre-assesses: data of the sheet, carried by its files
+# ---------------------------------------------------------------------------------------------
+
+DEMO_SHEET = Path(__file__).resolve().parents[1] / "data" / "sheets" / "26-2026-QD-TTg" / "bo-12.yaml"
+
+
+def test_demo_sheets_leave_local_raw_materials_and_labour_to_the_commune():
+    data, errors = sheet_parse_yaml(DEMO_SHEET.read_text(encoding="utf-8"))
+    assert errors == []
+    assert [(c.code, c.title) for c in data.criteria() if c.assessed_by_commune] == [
+        ("1.1", "Nguồn nguyên liệu (hoa, lá, thân, rễ thảo mộc)"),
+        ("3.2", "Sử dụng lao động địa phương")]
+
+
+def test_the_flag_survives_yaml_and_excel_round_trips():
+    data, _errors = sheet_parse_yaml(DEMO_SHEET.read_text(encoding="utf-8"))
+    again, errors = sheet_parse_yaml(sheet_data_yaml(data))
+    assert errors == [] and again == data
+    from_excel, errors = sheet_parse_xlsx(io.BytesIO(sheet_data_xlsx(data)))
+    assert errors == []
+    assert [c.code for c in from_excel.criteria() if c.assessed_by_commune] == ["1.1", "3.2"]
+
+
+def test_a_flag_that_is_not_yes_or_no_is_refused():
+    text = DEMO_SHEET.read_text(encoding="utf-8").replace(
+        "assessed_by_commune: true", "assessed_by_commune: một nửa", 1)
+    data, _errors = sheet_parse_yaml(text)
+    assert [str(error.message) for error in sheet_structure_errors(data)] == [
+        "“một nửa” không phải là có hoặc không (true/false)"]

@@ -206,8 +206,8 @@ B41 = ["parts", 1, "sections", 0, "criteria", 0]
     ([_set(A11 + ["options", 1, "label"], "Trên 50% trong tỉnh")],
      ["A › 1 › 1.1 › phương án 3: phương án bị lặp (lần đầu ở A › 1 › 1.1 › phương án 2)"]),
     ([_set(A11 + ["requried_for_star"], 3)],
-     ["A › 1 › 1.1: khóa “requried_for_star” không hợp lệ (các khóa được dùng: code, max, options, "
-      "required_for_star, title)"]),
+     ["A › 1 › 1.1: khóa “requried_for_star” không hợp lệ (các khóa được dùng: assessed_by_commune, code, max, "
+      "options, required_for_star, title)"]),
     ([_set(["parts", 0, "sections", 0, "code"], "")],
      ["A › mục 1: thiếu mã mục"]),
     ([_set(["title"], "")], ["title: thiếu tên phiếu"]),
@@ -290,10 +290,10 @@ def test_sheet_xlsx_layout_has_one_row_per_option_and_blank_continuations(db):
     rows = list(workbook["Tiêu chí"].iter_rows(values_only=True))
     assert rows[0] == ("part_code", "part_title", "part_max", "section_code", "section_title", "criterion_code",
                        "criterion_title", "criterion_max", "required_for_star", "option_label", "option_points",
-                       "knocks_out")
+                       "knocks_out", "assessed_by_commune")
     assert rows[1] == ("A", "Sản phẩm và sức mạnh cộng đồng", 40, "1", "Tổ chức sản xuất", "1.1", "Nguồn nguyên liệu",
-                       20, None, "Nguyên liệu nhập khẩu hoàn toàn hoặc không rõ nguồn gốc", 0, True)
-    assert rows[2] == (None,) * 9 + ("Dưới 50% trong tỉnh", 10, None)
+                       20, None, "Nguyên liệu nhập khẩu hoàn toàn hoặc không rõ nguồn gốc", 0, True, None)
+    assert rows[2] == (None,) * 9 + ("Dưới 50% trong tỉnh", 10, None, None)
     assert len(rows) == 1 + 9
 
 

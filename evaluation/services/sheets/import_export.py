@@ -137,7 +137,7 @@ def _build_tree(sheet: ScoreSheet, data: SheetData) -> int:
             criterion = Criterion(
                 section=section, sheet=sheet, part=part, code=criterion_data.code, title=criterion_data.title,
                 max_points=criterion_data.max_points, required_for_star=criterion_data.required_for_star,
-                position=len(criteria))
+                assessed_by_commune=criterion_data.assessed_by_commune is True, position=len(criteria))
             criterion.full_clean(exclude=["section", "sheet", "part"], **_NO_FK)
             criteria.append(criterion)
             criterion_rows.append(criterion_data)
@@ -166,7 +166,7 @@ def sheet_data_from_db(sheet: ScoreSheet) -> SheetData:
         for section in part.sections.all():
             criteria = [
                 CriterionData(code=c.code, title=c.title, max_points=c.max_points,
-                              required_for_star=c.required_for_star,
+                              required_for_star=c.required_for_star, assessed_by_commune=c.assessed_by_commune,
                               options=[OptionData(label=o.label, points=o.points, knocks_out=o.knocks_out)
                                        for o in c.options.all()])
                 for c in section.criteria.all()

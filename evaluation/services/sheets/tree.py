@@ -33,6 +33,7 @@ class CriterionData:
     max_points: Decimal | Raw | None
     required_for_star: int | Raw | None = None
     options: list[OptionData] = field(default_factory=list)
+    assessed_by_commune: bool | Raw = False
     location: str = field(default="", compare=False)
 
 

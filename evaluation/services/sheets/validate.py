@@ -137,6 +137,9 @@ def _criterion_errors(criterion: CriterionData, codes: dict[str, str], errors: l
     if star is not None and (isinstance(star, Raw) or star not in STAR_RANGE):
         message = _("“mandatory from star” must be a whole number from 1 to 5, not “%(value)s”") % {"value": star}
         errors.append(SheetError(where, message))
+    if isinstance(criterion.assessed_by_commune, Raw):
+        errors.append(SheetError(where, _("“%(value)s” is not yes or no (true/false)") % {
+            "value": criterion.assessed_by_commune}))
     if not criterion.options:
         errors.append(SheetError(where, _("the criterion has no options")))
     elif len(criterion.options) < MIN_OPTIONS:

@@ -20,8 +20,8 @@ CRITERIA_SHEET = "Tiêu chí"
 META_KEYS = ["regulation", "product_set", "title", "demonstration"]
 XLSX_COLUMNS = ["part_code", "part_title", "part_max", "section_code", "section_title", "criterion_code",
                 "criterion_title", "criterion_max", "required_for_star", "option_label", "option_points",
-                "knocks_out"]
-OPTIONAL_COLUMNS = {"required_for_star", "knocks_out"}
+                "knocks_out", "assessed_by_commune"]
+OPTIONAL_COLUMNS = {"required_for_star", "knocks_out", "assessed_by_commune"}
 
 
 def _line(number: int) -> str:
@@ -137,7 +137,8 @@ def _read_workbook(workbook, data: SheetData) -> tuple[SheetData, list[SheetErro
             criterion = CriterionData(
                 code=criterion_code, title=as_text(cells.get("criterion_title")),
                 max_points=as_decimal(cells.get("criterion_max")),
-                required_for_star=as_integer(cells.get("required_for_star")), location=where)
+                required_for_star=as_integer(cells.get("required_for_star")),
+                assessed_by_commune=as_boolean(cells.get("assessed_by_commune")), location=where)
             section.criteria.append(criterion)
         elif criterion is None:
             errors.append(SheetError(where, _("the criterion code is missing")))
@@ -197,11 +198,12 @@ def sheet_data_xlsx(data: SheetData) -> bytes:
             for criterion in section.criteria:
                 criterion_cells = [criterion.code, criterion.title, native(criterion.max_points),
                                    criterion.required_for_star or None]
+                commune_cell = True if criterion.assessed_by_commune is True else None  # on its first row
                 for option in criterion.options:
                     rows.append([*(part_cells or [None] * 3), *(section_cells or [None] * 2),
                                  *(criterion_cells or [None] * 4), option.label, native(option.points),
-                                 True if option.knocks_out else None])
-                    part_cells, section_cells, criterion_cells = [], [], []
+                                 True if option.knocks_out else None, commune_cell])
+                    part_cells, section_cells, criterion_cells, commune_cell = [], [], [], None
     widths = {"part_title": 30, "section_title": 30, "criterion_title": 50, "option_label": 60}
     for i, name in enumerate(XLSX_COLUMNS, 1):
         rows.column_dimensions[get_column_letter(i)].width = widths.get(name, max(10, len(name) + 2))

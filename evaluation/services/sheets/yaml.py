@@ -13,7 +13,7 @@ YAML_TYPE = "application/yaml; charset=utf-8"
 TOP_KEYS = {"regulation", "product_set", "title", "demonstration", "parts"}
 PART_KEYS = {"code", "title", "max", "sections"}
 SECTION_KEYS = {"code", "title", "criteria"}
-CRITERION_KEYS = {"code", "title", "max", "required_for_star", "options"}
+CRITERION_KEYS = {"code", "title", "max", "required_for_star", "assessed_by_commune", "options"}
 OPTION_KEYS = {"label", "points", "knocks_out"}
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: 100× faster
@@ -121,7 +121,8 @@ def sheet_parse_yaml(text: str) -> tuple[SheetData, list[SheetError]]:
                 criterion = CriterionData(
                     code=code, title=as_text(raw_criterion.get("title")),
                     max_points=as_decimal(raw_criterion.get("max")),
-                    required_for_star=as_integer(raw_criterion.get("required_for_star")), location=criterion_path)
+                    required_for_star=as_integer(raw_criterion.get("required_for_star")),
+                    assessed_by_commune=as_boolean(raw_criterion.get("assessed_by_commune")), location=criterion_path)
                 section.criteria.append(criterion)
                 raw_options = _mapping_list(raw_criterion.get("options"), criterion_path, "options", errors)
                 for o_number, raw_option in enumerate(raw_options, 1):
@@ -147,6 +148,8 @@ def sheet_data_yaml(data: SheetData) -> str:
                 item = {"code": criterion.code, "title": criterion.title, "max": native(criterion.max_points)}
                 if criterion.required_for_star:
                     item["required_for_star"] = criterion.required_for_star
+                if criterion.assessed_by_commune is True:
+                    item["assessed_by_commune"] = True
                 options = []
                 for option in criterion.options:
                     entry = {"label": option.label, "points": native(option.points)}
