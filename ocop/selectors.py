@@ -207,6 +207,10 @@ def units_counted_for(unit: AdministrativeUnit, *, on: datetime.date) -> UnitsCo
     any queryset on the units with no further query, and `commune_on(field)` groups its rows by the commune of the
     day in the database.
     """
+    if unit.valid_to is not None and on > unit.valid_to:
+        # A unit that has ended counts as it stood on its last day: its own, its communes then (no unit stands for
+        # it any more; its records now count for the units that do).
+        on = unit.valid_to
     ended_into = Q(valid_to__lt=on)  # only a unit that has ended by `on` can have a successor on it
     ancestors = [code for code in unit.path.split("/") if code and code != unit.code]
     units: dict[int, AdministrativeUnit] = {}

@@ -94,6 +94,8 @@ def test_a_commune_moved_to_another_province_counts_there_only(db):
     assert codes(units_counted_for(unit["85"], on=after).ids) == ["84402", "85", "85501"]
     assert codes(units_counted_for(unit["84"], on=before).ids) == ["84", "84401", "84402"]
     assert codes(units_counted_for(unit["85"], on=before).ids) == ["85", "85501"]
+    # The commune itself, ended, counts as it stood on its last day (the certificate list's ?unit= filter).
+    assert codes(units_counted_for(unit["84402"], on=after).ids) == ["84402"]
 
 
 def test_the_filter_and_the_commune_of_the_day_run_in_the_database(chains):

@@ -112,8 +112,7 @@ class Summary:
 def units_counted(unit: AdministrativeUnit, today: datetime.date) -> UnitsCounted:
     """The units whose products count for `unit` on the report date `today`; for a unit that had ended by then,
     those of its last day (its own: no unit stands for it any more, and its communes are those it had)."""
-    on = unit.valid_to if unit.valid_to is not None and unit.valid_to < today else today
-    return units_counted_for(unit, on=on)
+    return units_counted_for(unit, on=today)
 
 
 def certificates_in_unit(units: UnitsCounted) -> QuerySet:
