@@ -105,7 +105,7 @@ def dossier_preassessable(user, dossier) -> bool:
     """The commune's pre-assessment is recorded by the officer who receives the dossier's commune, until it is
     sent to the province."""
     return (dossier is not None and dossier.status in DossierStatus.PRE_ASSESSABLE
-            and receives_dossiers_of(user, dossier.product.commune))
+            and receives_dossiers_of(user, dossier))
 
 
 # The commune's pre-assessment of a dossier

@@ -74,6 +74,12 @@ class AdministrativeUnit(models.Model):
         "self", verbose_name=_("merged into"), on_delete=models.SET_NULL, null=True, blank=True,
         related_name="merged_from",
     )
+    # The path of the unit that stands for this one once the merges recorded have all taken effect: its own path
+    # while it has no end; the final successor's for a unit merged into another (Văn Lang → Côn Minh); for a unit
+    # ended without successor (a district dissolved on 01/07/2025), that of the unit above it (Bạch Thông → Bắc Kạn
+    # → Thái Nguyên). Scope filters match it beside `path`, so the officers of a unit see the records of the units
+    # it took over in the same indexed prefix match. Kept in step by save() (`compute_standing_path`).
+    standing_path = models.CharField(max_length=64, db_index=True, editable=False, default="")
 
     objects = AdministrativeUnitQuerySet.as_manager()
 
@@ -95,18 +101,45 @@ class AdministrativeUnit(models.Model):
         return f"{UNIT_KIND_LABELS.get(self.kind, self.kind)} {self.name}"
 
     def save(self, *args, **kwargs):
-        old_path = self.path
+        old_path, old_standing = self.path, self.standing_path
         self.path = self.compute_path()
+        self.standing_path = self.compute_standing_path()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "path", "standing_path"}
         super().save(*args, **kwargs)
         if old_path and old_path != self.path:
             for child in self.children.all():
                 child.save()
+        elif old_standing != self.standing_path:
+            # The units whose standing goes through this one: those merged into it, and those below it that ended
+            # without successor.
+            for unit in AdministrativeUnit.objects.filter(
+                    Q(merged_into=self) | Q(parent=self, merged_into__isnull=True, valid_to__isnull=False)):
+                unit.save(update_fields=[])
 
     def get_absolute_url(self):
         return reverse("unit-detail", args=[self.code])
 
     def compute_path(self) -> str:
         return (self.parent.path if self.parent_id else "") + self.code + "/"
+
+    def compute_standing_path(self) -> str:
+        """See `standing_path`: that of the unit merged into or, for a unit ended without successor, of the unit
+        above it, read from the database (an instance in memory may hold an older one). A chain that loops back
+        stands for itself."""
+        if self.merged_into_id and self.merged_into_id != self.pk:
+            next_id = self.merged_into_id
+        elif self.valid_to is not None and self.parent_id:
+            next_id = self.parent_id
+        else:
+            return self.path
+        row = AdministrativeUnit.objects.filter(pk=next_id).values_list("path", "standing_path").first()
+        if row is None:
+            return self.path
+        path, standing = row
+        if standing and not standing.startswith(self.path):
+            return standing
+        return path if not path.startswith(self.path) else self.path
 
     @property
     def level(self) -> str:
@@ -134,6 +167,11 @@ class AdministrativeUnit(models.Model):
 
     def is_valid_on(self, day) -> bool:
         return (self.valid_from is None or self.valid_from <= day) and (self.valid_to is None or day <= self.valid_to)
+
+    def exists_during(self, first, last) -> bool:
+        """True when the unit exists on at least one day from `first` to `last` (both included)."""
+        return ((self.valid_from is None or self.valid_from <= last)
+                and (self.valid_to is None or first <= self.valid_to))
 
 
 class User(AbstractUser):
@@ -208,17 +246,43 @@ class Cycle(models.Model):
         if self.province_id and self.province.level != UnitLevel.PROVINCE:
             raise ValidationError({"province": _("A cycle belongs to a province.")})
 
-    def record_day(self, today: datetime.date | None = None) -> datetime.date:
-        """The day a record of this cycle is dated when it carries no date of its own (the cycle itself, its
-        councils, its product ideas), to tell which units it may be made under.
+    def record_span(self, today: datetime.date | None = None) -> tuple[datetime.date, datetime.date]:
+        """The days a record of this cycle that carries no date of its own (the cycle itself, its councils, its
+        product ideas) may be made on, to tell which units it may be made under: a unit that exists on one of
+        them may be its unit.
 
         Today while the cycle's year runs: a 2025 record made in August 2025 is made after 01/07/2025. For a
-        record of another year, the first day of that year: a past cycle's records entered late are history,
-        whose real day the system cannot know, and a unit that existed when that year began may be theirs (Bắc
-        Kạn's 2025 cycle, entered in 2026, is Bắc Kạn's); a future cycle's records are made when it begins.
+        record of another year, any day of that year on which the cycle's province existed: a past cycle's
+        records entered late are history whose real day the system cannot know, so Thái Nguyên's 2025 cycle
+        takes a commune that ended on 30/06/2025 as well as one formed on 01/07/2025, and Bắc Kạn's 2025 cycle
+        the units of Bắc Kạn (it ended on 30/06/2025).
         """
         today = today or timezone.localdate()
-        return today if today.year == self.year else datetime.date(self.year, 1, 1)
+        return (today, today) if today.year == self.year else self.year_span()
+
+    def year_span(self) -> tuple[datetime.date, datetime.date]:
+        """The first and last day of the cycle's year on which its province existed."""
+        first, last = datetime.date(self.year, 1, 1), datetime.date(self.year, 12, 31)
+        province = self.province if self.province_id else None
+        if province is not None and province.valid_from is not None and province.valid_from <= last:
+            first = max(first, province.valid_from)
+        if province is not None and province.valid_to is not None and province.valid_to >= first:
+            last = min(last, province.valid_to)
+        return first, last
+
+    def record_day(self, today: datetime.date | None = None) -> datetime.date:
+        """The first day of `record_span`: the day from which the units offered for a record of this cycle are
+        listed."""
+        return self.record_span(today)[0]
+
+    def procedure_day(self, on: datetime.date | None = None) -> datetime.date:
+        """The day whose units and procedure a record of this cycle submitted on `on` (today) follows: that day
+        within the cycle's year and its province's existence, else their nearest end. A 2024 dossier entered late
+        in 2026 follows the procedure of 31/12/2024 (the district's, under 148); a 2025 one submitted in August
+        2025 the commune's (1489/QĐ-TTg, since 01/07/2025); one of Bắc Kạn's 2025 cycle, the procedure of
+        30/06/2025, Bắc Kạn's last day."""
+        first, last = self.year_span()
+        return min(max(on or timezone.localdate(), first), last)
 
 
 class CycleStepPlan(models.Model):

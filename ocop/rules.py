@@ -32,13 +32,20 @@ def is_subject_rep(user) -> bool:
 is_official = is_system_admin | is_province_staff | is_local_officer
 
 
+def unit_stood_for_by(unit, area) -> bool:
+    """True when `unit` lies in `area`, or is now stood for by `area` or a unit below it: a former commune merged
+    into a commune of the area, a unit of a province merged into it (AdministrativeUnit.standing_path)."""
+    return unit.path.startswith(area.path) or bool(unit.standing_path and unit.standing_path.startswith(area.path))
+
+
 def unit_within_scope(user, unit) -> bool:
-    """True when the unit lies inside the area the user is responsible for."""
+    """True when the unit lies inside the area the user is responsible for, counting the units his unit took over
+    (Thái Nguyên's officers answer for Bắc Kạn's records); an officer of a unit that has ended keeps its own."""
     if is_system_admin(user):
         return True
     if unit is None or not (is_province_staff(user) or is_local_officer(user)):
         return False
-    return unit.path.startswith(user.unit.path)
+    return unit_stood_for_by(unit, user.unit)
 
 
 @rules.predicate
@@ -59,7 +66,10 @@ def cycle_visible(user, cycle) -> bool:
     if is_system_admin(user):
         return True
     if is_province_staff(user) or is_local_officer(user):
-        return user.unit.path.startswith(cycle.province.path)
+        # His own province's, and those of the provinces his took over (Bắc Kạn's for Thái Nguyên's officers).
+        province = cycle.province
+        return user.unit.path.startswith(province.path) or bool(
+            province.standing_path and user.unit.path.startswith(province.standing_path))
     return False
 
 

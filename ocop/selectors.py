@@ -16,20 +16,28 @@ logger = logging.getLogger(__name__)
 
 
 def units_in_scope(user) -> QuerySet:
-    """Units the user answers for: all for an administrator, his unit and below for an officer."""
+    """Units the user answers for: all for an administrator; for an officer his unit and the units below it, and
+    the units it took over with theirs (Thái Nguyên's officers answer for former Bắc Kạn's units too)."""
     if is_system_admin(user):
         return AdministrativeUnit.objects.all()
     if is_province_staff(user) or is_local_officer(user):
-        return AdministrativeUnit.objects.within(user.unit)
+        return AdministrativeUnit.objects.filter(unit_scope_q(user.unit))
     return AdministrativeUnit.objects.none()
 
 
+def unit_scope_q(unit: AdministrativeUnit, prefix: str = "") -> Q:
+    """Units that lie in `unit` or are now stood for by it or a unit below it (AdministrativeUnit.standing_path);
+    `prefix` is the path to the unit field ("product__commune__")."""
+    return Q(**{f"{prefix}path__startswith": unit.path}) | Q(**{f"{prefix}standing_path__startswith": unit.path})
+
+
 def scope_q(user, unit_field: str) -> Q:
-    """A filter keeping rows whose `unit_field` lies in the user's scope (nothing outside it)."""
+    """A filter keeping rows whose `unit_field` lies in the user's scope (nothing outside it): his unit, the units
+    below it and those it took over (as `ocop.rules.unit_within_scope` decides for one record)."""
     if is_system_admin(user):
         return Q()
     if is_province_staff(user) or is_local_officer(user):
-        return Q(**{f"{unit_field}__path__startswith": user.unit.path})
+        return unit_scope_q(user.unit, f"{unit_field}__")
     return Q(pk__in=[])
 
 
@@ -271,8 +279,9 @@ def cycle_list(*, user) -> QuerySet:
     if is_system_admin(user):
         return qs
     if user.role in (Role.PROVINCE_STAFF, Role.LOCAL_OFFICER) and user.unit_id:
+        # His province's cycles and those of the provinces it took over (Bắc Kạn's earlier cycles for Thái Nguyên).
         province = province_of(user.unit)
-        return qs.filter(province=province)
+        return qs.filter(unit_scope_q(province, "province__")) if province is not None else qs.none()
     return qs.none()
 
 
@@ -343,7 +352,10 @@ def units_linkable(*, user, units: Iterable[int]) -> set[int]:
 
 
 def current_cycle_for(user) -> Cycle | None:
-    return cycle_list(user=user).order_by("-year").first()
+    """The user's latest cycle; in a year with several, his own province's before a former one's."""
+    own = province_of(user.unit) if getattr(user, "unit_id", None) else None
+    return cycle_list(user=user).order_by(
+        "-year", Case(When(province=own, then=Value(0)), default=Value(1)), "pk").first()
 
 
 def audit_trail_for(obj) -> QuerySet:

@@ -243,13 +243,18 @@ def units_import_csv(*, text: str, by: User | None = None) -> UnitImportResult:
 # ---------------------------------------------------------------------------------------------
 
 
-def unit_ended_message(unit: AdministrativeUnit, *, on: datetime.date, issuing: bool = False) -> str | None:
+def unit_ended_message(unit: AdministrativeUnit, *, on: datetime.date, until: datetime.date | None = None,
+                       issuing: bool = False) -> str | None:
     """Why `unit` cannot be the unit of a record made on `on`, naming the unit that stands for it then; None when
     it exists on that day.
 
     A unit that ended before `on` is refused with its successor (`unit_successor`) named, or with the fact that
     none is recorded; a unit that begins after `on` is refused too. `issuing` words it for a unit the record
     inherits rather than chooses (the authority that signs a decision or a certificate).
+    if until is not None and until > on:
+        # A record of a span of days (a past cycle's: Cycle.record_span) may take a unit of any of them.
+        if unit.exists_during(on, until):
+            return None
     """
     if unit.is_valid_on(on):
         return None
@@ -273,13 +278,13 @@ def unit_ended_message(unit: AdministrativeUnit, *, on: datetime.date, issuing: 
 
 
 def unit_in_force_check(*, unit: AdministrativeUnit | None, on: datetime.date, field: str,
-                        issuing: bool = False) -> None:
+                        until: datetime.date | None = None, issuing: bool = False) -> None:
     """Refuses, under `field`, a unit that does not exist on the day of the record (see `unit_ended_message`).
 
     The services that make dated records call it (cycles, councils, product ideas, decisions, certificates),
     so that a form, an import and any other caller meet the same rule.
     """
-    message = unit_ended_message(unit, on=on, issuing=issuing) if unit is not None else None
+    message = unit_ended_message(unit, on=on, until=until, issuing=issuing) if unit is not None else None
     if message:
         raise ValidationError({field: message}, code="unit_ended")
 
@@ -299,7 +304,7 @@ def cycle_create(*, province: AdministrativeUnit, year: int, name: str, plan_ref
     with transaction.atomic():
         cycle = Cycle(province=province, year=year, name=name, plan_reference=plan_reference)
         if isinstance(year, int) and datetime.MINYEAR <= year <= datetime.MAXYEAR:  # else full_clean refuses it
-            unit_in_force_check(unit=province, on=cycle.record_day(), field="province")
+            unit_in_force_check(unit=province, on=cycle.record_day(), until=cycle.record_span()[1], field="province")
         cycle.full_clean()
         cycle.save()
         step_dates = step_dates or {}

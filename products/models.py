@@ -171,6 +171,9 @@ class ProductIdea(models.Model):
                               db_index=True)
     status_reason = models.TextField(_("reason"), blank=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    # The day whose units and procedure the record follows, set when it is submitted (Cycle.procedure_day): who
+    # screens or receives it (a district under 148, the commune since 01/07/2025).
+    procedure_on = models.DateField(_("procedure day"), null=True, blank=True, editable=False)
     screened_at = models.DateTimeField(_("screened at"), null=True, blank=True)
     screened_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("screened by"), on_delete=models.SET_NULL,
                                     null=True, blank=True, related_name="+")
@@ -325,6 +328,9 @@ class Dossier(models.Model):
     samples_received_on = models.DateField(_("samples received on"), null=True, blank=True,
                                            help_text=_("Five product samples; not needed for tourism services."))
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    # The day whose units and procedure the record follows, set when it is submitted (Cycle.procedure_day): who
+    # screens or receives it (a district under 148, the commune since 01/07/2025).
+    procedure_on = models.DateField(_("procedure day"), null=True, blank=True, editable=False)
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                      related_name="+")
     # The commune's check (the district's under 148): the reason of the last return (the history keeps the

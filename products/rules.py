@@ -1,5 +1,8 @@
 """Who may see, register, screen and send product ideas, plan them, and see and change products and dossiers."""
+import datetime
+
 import rules
+from django.utils import timezone
 
 from ocop.enums import UnitLevel
 from ocop.rules import (
@@ -8,6 +11,7 @@ from ocop.rules import (
     is_province_staff,
     is_subject_rep,
     is_system_admin,
+    unit_stood_for_by,
     unit_within_scope,
 )
 
@@ -33,14 +37,29 @@ def idea_editable(user, idea) -> bool:
     )
 
 
-def screens_commune(user, commune) -> bool:
-    """The screener of a commune's ideas: the district officer above it, or under the two-tier rules
-    (a commune directly under its province) the provincial office."""
+def procedure_day(record) -> datetime.date:
+    """The day whose units and procedure a submitted idea or dossier follows (`procedure_on`, set when it was
+    submitted: Cycle.procedure_day); for one not yet submitted, that of a submission today. A dossier of 2024
+    follows the district's path of 148/QĐ-TTg; one of 2026 goes to the commune that stands for its commune
+    (1489/QĐ-TTg, 26/2026/QĐ-TTg)."""
+    if record.procedure_on is not None:
+        return record.procedure_on
+    return record.cycle.procedure_day() if record.cycle_id else timezone.localdate()
+
+
+def screens_commune(user, idea) -> bool:
+    """The screener of an idea: the district officer above its commune, or under the two-tier rules (a commune
+    directly under its province) the provincial office, as the units stood on its procedure day; for a commune
+    whose district had ended by then (01/07/2025), the provincial office of the province that stands for it."""
     if is_system_admin(user):
         return True
+    commune = idea.commune if idea is not None else None
     if commune is None or commune.parent is None:
         return False
+    day = procedure_day(idea)
     parent = commune.parent
+    if not parent.is_valid_on(day):
+        return is_province_staff(user) and user.unit.is_valid_on(day) and unit_stood_for_by(commune, user.unit)
     if parent.level == UnitLevel.DISTRICT:
         return is_local_officer(user) and user.unit_id == parent.pk
     return is_province_staff(user) and user.unit_id == parent.pk
@@ -48,7 +67,7 @@ def screens_commune(user, commune) -> bool:
 
 @rules.predicate
 def idea_screenable(user, idea) -> bool:
-    return idea is not None and idea.status in IdeaStatus.SCREENABLE and screens_commune(user, idea.commune)
+    return idea is not None and idea.status in IdeaStatus.SCREENABLE and screens_commune(user, idea)
 
 
 @rules.predicate
@@ -78,19 +97,22 @@ def dossier_editable(user, dossier) -> bool:
     return dossier is not None and dossier.status in DossierStatus.EDITABLE and product_visible(user, dossier.product)
 
 
-def receives_dossiers_of(user, commune) -> bool:
-    """Who receives and checks a commune's dossiers: the local officer of that commune (1489/2025, 26/2026), or
-    under 148 of the district above it; administrators too."""
+def receives_dossiers_of(user, dossier) -> bool:
+    """Who receives and checks a dossier: the local officer of its commune (1489/2025, 26/2026), or under 148 of
+    the district above it, whose unit exists on the dossier's procedure day. A dossier of a commune merged since
+    goes to the officer of the commune that stands for it (Văn Lang's of 2026 to Côn Minh's), no longer to the
+    officer of its former district, dissolved on 01/07/2025. Administrators too."""
     if is_system_admin(user):
         return True
-    return commune is not None and is_local_officer(user) and unit_within_scope(user, commune)
+    return (dossier is not None and is_local_officer(user) and user.unit.is_valid_on(procedure_day(dossier))
+            and unit_within_scope(user, dossier.product.commune))
 
 
 @rules.predicate
 def dossier_checkable(user, dossier) -> bool:
     """A submitted dossier may be returned or found complete by the officer who receives its commune's dossiers."""
     return (dossier is not None and dossier.status in DossierStatus.TRANSITIONS["check"][0]
-            and receives_dossiers_of(user, dossier.product.commune))
+            and receives_dossiers_of(user, dossier))
 
 
 # A plan follows its idea: once the idea is selected (or sent on: IdeaStatus.PLANNABLE), its area's officers and

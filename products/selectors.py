@@ -1,10 +1,10 @@
 """Scoped reads of ideas, products, business plans and dossiers, with everything their pages show."""
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 
 from ocop.enums import AuditAction, UnitLevel
 from ocop.models import Cycle
 from ocop.rules import is_local_officer, is_province_staff, is_subject_rep, is_system_admin
-from ocop.selectors import audit_trail_for, scope_q
+from ocop.selectors import audit_trail_for, scope_q, unit_scope_q
 from ocop.text import search_q
 from subjects.selectors import subjects_visible_to
 
@@ -52,16 +52,31 @@ def idea_lists_visible_to(user) -> QuerySet:
     return IdeaList.objects.filter(scope_q(user, "unit"))
 
 
-def screening_q(user, field: str = "commune") -> Q:
-    """A filter keeping the ideas whose commune `user` screens (the query form of `rules.screens_commune`).
+def _unit_existed_on(unit, day_field: str) -> Q:
+    """Rows whose date `day_field` falls within `unit`'s existence."""
+    q = Q()
+    if unit.valid_from is not None:
+        q &= Q(**{f"{day_field}__gte": unit.valid_from})
+    if unit.valid_to is not None:
+        q &= Q(**{f"{day_field}__lte": unit.valid_to})
+    return q
 
-    A district officer screens the communes of his district; under the two-tier rules (communes
-    directly under their province) the provincial office screens them; an administrator screens all.
-    """
+
+def screening_q(user) -> Q:
+    """A filter keeping the ideas `user` screens (the query form of `rules.screens_commune`): a district officer
+    the communes of his district, under the two-tier rules (communes directly under their province) the provincial
+    office, and for an idea submitted after its commune's district ended (01/07/2025) the provincial office of the
+    province that stands for the commune; an administrator all."""
     if is_system_admin(user):
         return Q()
-    if (is_local_officer(user) and user.unit.level == UnitLevel.DISTRICT) or is_province_staff(user):
-        return Q(**{f"{field}__parent_id": user.unit_id})
+    day = F("procedure_on")
+    parent_stood = (Q(commune__parent__valid_from__isnull=True) | Q(commune__parent__valid_from__lte=day)) & (
+        Q(commune__parent__valid_to__isnull=True) | Q(commune__parent__valid_to__gte=day))
+    if is_local_officer(user) and user.unit.level == UnitLevel.DISTRICT:
+        return Q(commune__parent_id=user.unit_id) & parent_stood
+    if is_province_staff(user):
+        taken_over = ~parent_stood & unit_scope_q(user.unit, "commune__") & _unit_existed_on(user.unit, "procedure_on")
+        return (Q(commune__parent_id=user.unit_id) & parent_stood) | taken_over
     return Q(pk__in=[])
 
 
@@ -298,13 +313,14 @@ def dossier_documents(dossier: Dossier) -> list[DossierDocument]:
     return list(dossier.documents.select_related("uploaded_by"))
 
 
-def receiving_q(user, field: str = "product__commune") -> Q:
-    """A filter keeping the dossiers whose commune `user` receives (the query form of
-    `rules.receives_dossiers_of`): a local officer's commune, or his district's communes under 148."""
+def receiving_q(user) -> Q:
+    """A filter keeping the dossiers `user` receives (the query form of `rules.receives_dossiers_of`): those of a
+    local officer's commune (his district's under 148) and of the units it took over, submitted while his unit
+    existed."""
     if is_system_admin(user):
         return Q()
     if is_local_officer(user):
-        return Q(**{f"{field}__path__startswith": user.unit.path})
+        return unit_scope_q(user.unit, "product__commune__") & _unit_existed_on(user.unit, "procedure_on")
     return Q(pk__in=[])
 
 

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from ocop.models import AdministrativeUnit
 from ocop.rules import is_subject_rep
-from ocop.selectors import UnitTimeline, scope_q, units_in_scope
+from ocop.selectors import UnitTimeline, scope_q, unit_scope_q, units_in_scope
 from ocop.text import search_q
 
 from .models import Subject
@@ -37,7 +37,7 @@ def subject_list_rows(*, user, query: str = "", kind: str = "", commune: Adminis
     if commune is not None:
         qs = qs.filter(commune=commune)
     elif district is not None:
-        qs = qs.filter(commune__path__startswith=district.path)
+        qs = qs.filter(unit_scope_q(district, "commune__"))
     return qs
 
 

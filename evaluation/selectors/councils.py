@@ -5,7 +5,7 @@ from django.db.models.functions import Coalesce
 
 from ocop.models import Cycle, User
 from ocop.rules import is_local_officer, is_province_staff, is_system_admin
-from ocop.selectors import scope_q
+from ocop.selectors import scope_q, unit_scope_q
 from ocop.text import fold, search_q
 from products.models import Product
 
@@ -158,7 +158,7 @@ def session_agenda(*, session: Session, members: list[CouncilMember], user: User
 
 def _products_of_area(session: Session) -> QuerySet:
     """The products of the area of the session's council: those it may evaluate."""
-    return Product.objects.filter(commune__path__startswith=session.council.unit.path)
+    return Product.objects.filter(unit_scope_q(session.council.unit, "commune__"))
 
 
 def agenda_product_search(*, session: Session, query: str, limit: int) -> list[Product]:

@@ -100,11 +100,11 @@ def council_create(*, cycle: Cycle, level: str, unit: AdministrativeUnit, name: 
                    by: User | None) -> Council:
     """Form a council.
 
-    Refused: a unit that no longer exists on the cycle's day (`Cycle.record_day`), naming the unit that stands for
+    Refused: a unit that exists on none of the cycle's days (`Cycle.record_span`), naming the unit that stands for
     it; a unit outside the cycle's province. Side effects: saves it; writes an audit entry.
     """
     if unit is not None and cycle is not None:
-        unit_in_force_check(unit=unit, on=cycle.record_day(), field="unit")
+        unit_in_force_check(unit=unit, on=cycle.record_day(), until=cycle.record_span()[1], field="unit")
     if unit is not None and cycle is not None and not unit.path.startswith(cycle.province.path):
         raise ValidationError({"unit": _("The council's unit must lie in the cycle's province.")})
     with transaction.atomic():

@@ -37,7 +37,7 @@ def dossier_preassess(*, dossier: Dossier, answers: dict[int, tuple[CriterionOpt
     with transaction.atomic():
         dossier = Dossier.objects.select_for_update(of=("self",)).select_related(
             "product__commune", "cycle").get(pk=dossier.pk)
-        if not receives_dossiers_of(by, dossier.product.commune):
+        if not receives_dossiers_of(by, dossier):
             raise PermissionDenied(_("Only the officer who receives this commune's dossiers can do that."))
         if dossier.status not in DossierStatus.PRE_ASSESSABLE:
             raise ValidationError(_("A dossier that is “%(status)s” can no longer be pre-assessed.") % {

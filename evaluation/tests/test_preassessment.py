@@ -7,10 +7,17 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from ocop.models import AuditEntry
+from ocop.enums import Role
+from ocop.models import AdministrativeUnit, AuditEntry, User
 from products.models import ProductSet
 from products.services.dossiers import dossier_check, dossier_submit, dossiers_send
-from products.tests.factories import ProductFactory, complete_dossier, thienan_subject, vihuong_officer
+from products.tests.factories import (
+    ProductFactory,
+    complete_dossier,
+    thainguyen_cycle,
+    thienan_commune_officer,
+    thienan_subject,
+)
 
 from ..models import DossierPreAssessment
 from ..services.preassessment import dossier_preassess, dossier_sheet
@@ -22,14 +29,21 @@ from .factories import option_of, regulation_for_test_sheet
 
 @pytest.fixture
 def commune_officer(demo_units):
-    return vihuong_officer()
+    return thienan_commune_officer()
+
+
+@pytest.fixture
+def province_office(demo_units):
+    """Thái Nguyên's provincial office, which since 01/07/2025 stands for Bắc Kạn's."""
+    return User.objects.create_user(username="tinh.thainguyen", role=Role.PROVINCE_STAFF,
+                                    unit=AdministrativeUnit.objects.get(code="19"))
 
 
 @pytest.fixture
 def dossier(users):
     product = ProductFactory(subject=thienan_subject(users["htx.thienan"]), name="Trà hoa vàng Thiên An",
                              product_set=ProductSet.objects.get(number=12))
-    return dossier_submit(dossier=complete_dossier(product), by=users["htx.thienan"])
+    return dossier_submit(dossier=complete_dossier(product, thainguyen_cycle()), by=users["htx.thienan"])
 
 
 @pytest.fixture
@@ -42,7 +56,7 @@ def sheet(dossier):
 
 
 def test_commune_officer_pre_assesses_and_the_province_reads_it_on_the_dossier(
-        client, client_for, dossier, sheet, commune_officer):
+        client, client_for, dossier, sheet, commune_officer, province_office):
     client.force_login(commune_officer)
     page = client.get(dossier.get_absolute_url()).content.decode()
     assert "Đánh giá sơ bộ của xã" in page and "Chưa đánh giá" in page
@@ -64,7 +78,8 @@ def test_commune_officer_pre_assesses_and_the_province_reads_it_on_the_dossier(
 
     dossier = dossier_check(dossier=dossier, by=commune_officer)
     dossiers_send(dossiers=[dossier], by=commune_officer)
-    page = client_for("tinh.backan").get(dossier.get_absolute_url()).content.decode()
+    client.force_login(province_office)
+    page = client.get(dossier.get_absolute_url()).content.decode()
     assert "Trên 75% nguyên liệu từ địa phương" in page and "Chè hoa vàng trồng tại thôn Nà Cà" in page
     assert "Đánh giá sơ bộ" in page and f"/evaluation/dossiers/{dossier.pk}/pre-assessment/" not in page
 
@@ -93,13 +108,15 @@ def test_only_criteria_left_to_the_commune_and_their_own_answers(dossier, sheet,
     assert error.value.messages == ["Hãy chọn một trong các phương án của tiêu chí."]
 
 
-def test_officer_of_another_commune_and_the_province_cannot_pre_assess(client_for, client, dossier, sheet, users):
+def test_officer_of_another_commune_and_the_province_cannot_pre_assess(client_for, client, dossier, sheet, users,
+                                                                      province_office):
     raw = option_of(sheet, "A1.1", 10)
     with pytest.raises(PermissionDenied):
         dossier_preassess(dossier=dossier, answers={raw.criterion_id: (raw, "")}, by=users["huyen.nari"])
     url = f"/evaluation/dossiers/{dossier.pk}/pre-assessment/"
     assert client_for("huyen.nari").get(url).status_code == 404
-    assert client_for("tinh.backan").get(url).status_code == 403
+    client.force_login(province_office)
+    assert client.get(url).status_code == 403
     assert client_for("htx.thienan").get(url).status_code == 403
     assert not DossierPreAssessment.objects.exists()
 

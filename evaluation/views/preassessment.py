@@ -36,7 +36,7 @@ def dossier_preassessment(request, pk):
         raise Http404
     # The officer who receives the commune's dossiers opens the page whatever the dossier's status; the form
     # saves only while the dossier is submitted or checked (the service refuses otherwise).
-    if not receives_dossiers_of(request.user, dossier.product.commune):
+    if not receives_dossiers_of(request.user, dossier):
         raise PermissionDenied
     criteria, current = _criteria_and_rows(dossier)
     form = PreAssessmentForm(request.POST or None, criteria=criteria, current=current)

@@ -7,7 +7,7 @@ from ocop.enums import UnitKind, UnitLevel
 from ocop.forms.widgets import DATE_WIDGET
 from ocop.models import AdministrativeUnit, Cycle
 from ocop.rules import is_system_admin
-from ocop.selectors import province_of, units_in_scope
+from ocop.selectors import province_of, unit_scope_q, units_in_scope
 from ocop.text import search_q
 from subjects.enums import SubjectKind
 
@@ -95,7 +95,7 @@ class ProductFilterForm(FilterForm):
         if data.get("sector"):
             qs = qs.filter(product_set__sector=data["sector"])
         if data.get("unit"):
-            qs = qs.filter(commune__path__startswith=data["unit"].path)
+            qs = qs.filter(unit_scope_q(data["unit"], "commune__"))
         if data.get("subject_kind"):
             qs = qs.filter(subject__kind=data["subject_kind"])
         if data.get("standard"):

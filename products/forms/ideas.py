@@ -14,7 +14,7 @@ from ocop.enums import UnitKind, UnitLevel
 from ocop.forms.units import offer_units_in_force
 from ocop.models import AdministrativeUnit, Cycle
 from ocop.rules import is_subject_rep
-from ocop.selectors import cycle_list, units_in_scope
+from ocop.selectors import cycle_list, unit_scope_q, units_in_scope
 from ocop.text import search_q
 from subjects.enums import SubjectKind
 from subjects.models import Subject
@@ -364,7 +364,7 @@ class IdeaFilterForm(forms.Form):
         if data.get("cycle"):
             qs = qs.filter(cycle=data["cycle"])
         if data.get("unit"):
-            qs = qs.filter(commune__path__startswith=data["unit"].path)
+            qs = qs.filter(unit_scope_q(data["unit"], "commune__"))
         if data.get("status"):
             qs = qs.filter(status=data["status"])
         if data.get("product_set"):

@@ -320,7 +320,7 @@ def _move(dossier: Dossier, action: str, *, by: User | None, message: str, field
 
 
 def _require_receiver(dossier: Dossier, by: User | None) -> None:
-    if by is None or not receives_dossiers_of(by, dossier.product.commune):
+    if by is None or not receives_dossiers_of(by, dossier):
         raise PermissionDenied(_("Only the officer who receives this commune's dossiers can do that."))
 
 
@@ -348,13 +348,15 @@ def dossier_submit(*, dossier: Dossier, by: User | None) -> Dossier:
         dossier.status_reason = ""
         message = (str(DossierStatus.SUBMITTED.label) if rounds == 1
                    else _("Submitted again after completing it (round %(round)s)") % {"round": rounds})
-        _move(dossier, "submit", by=by, message=message, fields=["submitted_at", "submitted_by", "status_reason"])
+        _move(dossier, "submit", by=by, message=message,
+              fields=["submitted_at", "procedure_on", "submitted_by", "status_reason"])
     return dossier
 
 
 def dossier_return(*, dossier: Dossier, reason: str, by: User) -> Dossier:
     """Return a submitted dossier to its subject for completion, with the reason the subject reads; its evidence
     can be changed again and it is submitted again with `dossier_submit`.
+        dossier.procedure_on = dossier.cycle.procedure_day(timezone.localdate(dossier.submitted_at))
 
     Side effects: status → returned with the reason; writes a transition entry whose message is the reason.
     Raises ValidationError without a reason or when the dossier is not submitted, PermissionDenied unless `by`
@@ -421,7 +423,7 @@ def dossiers_send(*, dossiers: Iterable[Dossier], by: User, note: str = "") -> D
             if dossier.status not in DossierStatus.TRANSITIONS["send"][0]:
                 problems.append(_("“%(product)s” is “%(status)s”; only checked dossiers can be sent.") % {
                     "product": dossier.product.name, "status": dossier.get_status_display()})
-            elif not receives_dossiers_of(by, dossier.product.commune):
+            elif not receives_dossiers_of(by, dossier):
                 problems.append(_("“%(product)s” is not in your area.") % {"product": dossier.product.name})
         if len({dossier.cycle_id for dossier in locked}) > 1:
             problems.append(_("A list holds the dossiers of one cycle: send each cycle's dossiers separately."))

@@ -84,12 +84,12 @@ class IdeaRegistration:
 
 def _check_idea(idea: ProductIdea, *, commune_chosen: bool) -> None:
     """The rules a registration form obeys whatever its status (besides the model's own). A commune just chosen
-    (`commune_chosen`: a new form, another commune or another cycle) must exist on the idea's day (its cycle's
-    `record_day`): an idea of 2026 names the commune Văn Lang was merged into; an idea keeps the commune it was
+    (`commune_chosen`: a new form, another commune or another cycle) must exist on one of the idea's days (its
+    cycle's `record_span`): an idea of 2026 names the commune Văn Lang was merged into; an idea keeps the commune it was
     registered in."""
     errors = {}
     commune = idea.commune if idea.commune_id else None
-    ended = (unit_ended_message(commune, on=idea.cycle.record_day())
+    ended = (unit_ended_message(commune, on=idea.cycle.record_day(), until=idea.cycle.record_span()[1])
              if commune is not None and commune_chosen and idea.cycle_id else None)
     if commune is not None and commune.level != UnitLevel.COMMUNE:
         errors["commune"] = _("Choose a commune, ward or township.")
@@ -291,7 +291,7 @@ def _move(idea: ProductIdea, action: str, *, by: User | None, message: str) -> N
 
 
 def _require_screener(idea: ProductIdea, by: User | None) -> None:
-    if by is None or not screens_commune(by, idea.commune):
+    if by is None or not screens_commune(by, idea):
         raise PermissionDenied(_("Only the screener of this commune's ideas can do that."))
 
 
@@ -333,6 +333,7 @@ def _submit(idea: ProductIdea, *, by: User | None) -> None:
         action=AuditAction.TRANSITION, changes__status__1=IdeaStatus.SUBMITTED,
     ).count() + 1
     idea.submitted_at = timezone.now()
+    idea.procedure_on = idea.cycle.procedure_day(timezone.localdate(idea.submitted_at))
     idea.status_reason = ""
     message = (_("Submitted for screening") if rounds == 1
                else _("Submitted again after completing it (round %(round)s)") % {"round": rounds})
@@ -438,7 +439,7 @@ def ideas_send(*, ideas: Iterable[ProductIdea], by: User, note: str = "") -> Ide
             if idea.status not in IdeaStatus.TRANSITIONS["send"][0]:
                 problems.append(_("“%(idea)s” is “%(status)s”; only selected ideas can be sent.") % {
                     "idea": idea.product_name, "status": idea.get_status_display()})
-            elif not screens_commune(by, idea.commune):
+            elif not screens_commune(by, idea):
                 problems.append(_("“%(idea)s” is not in your area.") % {"idea": idea.product_name})
         if len({idea.cycle_id for idea in locked}) > 1:
             problems.append(_("A list holds the ideas of one cycle: send each cycle's ideas separately."))

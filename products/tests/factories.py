@@ -41,6 +41,14 @@ def backan_cycle(year: int = 2024) -> Cycle:
     return cycle
 
 
+def thainguyen_cycle(year: int = 2026) -> Cycle:
+    """Thái Nguyên's cycle of the year (the demo's 2026 cycle when the demo data is loaded): since 01/07/2025 it
+    stands for Bắc Kạn, and the commune receives the dossiers (1489/QĐ-TTg, 26/2026/QĐ-TTg)."""
+    cycle, _created = Cycle.objects.get_or_create(
+        province=unit("19"), year=year, defaults={"name": f"Kế hoạch thực hiện Chương trình OCOP năm {year}"})
+    return cycle
+
+
 class ProductSubjectFactory(SubjectFactory):
     """A cooperative in Vi Hương (Bạch Thông)."""
 
@@ -253,17 +261,19 @@ def thienan_subject(representative):
     return subject
 
 
-def vihuong_officer():
-    """The commune officer of Vi Hương, HTX Thiên An's commune (1489/2025: the commune receives the dossiers)."""
-    return User.objects.create_user(username="xa.vihuong", role=Role.LOCAL_OFFICER, unit=unit("01843"),
+def thienan_commune_officer():
+    """The officer of the commune that stands today for Vi Hương, HTX Thiên An's commune: Bạch Thông commune of
+    Thái Nguyên, formed on 01/07/2025 (1489/2025, 26/2026: the commune receives the dossiers)."""
+    return User.objects.create_user(username="xa.bachthong", role=Role.LOCAL_OFFICER, unit=unit("19102"),
                                     first_name="Hoàng Văn", last_name="Bình")
 
 
-def complete_dossier(product) -> Dossier:
-    """A dossier of Bắc Kạn's 2024 cycle for the product, with every required document and the samples."""
+def complete_dossier(product, cycle: Cycle | None = None) -> Dossier:
+    """A dossier of `cycle` (Bắc Kạn's 2024 cycle) for the product, with every required document and the
+    samples."""
     from products.services.dossiers import dossier_required_kinds
 
-    dossier = DossierFactory(product=product, cycle=backan_cycle())
+    dossier = DossierFactory(product=product, cycle=cycle or backan_cycle())
     for kind in dossier_required_kinds(dossier):
         DossierDocumentFactory(dossier=dossier, kind=kind)
     dossier.samples_received_on = datetime.date(2024, 8, 20)

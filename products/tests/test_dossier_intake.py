@@ -24,28 +24,35 @@ from .factories import (
     ProductFactory,
     backan_cycle,
     complete_dossier,
+    thainguyen_cycle,
+    thienan_commune_officer,
     thienan_subject,
     tiny_upload,
     unit,
-    vihuong_officer,
 )
 
 
 @pytest.fixture
 def commune_officer(demo_units):
-    return vihuong_officer()
+    return thienan_commune_officer()
 
 
 @pytest.fixture
 def other_commune_officer(demo_units):
-    """The officer of a commune of another district (Côn Minh, Na Rì)."""
-    return User.objects.create_user(username="xa.conminh", role=Role.LOCAL_OFFICER, unit=unit("01963"))
+    """The officer of another commune of Thái Nguyên (Côn Minh, formed from Na Rì's communes)."""
+    return User.objects.create_user(username="xa.conminh", role=Role.LOCAL_OFFICER, unit=unit("19111"))
+
+
+@pytest.fixture
+def province_office(demo_units):
+    """Thái Nguyên's provincial office, which since 01/07/2025 stands for Bắc Kạn's."""
+    return User.objects.create_user(username="tinh.thainguyen", role=Role.PROVINCE_STAFF, unit=unit("19"))
 
 
 @pytest.fixture
 def dossier(users):
     return complete_dossier(ProductFactory(subject=thienan_subject(users["htx.thienan"]), name="Trà hoa vàng Thiên An",
-                                           product_set=ProductSet.objects.get(number=12)))
+                                           product_set=ProductSet.objects.get(number=12)), thainguyen_cycle())
 
 
 @pytest.fixture
@@ -103,10 +110,23 @@ def test_commune_officer_checks_a_complete_dossier(client, submitted, commune_of
     assert "Tiếp nhận hồ sơ" not in page  # nothing more to receive
 
 
-def test_district_officer_receives_under_148(submitted, users):
-    dossier_check(dossier=submitted, by=users["huyen.bachthong"])
-    submitted.refresh_from_db()
-    assert submitted.status == DossierStatus.CHECKED
+def test_a_2024_dossier_goes_to_the_district_and_a_2026_one_to_the_commune_that_stands_for_its_commune(
+        submitted, commune_officer, users):
+    """Under 148 (Bắc Kạn's 2024 cycle) the district officer receives a dossier of Vi Hương; since 01/07/2025
+    (Thái Nguyên's 2026 cycle) the officer of Bạch Thông commune, which Vi Hương was merged into, does, and the
+    officer of the dissolved district no longer does."""
+    district = users["huyen.bachthong"]
+    of_2024 = dossier_submit(dossier=complete_dossier(ProductFactory(
+        subject=submitted.product.subject, name="Miến dong Thiên An 2024",
+        product_set=ProductSet.objects.get(number=7)), backan_cycle()), by=None)
+    assert of_2024.procedure_on == datetime.date(2024, 12, 31)
+    with pytest.raises(PermissionDenied):
+        dossier_check(dossier=of_2024, by=commune_officer)
+    assert dossier_check(dossier=of_2024, by=district).status == DossierStatus.CHECKED
+
+    with pytest.raises(PermissionDenied):
+        dossier_check(dossier=submitted, by=district)
+    assert dossier_check(dossier=submitted, by=commune_officer).status == DossierStatus.CHECKED
 
 
 def test_return_without_a_reason_is_refused_beside_the_box(client, submitted, commune_officer):
@@ -161,9 +181,9 @@ def test_officer_of_another_commune_gets_404_and_the_service_refuses(client, sub
     assert submitted.status == DossierStatus.SUBMITTED
 
 
-def test_province_staff_and_representative_cannot_check(client_for, submitted):
-    for username in ("tinh.backan", "htx.thienan"):
-        client = client_for(username)
+def test_province_staff_and_representative_cannot_check(client, submitted, province_office, users):
+    for user in (province_office, users["htx.thienan"]):
+        client.force_login(user)
         page = client.get(submitted.get_absolute_url()).content.decode()
         assert "Tiếp nhận hồ sơ" not in page
         assert client.post(f"/products/dossiers/{submitted.pk}/check/").status_code == 403
@@ -176,16 +196,18 @@ def test_province_staff_and_representative_cannot_check(client_for, submitted):
 # ---------------------------------------------------------------------------------------------
 
 
-def _checked(officer, name: str, commune_code: str = "01843"):
-    """A complete dossier of a product made in the commune, submitted and checked by `officer`."""
+def _checked(officer, name: str, commune_code: str = "01843", cycle=None):
+    """A complete dossier of a product made in the commune (of Thái Nguyên's 2026 cycle), submitted and checked by
+    `officer`."""
     dossier = complete_dossier(
-        ProductFactory(name=name, commune=unit(commune_code), product_set=ProductSet.objects.get(number=12)))
+        ProductFactory(name=name, commune=unit(commune_code), product_set=ProductSet.objects.get(number=12)),
+        cycle or thainguyen_cycle())
     dossier_submit(dossier=dossier, by=None)
     return dossier_check(dossier=dossier, by=officer)
 
 
 def test_commune_officer_sends_checked_dossiers_and_the_province_sees_them_by_commune(
-        client, client_for, submitted, commune_officer, users):
+        client, client_for, submitted, commune_officer, other_commune_officer, province_office):
     client.force_login(commune_officer)
     client.post(f"/products/dossiers/{submitted.pk}/check/")
     page = client.get("/products/dossiers/send/").content.decode()
@@ -196,20 +218,21 @@ def test_commune_officer_sends_checked_dossiers_and_the_province_sees_them_by_co
     assert "Danh sách 1 hồ sơ đã kiểm tra đã được gửi lên tỉnh." in page
     submitted.refresh_from_db()
     assert submitted.status == DossierStatus.SENT
-    assert (submitted.sent_list.unit, submitted.sent_list.sent_by) == (unit("01843"), commune_officer)
-    assert _statuses(submitted)[-1] == ("checked", "sent", "Đã gửi lên tỉnh trong danh sách của Vi Hương")
+    assert (submitted.sent_list.unit, submitted.sent_list.sent_by) == (unit("19102"), commune_officer)
+    assert _statuses(submitted)[-1] == ("checked", "sent", "Đã gửi lên tỉnh trong danh sách của Bạch Thông")
 
-    # The district officer of Bạch Thông sends under 148 a dossier of another commune of his district.
-    other = _checked(users["huyen.bachthong"], "Miến dong Bạch Thông", commune_code="01840")
-    dossiers_send(dossiers=[other], by=users["huyen.bachthong"])
+    # The officer of Côn Minh sends a dossier of a product registered in Văn Lang, merged into Côn Minh.
+    other = _checked(other_commune_officer, "Miến dong Văn Lang", commune_code="01972")
+    dossiers_send(dossiers=[other], by=other_commune_officer)
 
-    page = client_for("tinh.backan").get(f"/products/dossiers/lists/?cycle={submitted.cycle.pk}").content.decode()
+    client.force_login(province_office)
+    page = client.get(f"/products/dossiers/lists/?cycle={submitted.cycle.pk}").content.decode()
     sections = page.split('data-testid="lists-of-unit"')[1:]
     assert [re.search(r'<h2 class="h5">([^<]+)', section).group(1).strip() for section in sections] == [
-        "Bạch Thông", "Vi Hương"]
-    assert "Miến dong Bạch Thông" in sections[0] and "Trà hoa vàng Thiên An" not in sections[0]
-    assert "Trà hoa vàng Thiên An" in sections[1] and "Đợt 1" in sections[1]
-    assert "1 hồ sơ" in sections[1]
+        "Bạch Thông", "Côn Minh"]
+    assert "Miến dong Văn Lang" in sections[1] and "Trà hoa vàng Thiên An" not in sections[1]
+    assert "Trà hoa vàng Thiên An" in sections[0] and "Đợt 1" in sections[0]
+    assert "1 hồ sơ" in sections[0]
 
     # The representative sees where his dossier is.
     page = client_for("htx.thienan").get(submitted.get_absolute_url()).content.decode()
@@ -251,9 +274,10 @@ def test_subject_representative_cannot_open_the_lists(client_for, submitted):
 
 
 @pytest.mark.parametrize("url", ["/products/dossiers/lists/?cycle={cycle}", "/products/dossiers/send/?cycle={cycle}"])
-def test_list_pages_query_count_does_not_grow(client, commune_officer, users, url, django_assert_num_queries):
-    cycle = backan_cycle()
-    client.force_login(users["tinh.backan"] if "lists" in url else commune_officer)
+def test_list_pages_query_count_does_not_grow(client, commune_officer, province_office, url,
+                                               django_assert_num_queries):
+    cycle = thainguyen_cycle()
+    client.force_login(province_office if "lists" in url else commune_officer)
     dossiers = [_checked(commune_officer, "Sản phẩm thử 0")]
     if "lists" in url:
         dossiers_send(dossiers=dossiers, by=commune_officer)

@@ -315,7 +315,7 @@ def _screenable(request, pk) -> ProductIdea | None:
     (a second click); 404 outside his area, 403 when he may see it but not screen it."""
     idea = _idea_or_404(request, pk)
     if not request.user.has_perm("products.screen_idea", idea):
-        if idea.status not in IdeaStatus.SCREENABLE and screens_commune(request.user, idea.commune):
+        if idea.status not in IdeaStatus.SCREENABLE and screens_commune(request.user, idea):
             messages.error(request, _("An idea that is “%(status)s” cannot be screened.") % {
                 "status": idea.get_status_display()})
             return None

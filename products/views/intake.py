@@ -27,7 +27,7 @@ def _checkable_dossier(request, pk):
     dossier = _visible_dossier(request, pk)
     if request.user.has_perm("products.check_dossier", dossier):
         return dossier
-    if receives_dossiers_of(request.user, dossier.product.commune):
+    if receives_dossiers_of(request.user, dossier):
         messages.error(request, _("A dossier that is “%(status)s” can no longer be returned or checked.") % {
             "status": dossier.get_status_display()})
         return None

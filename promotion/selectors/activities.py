@@ -8,7 +8,7 @@ from django.utils import timezone
 from certificates.models import Certificate
 from evaluation.star_rules import MIN_RECOGNISED_STAR
 from ocop.rules import is_official, is_subject_rep
-from ocop.selectors import scope_q
+from ocop.selectors import scope_q, unit_scope_q
 from ocop.text import search_q
 from products.models import Product
 from products.selectors import products_visible_to
@@ -95,7 +95,7 @@ def certified_products(*, user, min_star: int = MIN_RECOGNISED_STAR, unit=None, 
                  .annotate(best=Max("star")).values("best"))
     qs = products_visible_to(user).filter(pk__in=in_force.values("product")).annotate(star=Subquery(best_star))
     if unit is not None:
-        qs = qs.filter(commune__path__startswith=unit.path)
+        qs = qs.filter(unit_scope_q(unit, "commune__"))
     if product_set is not None:
         qs = qs.filter(product_set=product_set)
     return qs.select_related("subject__commune", "product_set").order_by("subject__name", "name", "pk")

@@ -9,6 +9,7 @@ from django.utils import timezone
 from certificates.models import Certificate
 from evaluation.star_rules import RECOGNISED_STARS
 from ocop.models import AdministrativeUnit
+from ocop.selectors import unit_scope_q
 from ocop.text import fold
 from ocop.validators import record_key
 from products.models import Product, ProductSet
@@ -50,7 +51,7 @@ def certified_filtered(params, today=None) -> QuerySet:
     province = (params.get("province") or "").strip()
     if province:
         unit = AdministrativeUnit.objects.filter(code=province).first()
-        qs = qs.filter(product__commune__path__startswith=unit.path) if unit else qs.none()
+        qs = qs.filter(unit_scope_q(unit, "product__commune__")) if unit else qs.none()
     star = params.get("star")
     if star in [str(s) for s in RECOGNISED_STARS]:
         qs = qs.filter(star=int(star))
