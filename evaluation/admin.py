@@ -79,7 +79,8 @@ class LevelRuleInline(admin.TabularInline):
 
 @admin.register(Regulation)
 class RegulationAdmin(admin.ModelAdmin):
-    list_display = ["code", "title", "issued_on", "effective_from", "quorum_ratio", "max_spread", "sheet_count"]
+    list_display = ["code", "title", "issued_on", "effective_from", "quorum_ratio", "max_spread", "commune_intake",
+                    "sheet_count"]
     search_fields = ["code", "title"]
     inlines = [StarBandInline, LevelRuleInline]
 

@@ -39,6 +39,12 @@ class Regulation(models.Model):
     max_spread = models.DecimalField(
         _("allowed spread between members' totals"), max_digits=5, decimal_places=2, default=Decimal("10"),
     )
+    # Since 1489/QĐ-TTg (2025) the commune receives and checks a dossier and sends it to the province in a list;
+    # under 148/QĐ-TTg and 1048/QĐ-TTg a council took a submitted dossier directly (the district's path).
+    commune_intake = models.BooleanField(
+        _("the commune checks and sends the dossiers"), default=False,
+        help_text=_("Under these rules a council takes a dossier only once its commune has checked it and sent it "
+                    "to the province."))
 
     class Meta:
         verbose_name = _("regulation")

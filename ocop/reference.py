@@ -8,17 +8,19 @@ import importlib
 
 from django.apps import apps
 
-# (app label, model that proves the data is there, migration module holding `load`)
+# (app label, model that proves the data is there, migration modules holding `load`, run in order)
 REFERENCE_MIGRATIONS = [
-    ("products", "ProductSet", "products.migrations.0003_product_sets_and_standards"),
-    ("evaluation", "Regulation", "evaluation.migrations.0002_regulations"),
+    ("products", "ProductSet", ["products.migrations.0003_product_sets_and_standards"]),
+    ("evaluation", "Regulation", ["evaluation.migrations.0002_regulations",
+                                  "evaluation.migrations.0007_regulation_commune_intake"]),
 ]
 
 
 def reference_data_ensure(log=None) -> None:
-    for app_label, model_name, module in REFERENCE_MIGRATIONS:
+    for app_label, model_name, modules in REFERENCE_MIGRATIONS:
         if apps.get_model(app_label, model_name).objects.exists():
             continue
-        importlib.import_module(module).load(apps, None)
+        for module in modules:
+            importlib.import_module(module).load(apps, None)
         if log:
             log(f"reference data of {app_label} reloaded")
