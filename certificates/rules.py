@@ -1,7 +1,15 @@
 """Who may do what with certificates (django-rules)."""
 import rules
 
-from ocop.rules import is_official, is_province_staff, is_subject_rep, is_system_admin, unit_within_scope
+from evaluation.enums import EvaluationLevel
+from ocop.rules import (
+    is_ministry_staff,
+    is_official,
+    is_province_staff,
+    is_subject_rep,
+    is_system_admin,
+    unit_within_scope,
+)
 
 
 @rules.predicate
@@ -15,10 +23,20 @@ def official_of_holder(user, certificate) -> bool:
 
 
 @rules.predicate
+def seen_by_ministry(user, certificate) -> bool:
+    """The ministry's office sees the central level's certificates and those of the products nominated to it."""
+    return bool(certificate) and is_ministry_staff(user) and (
+        certificate.level == EvaluationLevel.CENTRAL or certificate.product.nominated_central_on is not None)
+
+
+@rules.predicate
 def at_issuing_level(user, certificate) -> bool:
-    """The issuing authority's officials (or the province above a district that issued) and admins."""
+    """The issuing authority's officials (or the province above a district that issued; the ministry's office for
+    the central level's) and admins."""
     if is_system_admin(user):
         return True
+    if certificate and certificate.level == EvaluationLevel.CENTRAL:
+        return is_ministry_staff(user)
     return bool(certificate) and is_official(user) and unit_within_scope(user, certificate.issuing_unit)
 
 
@@ -30,7 +48,8 @@ def issues_for_decision(user, decision) -> bool:
 
 
 rules.add_perm("certificates.view_certificate_list", is_official | is_subject_rep)
-rules.add_perm("certificates.view_certificate", official_of_holder | represents_holder | is_system_admin)
+rules.add_perm("certificates.view_certificate",
+               official_of_holder | represents_holder | seen_by_ministry | is_system_admin)
 rules.add_perm("certificates.revoke_certificate", at_issuing_level)
 rules.add_perm("certificates.issue_for_decision", issues_for_decision)
 rules.add_perm("certificates.view_expiry", is_official)

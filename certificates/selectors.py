@@ -5,8 +5,9 @@ from django.db.models import Count, DateField, DurationField, Exists, Expression
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from evaluation.enums import EvaluationLevel
 from ocop.models import AdministrativeUnit
-from ocop.rules import is_official, is_subject_rep
+from ocop.rules import is_ministry_staff, is_official, is_subject_rep
 from ocop.selectors import scope_q, units_counted_for
 from ocop.text import fold
 
@@ -15,9 +16,13 @@ from .models import Certificate, RenderJob
 
 
 def certificates_visible_to(user) -> QuerySet:
-    """Officials: certificates of subjects in their area. Representatives: their subjects'. Others: none."""
+    """Officials: certificates of subjects in their area; the ministry's office the central level's and the
+    nominated products'. Representatives: their subjects'. Others: none."""
     if is_subject_rep(user):
         return Certificate.objects.filter(subject__representative_links__user=user)
+    if is_ministry_staff(user):  # the central level's, and those of the products nominated to it (rules)
+        return Certificate.objects.filter(Q(level=EvaluationLevel.CENTRAL)
+                                          | Q(product__nominated_central_on__isnull=False))
     if is_official(user):
         return Certificate.objects.filter(scope_q(user, "subject__commune"))
     return Certificate.objects.none()

@@ -14,7 +14,7 @@ from evaluation.enums import EvaluationLevel
 from evaluation.models import Decision, RecognisedProduct, Regulation
 from evaluation.services.councils import regulation_in_force
 from evaluation.star_rules import MAX_STAR, MIN_RECOGNISED_STAR
-from ocop.enums import AuditAction
+from ocop.enums import AuditAction, UnitLevel
 from ocop.models import AdministrativeUnit, Cycle, User
 from ocop.outbox import outbox_enqueue
 from ocop.services import audit_log, unit_in_force_check
@@ -124,6 +124,15 @@ def _check_dates(*, issued_on: datetime.date, today: datetime.date) -> None:
             "date": issued_on.strftime("%d/%m/%Y")}})
 
 
+def _central_authority_name(decision: Decision) -> str:
+    """The ministry in whose name a central decision's certificates are issued: the central unit that signed it
+    (Bộ Nông nghiệp và Môi trường), else the configured name (OCOP_CENTRAL_AUTHORITY_NAME)."""
+    unit = decision.issuing_unit
+    if unit is not None and unit.level == UnitLevel.CENTRAL:
+        return unit.name
+    return settings.OCOP_CENTRAL_AUTHORITY_NAME
+
+
 def certificate_issue(*, recognition: RecognisedProduct, issued_on: datetime.date | None = None,
                       by: User | None, render: bool = True) -> Certificate:
     """Issue the certificate of a product a decision recognised at 3★ or more.
@@ -152,7 +161,7 @@ def certificate_issue(*, recognition: RecognisedProduct, issued_on: datetime.dat
     with transaction.atomic():
         certificate = Certificate(
             number=certificate_number_next(issuing_unit=issuing_unit, year=issued_on.year),
-            issuing_unit=issuing_unit, authority_name=settings.OCOP_CENTRAL_AUTHORITY_NAME if central else "",
+            issuing_unit=issuing_unit, authority_name=_central_authority_name(decision) if central else "",
             recognition=recognition, decision=decision, regulation=regulation,
             product=recognition.product, subject=recognition.product.subject, star=recognition.star,
             decision_number=decision.number, decision_date=decision.signed_on, signer=decision.signer,

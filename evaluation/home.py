@@ -4,13 +4,15 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from ocop.registry import HomePanel, NavItem, register_home_panel, register_nav, register_rounds
-from ocop.rules import is_council_member, is_official
+from ocop.rules import is_council_member, is_ministry_staff, is_official
 
 from .enums import ScorecardStatus, SessionStatus
 from .rules import sits_on_a_council
 from .selectors.councils import sessions_visible_to
-from .selectors.rounds import round_holdings, round_summaries
+from .selectors.results import nominations_visible_to
+from .selectors.rounds import round_summaries
 from .selectors.scoring import member_queue
+from .services.rounds import sessions_place
 
 PANEL_ROWS = 8
 
@@ -19,6 +21,7 @@ register_nav(NavItem(_("Councils"), "evaluation:council-list", "award", "evaluat
 register_nav(NavItem(_("Score sheets"), "evaluation:sheet-list", "list-check", "evaluation.view_sheets", order=42,
                      more=True))
 register_nav(NavItem(_("Scoring"), "evaluation:queue", "pencil-square", "evaluation.view_scoring_nav", order=45))
+register_nav(NavItem(_("Nominations"), "evaluation:nominations", "send", "evaluation.view_nominations", order=46))
 
 
 def _queue_panel(user):
@@ -49,10 +52,23 @@ def _sessions_panel(user):
     return {"sessions": sessions}
 
 
+def _nominations_panel(user):
+    """For the ministry's office: the products the provinces nominated that its council has not rated yet."""
+    if not is_ministry_staff(user):
+        return None
+    waiting = nominations_visible_to(user).filter(evaluated_at_next_level=False).order_by(
+        "-session__held_on", "product__name")
+    rows = list(waiting[:PANEL_ROWS])
+    return {"rows": rows, "waiting": len(rows) if len(rows) < PANEL_ROWS else waiting.count()}
+
+
+register_home_panel("evaluation-nominations",
+                    HomePanel("evaluation/results/panel_nominations.html", _nominations_panel, order=25))
 register_home_panel("evaluation-queue", HomePanel("evaluation/scoring/panel_queue.html", _queue_panel, order=30))
 register_home_panel("evaluation-sessions",
                     HomePanel("evaluation/councils/panel_sessions.html", _sessions_panel, order=40))
 
 
-# What each round of a cycle holds, for the cycle's page and the round's services (ocop keeps the rounds).
-register_rounds(summaries=round_summaries, holdings=round_holdings)
+# What each round of a cycle holds, for the cycle's page; its sessions placed by date when the round's services
+# change the rounds (ocop keeps the rounds).
+register_rounds(summaries=round_summaries, placement=sessions_place)

@@ -3,8 +3,10 @@ the score sheets."""
 import rules
 
 from ocop.rules import (
+    has_area,
     is_council_member,
     is_local_officer,
+    is_ministry_staff,
     is_official,
     is_province_staff,
     is_system_admin,
@@ -22,13 +24,13 @@ def _sits_on(user, council) -> bool:
 
 @rules.predicate
 def manages_council(user, council) -> bool:
-    """Administrators, and the officials of the council's unit (provincial office; district officers
-    for district councils)."""
+    """Administrators, and the officials of the council's unit (the ministry's office for the central council,
+    the provincial office; district officers for district councils)."""
     if council is None:
         return False
     if is_system_admin(user):
         return True
-    return (is_province_staff(user) or is_local_officer(user)) and unit_within_scope(user, council.unit)
+    return has_area(user) and unit_within_scope(user, council.unit)
 
 
 @rules.predicate
@@ -113,7 +115,7 @@ rules.add_perm("evaluation.preassess_dossier", dossier_preassessable)
 # Councils and their sessions
 rules.add_perm("evaluation.view_council_list", is_official | is_council_member)
 rules.add_perm("evaluation.view_council", manages_council | sits_on_council)
-rules.add_perm("evaluation.add_council", is_system_admin | is_province_staff | is_local_officer)
+rules.add_perm("evaluation.add_council", is_system_admin | is_ministry_staff | is_province_staff | is_local_officer)
 rules.add_perm("evaluation.change_council", manages_council)
 rules.add_perm("evaluation.view_session", manages_session | sits_on_session)
 rules.add_perm("evaluation.change_session", manages_session)
@@ -128,7 +130,7 @@ rules.add_perm("evaluation.view_results", sees_session_results)
 rules.add_perm("evaluation.finalise_session", chairs_session)
 rules.add_perm("evaluation.issue_decision", manages_session)
 rules.add_perm("evaluation.view_decision_list", is_official | is_council_member)
-rules.add_perm("evaluation.view_nominations", is_system_admin | is_province_staff)
+rules.add_perm("evaluation.view_nominations", is_system_admin | is_ministry_staff | is_province_staff)
 # The paper path: printed score sheets, and the import of their answers
 rules.add_perm("evaluation.print_paper_sheets", manages_session | sits_on_session)
 rules.add_perm("evaluation.import_paper_scores", manages_session | keeps_session_record)

@@ -5,6 +5,7 @@ from django.utils.translation import pgettext_lazy
 
 
 class UnitLevel(models.TextChoices):
+    CENTRAL = "central", _("Central level")
     PROVINCE = "province", _("Province level")
     DISTRICT = "district", _("District level")
     COMMUNE = "commune", _("Commune level")
@@ -21,6 +22,9 @@ class UnitKind(models.TextChoices):
     WARD = "ward", _("Ward")
     TOWNSHIP = "township", _("Township")
     SPECIAL_ZONE = "special_zone", _("Special zone")
+    # The central level: the ministry that runs the programme nationally and alone recognises 5★ (Bộ Nông nghiệp
+    # và Môi trường since 01/03/2025, formed from Bộ Nông nghiệp và Phát triển nông thôn).
+    MINISTRY = "ministry", _("Ministry")
 
     @classmethod
     def level_of(cls, kind: str) -> str:
@@ -32,6 +36,7 @@ class UnitKind(models.TextChoices):
 
 
 KIND_LEVEL = {
+    UnitKind.MINISTRY: UnitLevel.CENTRAL,
     UnitKind.PROVINCE: UnitLevel.PROVINCE,
     UnitKind.CENTRAL_CITY: UnitLevel.PROVINCE,
     UnitKind.DISTRICT: UnitLevel.DISTRICT,
@@ -47,6 +52,7 @@ KIND_LEVEL = {
 # Which level a unit of each level may sit under. A commune may sit directly under a province
 # (two-tier local government since 01/07/2025).
 ALLOWED_PARENT_LEVELS = {
+    UnitLevel.CENTRAL: set(),
     UnitLevel.PROVINCE: set(),
     UnitLevel.DISTRICT: {UnitLevel.PROVINCE},
     UnitLevel.COMMUNE: {UnitLevel.DISTRICT, UnitLevel.PROVINCE},
@@ -55,6 +61,7 @@ ALLOWED_PARENT_LEVELS = {
 
 class Role(models.TextChoices):
     ADMIN = "admin", _("System administrator")
+    MINISTRY_STAFF = "ministry_staff", _("Ministry OCOP office")
     PROVINCE_STAFF = "province_staff", _("Provincial OCOP office")
     LOCAL_OFFICER = "local_officer", _("Local officer")
     COUNCIL_MEMBER = "council_member", _("Council member")

@@ -34,6 +34,11 @@ class AdministrativeUnitQuerySet(models.QuerySet):
     def of_level(self, level: str):
         return self.filter(kind__in=UnitKind.kinds_of_level(level))
 
+    def cycle_holders(self):
+        """The units a cycle may belong to: the provinces, and the ministry for the central level's."""
+        return self.filter(kind__in=[*UnitKind.kinds_of_level(UnitLevel.PROVINCE),
+                                     *UnitKind.kinds_of_level(UnitLevel.CENTRAL)])
+
     def provinces(self):
         return self.of_level(UnitLevel.PROVINCE)
 
@@ -156,7 +161,7 @@ class AdministrativeUnit(models.Model):
                 }
             elif self.pk and self.parent.path.startswith(self.path or self.compute_path()):
                 errors["parent"] = _("A unit cannot be placed under itself or one of its own units.")
-        elif self.level != UnitLevel.PROVINCE:
+        elif self.level not in (UnitLevel.PROVINCE, UnitLevel.CENTRAL):
             errors["parent"] = _("Only a province can stand without a parent unit.")
         if self.merged_into_id and self.merged_into_id == self.pk:
             errors["merged_into"] = _("A unit cannot be merged into itself.")
@@ -180,7 +185,9 @@ class User(AbstractUser):
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.COUNCIL_MEMBER)
     unit = models.ForeignKey(
         AdministrativeUnit, verbose_name=_("unit"), on_delete=models.PROTECT, null=True, blank=True,
-        related_name="users", help_text=_("Province for provincial staff; district or commune for local officers."),
+        related_name="users",
+        help_text=_("Province for provincial staff; district or commune for local officers; the ministry for its "
+                    "staff."),
     )
     # AbstractUser's, with the rule on names.
     first_name = models.CharField(_("first name"), max_length=150, blank=True, validators=[validate_name])
@@ -204,6 +211,9 @@ class User(AbstractUser):
         elif self.role == Role.LOCAL_OFFICER:
             if not self.unit_id or self.unit.level not in (UnitLevel.DISTRICT, UnitLevel.COMMUNE):
                 raise ValidationError({"unit": _("A local officer must be assigned to a district or a commune.")})
+        elif self.role == Role.MINISTRY_STAFF:
+            if not self.unit_id or self.unit.level != UnitLevel.CENTRAL:
+                raise ValidationError({"unit": _("The ministry's staff must be assigned to the ministry.")})
 
     @property
     def is_system_admin(self) -> bool:
@@ -211,7 +221,8 @@ class User(AbstractUser):
 
 
 class Cycle(models.Model):
-    """A province's annual OCOP cycle (chu trình OCOP thường niên) for one year."""
+    """A province's annual OCOP cycle (chu trình OCOP thường niên) for one year; the ministry's cycle of a year
+    holds the central level's council, which rates the products the provinces nominate for 5★."""
 
     province = models.ForeignKey(
         AdministrativeUnit, verbose_name=_("province"), on_delete=models.PROTECT, related_name="cycles",
@@ -243,8 +254,9 @@ class Cycle(models.Model):
         return reverse("cycle-detail", args=[self.pk])
 
     def clean(self):
-        if self.province_id and self.province.level != UnitLevel.PROVINCE:
-            raise ValidationError({"province": _("A cycle belongs to a province.")})
+        if self.province_id and self.province.level not in (UnitLevel.PROVINCE, UnitLevel.CENTRAL):
+            raise ValidationError({"province": _("A cycle belongs to a province (or to the ministry, for the central "
+                                                 "level's evaluation).")})
 
     def record_span(self, today: datetime.date | None = None) -> tuple[datetime.date, datetime.date]:
         """The days a record of this cycle that carries no date of its own (the cycle itself, its councils, its

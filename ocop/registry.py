@@ -4,7 +4,7 @@ Later apps register here in their AppConfig.ready(), so that `ocop` never import
 """
 import datetime
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.urls import reverse
 
@@ -163,8 +163,8 @@ def product_standing(product, on: datetime.date) -> ProductStanding | None:
 
 # ---------------------------------------------------------------------------------------------
 # A cycle's evaluation rounds: the rounds are ocop's, what they hold (sessions, dossiers, results) is a later
-# app's. That app tells the cycle page what each round holds, and tells the round's services what would be left
-# outside a round whose dates change or that is deleted.
+# app's. That app tells the cycle page what each round holds, and places its records in the round whose days hold
+# their date whenever a round is created, re-dated or deleted.
 # ---------------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class RoundLink:
@@ -176,29 +176,30 @@ class RoundLink:
 class RoundSummary:
     """What a round holds, as the cycle page shows it to a user (within his area)."""
 
-    dossiers: int = 0                          # dossiers submitted between the round's opening and closing days
+    dossiers: int = 0                          # dossiers evaluated in its sessions, or submitted in it and waiting
     sessions: tuple[RoundLink, ...] = ()       # the sittings of the round, in date order
     stars: tuple[tuple[int, int], ...] = ()    # (star, products recognised at it), the highest star first
 
 
 @dataclass(frozen=True)
-class RoundHoldings:
-    """The records dated in a round (its sessions): how many, and the first and the last of their days."""
+class RoundPlacement:
+    """What placing a cycle's records (its sessions) in the rounds holding their date changed: how many each round
+    took and let go, by round pk."""
 
-    count: int
-    first_on: datetime.date | None = None
-    last_on: datetime.date | None = None
+    taken: dict[int, int] = field(default_factory=dict)
+    released: dict[int, int] = field(default_factory=dict)
 
 
 _rounds: dict[str, Callable] = {}
 
 
-def register_rounds(*, summaries: Callable, holdings: Callable) -> None:
+def register_rounds(*, summaries: Callable, placement: Callable) -> None:
     """`summaries(cycle, user)` returns {round pk: RoundSummary} for the cycle's rounds in a fixed number of
-    queries; `holdings(round)` returns the RoundHoldings of one round. One provider: a later registration
-    replaces the earlier."""
+    queries; `placement(cycle, without, by)` puts each record of the cycle in the round whose days hold its date,
+    or in none (`without`: a round about to be deleted, which takes nothing), and returns the RoundPlacement. One
+    provider: a later registration replaces the earlier."""
     _rounds["summaries"] = summaries
-    _rounds["holdings"] = holdings
+    _rounds["placement"] = placement
 
 
 def round_summaries(cycle, user) -> dict[int, RoundSummary]:
@@ -206,6 +207,8 @@ def round_summaries(cycle, user) -> dict[int, RoundSummary]:
     return provider(cycle, user) if provider is not None else {}
 
 
-def round_holdings(round_) -> RoundHoldings:
-    provider = _rounds.get("holdings")
-    return provider(round_) if provider is not None else RoundHoldings(count=0)
+def rounds_place(cycle, *, without=None, by=None) -> RoundPlacement:
+    """Within the caller's transaction, after a round of the cycle was created or re-dated, or before one is
+    deleted (`without`)."""
+    provider = _rounds.get("placement")
+    return provider(cycle, without=without, by=by) if provider is not None else RoundPlacement()

@@ -15,6 +15,12 @@ def is_province_staff(user) -> bool:
 
 
 @rules.predicate
+def is_ministry_staff(user) -> bool:
+    """The ministry's OCOP office (the central level): rates the products the provinces nominate, recognises 5★."""
+    return bool(user and user.is_authenticated and user.role == Role.MINISTRY_STAFF and user.unit_id)
+
+
+@rules.predicate
 def is_local_officer(user) -> bool:
     return bool(user and user.is_authenticated and user.role == Role.LOCAL_OFFICER and user.unit_id)
 
@@ -29,7 +35,12 @@ def is_subject_rep(user) -> bool:
     return bool(user and user.is_authenticated and user.role == Role.SUBJECT_REP)
 
 
-is_official = is_system_admin | is_province_staff | is_local_officer
+is_official = is_system_admin | is_ministry_staff | is_province_staff | is_local_officer
+
+
+def has_area(user) -> bool:
+    """An official with a unit to answer for: the ministry's, a province's, a district's or a commune's staff."""
+    return is_province_staff(user) or is_local_officer(user) or is_ministry_staff(user)
 
 
 def unit_stood_for_by(unit, area) -> bool:
@@ -43,7 +54,7 @@ def unit_within_scope(user, unit) -> bool:
     (Thái Nguyên's officers answer for Bắc Kạn's records); an officer of a unit that has ended keeps its own."""
     if is_system_admin(user):
         return True
-    if unit is None or not (is_province_staff(user) or is_local_officer(user)):
+    if unit is None or not has_area(user):
         return False
     return unit_stood_for_by(unit, user.unit)
 
@@ -65,7 +76,7 @@ def cycle_visible(user, cycle) -> bool:
         return False
     if is_system_admin(user):
         return True
-    if is_province_staff(user) or is_local_officer(user):
+    if has_area(user):
         # His own province's, and those of the provinces his took over (Bắc Kạn's for Thái Nguyên's officers).
         province = cycle.province
         return user.unit.path.startswith(province.path) or bool(
@@ -75,8 +86,10 @@ def cycle_visible(user, cycle) -> bool:
 
 @rules.predicate
 def manages_cycle(user, cycle) -> bool:
+    """A province's office its province's cycles; the ministry's office the ministry's (the central level's)."""
     return is_system_admin(user) or (
-        is_province_staff(user) and cycle is not None and cycle.province_id == user.unit_id)
+        (is_province_staff(user) or is_ministry_staff(user)) and cycle is not None
+        and cycle.province_id == user.unit_id)
 
 
 @rules.predicate
@@ -88,7 +101,7 @@ def manages_round(user, round_) -> bool:
 rules.add_perm("ocop.view_unit", is_official)
 rules.add_perm("ocop.view_cycle_list", is_official)
 rules.add_perm("ocop.view_cycle", cycle_visible)
-rules.add_perm("ocop.add_cycle", is_system_admin | is_province_staff)
+rules.add_perm("ocop.add_cycle", is_system_admin | is_province_staff | is_ministry_staff)
 rules.add_perm("ocop.change_cycle", manages_cycle)
 rules.add_perm("ocop.add_round", manages_cycle)  # checked against the cycle
 rules.add_perm("ocop.change_round", manages_round)

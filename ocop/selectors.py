@@ -9,7 +9,7 @@ from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 
 from .enums import Role, UnitLevel
 from .models import AdministrativeUnit, AuditEntry, Cycle, FileJob, Notification, Round
-from .rules import is_local_officer, is_province_staff, is_system_admin
+from .rules import has_area, is_system_admin
 from .text import fold
 
 logger = logging.getLogger(__name__)
@@ -20,7 +20,7 @@ def units_in_scope(user) -> QuerySet:
     the units it took over with theirs (Thái Nguyên's officers answer for former Bắc Kạn's units too)."""
     if is_system_admin(user):
         return AdministrativeUnit.objects.all()
-    if is_province_staff(user) or is_local_officer(user):
+    if has_area(user):
         return AdministrativeUnit.objects.filter(unit_scope_q(user.unit))
     return AdministrativeUnit.objects.none()
 
@@ -36,7 +36,7 @@ def scope_q(user, unit_field: str) -> Q:
     below it and those it took over (as `ocop.rules.unit_within_scope` decides for one record)."""
     if is_system_admin(user):
         return Q()
-    if is_province_staff(user) or is_local_officer(user):
+    if has_area(user):
         return unit_scope_q(user.unit, f"{unit_field}__")
     return Q(pk__in=[])
 
@@ -278,6 +278,8 @@ def cycle_list(*, user) -> QuerySet:
     qs = Cycle.objects.select_related("province")
     if is_system_admin(user):
         return qs
+    if user.role == Role.MINISTRY_STAFF and user.unit_id:  # the central level's cycles
+        return qs.filter(unit_scope_q(user.unit, "province__"))
     if user.role in (Role.PROVINCE_STAFF, Role.LOCAL_OFFICER) and user.unit_id:
         # His province's cycles and those of the provinces it took over (Bắc Kạn's earlier cycles for Thái Nguyên).
         province = province_of(user.unit)
@@ -353,7 +355,8 @@ def units_linkable(*, user, units: Iterable[int]) -> set[int]:
 
 def current_cycle_for(user) -> Cycle | None:
     """The user's latest cycle; in a year with several, his own province's before a former one's."""
-    own = province_of(user.unit) if getattr(user, "unit_id", None) else None
+    own = (user.unit if user.unit.level == UnitLevel.CENTRAL else province_of(user.unit)) if getattr(
+        user, "unit_id", None) else None
     return cycle_list(user=user).order_by(
         "-year", Case(When(province=own, then=Value(0)), default=Value(1)), "pk").first()
 

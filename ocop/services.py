@@ -16,12 +16,11 @@ from django.db.models import ProtectedError
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from .enums import ALLOWED_PARENT_LEVELS, AuditAction, CycleStep, NotificationEmail, UnitKind, UnitLevel
 from .models import AdministrativeUnit, AuditEntry, Cycle, CycleStepPlan, Notification, Round, User
 from .outbox import outbox_enqueue_many, outbox_hand_over
-from .registry import round_holdings
+from .registry import RoundPlacement, rounds_place
 from .selectors import rounds_overlapping, unit_successor
 
 logger = logging.getLogger(__name__)
@@ -190,7 +189,7 @@ def units_import_csv(*, text: str, by: User | None = None) -> UnitImportResult:
                     "kind": UnitKind(row["kind"]).label.lower(), "parent": parent_code})
             elif parent_code == row["code"]:
                 problems.append(_("a unit cannot be its own parent"))
-        elif level != UnitLevel.PROVINCE:
+        elif level not in (UnitLevel.PROVINCE, UnitLevel.CENTRAL):
             problems.append(_("only a province can stand without a parent unit"))
         merged = row["merged_into_code"]
         if merged and level_of(merged) is None:
@@ -203,7 +202,7 @@ def units_import_csv(*, text: str, by: User | None = None) -> UnitImportResult:
         return result
 
     # Parents before children: provinces, then districts, then communes.
-    order = {UnitLevel.PROVINCE: 0, UnitLevel.DISTRICT: 1, UnitLevel.COMMUNE: 2}
+    order = {UnitLevel.CENTRAL: 0, UnitLevel.PROVINCE: 0, UnitLevel.DISTRICT: 1, UnitLevel.COMMUNE: 2}
     with transaction.atomic():
         units = dict(existing)
         touched: dict[str, dict] = {}
@@ -251,15 +250,19 @@ def unit_ended_message(unit: AdministrativeUnit, *, on: datetime.date, until: da
     A unit that ended before `on` is refused with its successor (`unit_successor`) named, or with the fact that
     none is recorded; a unit that begins after `on` is refused too. `issuing` words it for a unit the record
     inherits rather than chooses (the authority that signs a decision or a certificate).
+    """
     if until is not None and until > on:
         # A record of a span of days (a past cycle's: Cycle.record_span) may take a unit of any of them.
         if unit.exists_during(on, until):
             return None
-    """
     if unit.is_valid_on(on):
         return None
     day = on.strftime("%d/%m/%Y")
     if unit.valid_to is None or on <= unit.valid_to:
+        if until is not None and until > on:
+            return _("%(unit)s only exists from %(date)s; choose a unit that exists between %(day)s and "
+                     "%(until)s.") % {"unit": unit, "date": unit.valid_from.strftime("%d/%m/%Y"), "day": day,
+                                      "until": until.strftime("%d/%m/%Y")}
         return _("%(unit)s only exists from %(date)s; choose a unit that exists on %(day)s.") % {
             "unit": unit, "date": unit.valid_from.strftime("%d/%m/%Y"), "day": day}
     successor = unit_successor(unit, on=on)
@@ -382,8 +385,7 @@ def _round_span(round_: Round) -> str:
 
 def _round_check(round_: Round) -> None:
     """Refuses a round without both days, a day outside the cycle's year, a closing day not after the opening
-    day, a number the cycle already gives another round, days shared with another round of the cycle, and
-    days that leave out a session already held in the round (its holdings, `ocop.registry.round_holdings`)."""
+    day, a number the cycle already gives another round, and days shared with another round of the cycle."""
     cycle, errors = round_.cycle, {}
     if round_.starts_on is None:
         errors["starts_on"] = _("Enter the day the round opens.")
@@ -404,24 +406,17 @@ def _round_check(round_: Round) -> None:
     if other is not None:
         raise ValidationError(_("These days overlap %(round)s (%(span)s): the rounds of a cycle cannot share a "
                                 "day.") % {"round": other, "span": _round_span(other)}, code="overlap")
-    if round_.pk is None:
-        return
-    held = round_holdings(round_)
-    if held.count and (held.first_on < round_.starts_on or held.last_on > round_.ends_on):
-        values = {"round": round_, "count": held.count, "first": _day(held.first_on), "last": _day(held.last_on)}
-        raise ValidationError((_("%(round)s holds a session on %(first)s: the round's days must include that day.")
-                               if held.count == 1 else
-                               _("%(round)s holds %(count)s sessions, from %(first)s to %(last)s: the round's days "
-                                 "must include them.")) % values, code="sessions_outside")
 
 
 def round_create(*, cycle: Cycle, number: int, name: str, starts_on: datetime.date, ends_on: datetime.date,
                  by: User | None) -> Round:
-    """Add an evaluation round to a cycle.
+    """Add an evaluation round to a cycle; the sessions of the cycle held on its days, in no round until then, go
+    to it (`ocop.registry.rounds_place`).
 
     Refused (see `_round_check`): a missing day, a day outside the cycle's year, a closing day not after the
     opening day, a number already used in the cycle, days shared with another round. Side effects: saves the
-    round; writes an audit entry on the cycle.
+    round; places the sessions; writes an audit entry on the cycle. The round returned carries the
+    RoundPlacement as `placement`.
     """
     with transaction.atomic():
         round_ = Round(cycle=cycle, number=number, name=(name or "").strip(), starts_on=starts_on, ends_on=ends_on)
@@ -430,15 +425,18 @@ def round_create(*, cycle: Cycle, number: int, name: str, starts_on: datetime.da
         round_.save()
         audit_log(actor=by, obj=cycle, action=AuditAction.UPDATE,
                   message=_("Round added: %(round)s (%(span)s)") % {"round": round_, "span": _round_span(round_)})
+        round_.placement = rounds_place(cycle, by=by)
     return round_
 
 
 def round_update(*, round_: Round, number: int, name: str, starts_on: datetime.date, ends_on: datetime.date,
                  by: User | None) -> Round:
-    """Change a round's number, name or days.
+    """Change a round's number, name or days; with new days it takes the cycle's sessions now held within them
+    and lets go of those now outside them, which go to the round holding their date or to none
+    (`ocop.registry.rounds_place`).
 
-    Refused as `round_create` is, and when the new days leave out a session already held in the round. Side
-    effects: saves; writes an audit entry on the cycle with what changed.
+    Refused as `round_create` is. Side effects: saves; places the sessions; writes an audit entry on the cycle
+    with what changed. The round returned carries the RoundPlacement as `placement`.
     """
     with transaction.atomic():
         before = model_snapshot(round_, ROUND_FIELDS)
@@ -456,30 +454,29 @@ def round_update(*, round_: Round, number: int, name: str, starts_on: datetime.d
             audit_log(actor=by, obj=round_.cycle, action=AuditAction.UPDATE,
                       message=_("Round changed: %(round)s (%(span)s)") % {
                           "round": round_, "span": _round_span(round_)}, changes=changes)
+        round_.placement = rounds_place(round_.cycle, by=by)
     return round_
 
 
-def round_delete(*, round_: Round, by: User | None) -> None:
-    """Delete a round that holds nothing yet.
+def round_delete(*, round_: Round, by: User | None) -> RoundPlacement:
+    """Delete a round. Its sessions stay, in no round (the rounds of a cycle do not overlap): a round created
+    again on their days takes them back. Returns the RoundPlacement (what the round let go).
 
-    Refused: a round that holds sessions (`ocop.registry.round_holdings`; the database protects them too).
-    Side effects: deletes the round; writes an audit entry on the cycle.
+    Side effects: releases the round's sessions (`ocop.registry.rounds_place`); deletes the round; writes an audit
+    entry on the cycle.
     """
-    held = round_holdings(round_)
-    if held.count:
-        raise ValidationError(ngettext(
-            "%(round)s holds %(count)s session and cannot be deleted: only a round without sessions can be.",
-            "%(round)s holds %(count)s sessions and cannot be deleted: only a round without sessions can be.",
-            held.count) % {"round": round_, "count": held.count}, code="has_sessions")
-    try:
-        with transaction.atomic():
-            cycle, text = round_.cycle, _("Round deleted: %(round)s (%(span)s)") % {
-                "round": round_, "span": _round_span(round_)}
-            round_.delete()
-            audit_log(actor=by, obj=cycle, action=AuditAction.DELETE, message=text)
-    except ProtectedError as exc:  # a session placed in the round since it was read
-        raise ValidationError(_("%(round)s holds sessions and cannot be deleted: only a round without sessions "
-                                "can be.") % {"round": round_}, code="has_sessions") from exc
+    with transaction.atomic():
+        cycle, text = round_.cycle, _("Round deleted: %(round)s (%(span)s)") % {
+            "round": round_, "span": _round_span(round_)}
+        placement = rounds_place(cycle, without=round_, by=by)
+        try:
+            with transaction.atomic():
+                round_.delete()
+        except ProtectedError as exc:  # a session placed in the round since it was read
+            raise ValidationError(_("A session was just planned in %(round)s: reload the page and try again.") % {
+                "round": round_}, code="has_sessions") from exc
+        audit_log(actor=by, obj=cycle, action=AuditAction.DELETE, message=text)
+    return placement
 
 
 # ---------------------------------------------------------------------------------------------

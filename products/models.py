@@ -86,6 +86,11 @@ class Product(models.Model):
     standards = models.ManyToManyField(Standard, verbose_name=_("standards held"), blank=True, related_name="products")
     has_traceability = models.BooleanField(_("traceability"), default=False)
     traceability_method = models.CharField(_("how it is traced"), max_length=255, blank=True)
+    # The day of the first finalised provincial session that nominated it to the central level (5★): from then the
+    # ministry's office sees it, its dossier and its results. Kept by the evaluation app's finalisation
+    # (evaluation.services.results.product_nominations_refresh), derived from the evaluations.
+    nominated_central_on = models.DateField(_("nominated to the central level on"), null=True, blank=True,
+                                            editable=False)
     search_text = models.TextField(editable=False, default="")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                    related_name="+")

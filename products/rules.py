@@ -7,6 +7,7 @@ from django.utils import timezone
 from ocop.enums import UnitLevel
 from ocop.rules import (
     is_local_officer,
+    is_ministry_staff,
     is_official,
     is_province_staff,
     is_subject_rep,
@@ -77,9 +78,15 @@ def is_screener(user) -> bool:
         is_local_officer(user) and user.unit.level == UnitLevel.DISTRICT)
 
 
+def nominated_for_ministry(user, product) -> bool:
+    """The ministry's office sees the products the provinces nominated to the central level (and only those)."""
+    return is_ministry_staff(user) and product.nominated_central_on is not None
+
+
 @rules.predicate
 def product_visible(user, product) -> bool:
-    return product is not None and (unit_within_scope(user, product.commune) or _represents(user, product.subject))
+    return product is not None and (unit_within_scope(user, product.commune) or _represents(user, product.subject)
+                                    or nominated_for_ministry(user, product))
 
 
 @rules.predicate

@@ -3,7 +3,7 @@ from django.db.models import Count, F, Prefetch, Q, QuerySet
 
 from ocop.enums import AuditAction, UnitLevel
 from ocop.models import Cycle
-from ocop.rules import is_local_officer, is_province_staff, is_subject_rep, is_system_admin
+from ocop.rules import is_local_officer, is_ministry_staff, is_province_staff, is_subject_rep, is_system_admin
 from ocop.selectors import audit_trail_for, scope_q, unit_scope_q
 from ocop.text import search_q
 from subjects.selectors import subjects_visible_to
@@ -35,6 +35,8 @@ def ideas_visible_to(user) -> QuerySet:
 def products_visible_to(user) -> QuerySet:
     if is_subject_rep(user):
         return Product.objects.filter(subject__representative_links__user=user)
+    if is_ministry_staff(user):  # the products the provinces nominated to the central level (rules.product_visible)
+        return Product.objects.filter(nominated_central_on__isnull=False)
     return Product.objects.filter(scope_q(user, "commune"))
 
 

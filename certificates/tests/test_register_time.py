@@ -199,8 +199,11 @@ def recognise(level: str, star: int, held_on=datetime.date(2026, 11, 2)) -> Reco
 
     thai_nguyen = AdministrativeUnit.objects.get(code="19")
     cycle = CycleFactory(province=thai_nguyen, year=held_on.year)
+    # A central council rates what a province nominated to it (the province's session is not the point here).
+    nominated_on = held_on - datetime.timedelta(days=30) if level == EvaluationLevel.CENTRAL else None
     scenario = scenario_build(cycle=cycle, unit=thai_nguyen, users=[UserFactory(), UserFactory(), UserFactory()],
-                              products=[ProductFactory()], level=level, held_on=held_on,
+                              products=[ProductFactory(nominated_central_on=nominated_on)], level=level,
+                              held_on=held_on,
                               regulation=Regulation.objects.get(code="26/2026/QĐ-TTg"))
     evaluation = scenario.evaluations[0]
     scenario.session.status = SessionStatus.FINALISED

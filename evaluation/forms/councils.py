@@ -7,25 +7,27 @@ from django.utils.translation import gettext_lazy as _
 from ocop.enums import Role, UnitLevel
 from ocop.forms.units import offer_units_in_force
 from ocop.models import User
-from ocop.rules import is_system_admin
-from ocop.selectors import cycle_list, units_in_scope
+from ocop.rules import is_ministry_staff, is_system_admin
+from ocop.selectors import cycle_list, unit_scope_q, units_in_scope
 from products.enums import DossierStatus
 from products.models import Dossier
 from subjects.forms import unit_with_ancestors
 
-from ..enums import EvaluationKind, EvaluationLevel, MemberRole
+from ..enums import EvaluationKind, EvaluationLevel, MemberRole, SessionStatus
 from ..models import AdvisoryMember, Council, CouncilMember, Session
+from ..services.councils import dossiers_by_commune_step_q
 
 DATE_WIDGET = forms.DateInput(attrs={"placeholder": "dd/mm/yyyy", "autocomplete": "off"})
 
-# The unit level a council of each level sits at (a central council has no unit level of its own).
+# The unit level a council of each level sits at (the central council at the ministry).
 UNIT_LEVEL_OF = {
+    EvaluationLevel.CENTRAL: UnitLevel.CENTRAL,
     EvaluationLevel.COMMUNE: UnitLevel.COMMUNE,
     EvaluationLevel.DISTRICT: UnitLevel.DISTRICT,
     EvaluationLevel.PROVINCE: UnitLevel.PROVINCE,
 }
 # Accounts that may sit on a council: experts, officials; never a subject's representative.
-MEMBER_ROLES = [Role.COUNCIL_MEMBER, Role.PROVINCE_STAFF, Role.LOCAL_OFFICER]
+MEMBER_ROLES = [Role.COUNCIL_MEMBER, Role.MINISTRY_STAFF, Role.PROVINCE_STAFF, Role.LOCAL_OFFICER]
 
 
 class UnitChoiceField(forms.ModelChoiceField):
@@ -58,9 +60,10 @@ class CouncilForm(forms.ModelForm):
         latest = self.fields["cycle"].queryset.order_by("-year").first()
         if latest is not None:  # the units of the official's latest cycle: since 01/07/2025, no district
             offer_units_in_force(self.fields["unit"], latest.record_day())
-        if not is_system_admin(user):
+        if not is_system_admin(user):  # the ministry's office forms the central council, nobody else does
+            central = is_ministry_staff(user)
             self.fields["level"].choices = [(value, label) for value, label in self.fields["level"].choices
-                                            if value != EvaluationLevel.CENTRAL]
+                                            if not value or (value == EvaluationLevel.CENTRAL) == central]
 
     def clean(self):
         cleaned = super().clean()
@@ -70,7 +73,7 @@ class CouncilForm(forms.ModelForm):
                 _("A council of the %(level)s sits at a unit of that level; choose another unit or level.") % {
                     "level": EvaluationLevel(level).label.lower()}))
         # A unit that no longer exists on the cycle's day is refused by the service, which names its successor.
-        if (unit is not None and cycle is not None and unit.is_valid_on(cycle.record_day())
+        if (unit is not None and cycle is not None and unit.exists_during(*cycle.record_span())
                 and not unit.path.startswith(cycle.province.path)):
             self.add_error("unit", ValidationError(_("The council's unit must lie in the cycle's province.")))
         return cleaned
@@ -126,11 +129,29 @@ class PresenceForm(forms.Form):
 
 
 def candidate_dossiers(session: Session):
-    """Submitted dossiers of the council's cycle and area whose product is not yet on the agenda."""
+    """Submitted dossiers of the council's cycle and area whose product is not yet on the agenda; under rules with
+    the commune's step (1489/QĐ-TTg, 26/2026/QĐ-TTg: `Regulation.commune_intake`), only those the commune has sent
+    to the province (the service refuses the others: `commune_step_check`). At the central council, the dossiers
+    of the products the provinces nominated to it (`nominated_dossiers`)."""
     council = session.council
-    return (Dossier.objects.filter(status__in=DossierStatus.LODGED, cycle=council.cycle,
-                                   product__commune__path__startswith=council.unit.path)
+    if council.level == EvaluationLevel.CENTRAL:
+        return nominated_dossiers(session)
+    direct = dossiers_by_commune_step_q(cycle=council.cycle, session_date=session.held_on, commune_intake=False)
+    return (Dossier.objects.filter(unit_scope_q(council.unit, "product__commune__"),
+                                   status__in=DossierStatus.LODGED, cycle=council.cycle)
+            .filter(Q(status=DossierStatus.SENT) | direct)
             .exclude(product__evaluations__session=session)
+            .select_related("product__subject", "product__product_set", "product__commune")
+            .order_by("product__product_set__number", "product__name"))
+
+
+def nominated_dossiers(session: Session):
+    """The dossiers on which a finalised provincial session nominated a product to the central level, on or before
+    the central session's day, whose product is not yet on its agenda: what the ministry's council may rate."""
+    return (Dossier.objects.filter(evaluations__nominated_to=EvaluationLevel.CENTRAL,
+                                   evaluations__session__status=SessionStatus.FINALISED,
+                                   product__nominated_central_on__lte=session.held_on)
+            .exclude(product__evaluations__session=session).distinct()
             .select_related("product__subject", "product__product_set", "product__commune")
             .order_by("product__product_set__number", "product__name"))
 
@@ -143,6 +164,8 @@ class DossierChoiceField(forms.ModelMultipleChoiceField):
 
 class AssignDossiersForm(forms.Form):
     dossiers = DossierChoiceField(label=_("Submitted dossiers"), queryset=Dossier.objects.none(),
+                                  help_text=_("Under 1489/QĐ-TTg and 26/2026/QĐ-TTg a dossier is listed once its "
+                                              "commune has checked it and sent it to the province."),
                                   widget=forms.CheckboxSelectMultiple,
                                   error_messages={"required": _("Tick at least one dossier.")})
     kind = forms.ChoiceField(label=_("Kind of evaluation"), choices=EvaluationKind.choices,

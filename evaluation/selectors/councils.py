@@ -4,12 +4,12 @@ from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from ocop.models import Cycle, User
-from ocop.rules import is_local_officer, is_province_staff, is_system_admin
+from ocop.rules import has_area, is_system_admin
 from ocop.selectors import scope_q, unit_scope_q
 from ocop.text import fold, search_q
 from products.models import Product
 
-from ..enums import ScorecardStatus
+from ..enums import EvaluationLevel, ScorecardStatus
 from ..models import (
     AdvisoryMember,
     ConflictOfInterest,
@@ -25,7 +25,7 @@ def councils_visible_to(user) -> QuerySet:
     """Officials see the councils of their area; members the councils they sit on."""
     if is_system_admin(user):
         return Council.objects.all()
-    if is_province_staff(user) or is_local_officer(user):
+    if has_area(user):
         return Council.objects.filter(scope_q(user, "unit") | Q(members__user=user)).distinct()
     return Council.objects.filter(members__user=user)
 
@@ -157,7 +157,10 @@ def session_agenda(*, session: Session, members: list[CouncilMember], user: User
 
 
 def _products_of_area(session: Session) -> QuerySet:
-    """The products of the area of the session's council: those it may evaluate."""
+    """The products of the area of the session's council: those it may evaluate; for the central council, the
+    products the provinces nominated to it."""
+    if session.council.level == EvaluationLevel.CENTRAL:
+        return Product.objects.filter(nominated_central_on__lte=session.held_on)
     return Product.objects.filter(unit_scope_q(session.council.unit, "commune__"))
 
 

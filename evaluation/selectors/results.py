@@ -7,10 +7,10 @@ from decimal import Decimal
 from django.db.models import Avg, Count, DecimalField, Exists, F, Func, OuterRef, Q, QuerySet, Subquery, Sum, Window
 from django.db.models.functions import Rank, Round
 
-from ocop.rules import is_province_staff, is_system_admin
+from ocop.rules import is_ministry_staff, is_province_staff, is_system_admin
 from ocop.selectors import scope_q
 
-from ..enums import ScorecardStatus, SessionStatus
+from ..enums import EvaluationLevel, ScorecardStatus, SessionStatus
 from ..models import (
     ConflictOfInterest,
     Criterion,
@@ -236,11 +236,14 @@ def session_nominated(session: Session) -> QuerySet:
 
 
 def nominations_visible_to(user) -> QuerySet:
-    """Products a finalised session nominated to the next level: an administrator sees all of them (the
-    central level), provincial staff those of the councils in their province. Each says whether a council
-    of the level it was nominated to has taken it up since."""
+    """Products a finalised session nominated to the next level: an administrator sees all of them, the
+    ministry's office those nominated to the central level by every province, provincial staff those of the
+    councils in their province. Each says whether a council of the level it was nominated to has taken it up
+    since."""
     qs = Evaluation.objects.filter(session__status=SessionStatus.FINALISED).exclude(nominated_to="")
-    if not is_system_admin(user):
+    if is_ministry_staff(user):
+        qs = qs.filter(nominated_to=EvaluationLevel.CENTRAL)
+    elif not is_system_admin(user):
         if not is_province_staff(user):
             return qs.none()
         qs = qs.filter(scope_q(user, "session__council__unit"))

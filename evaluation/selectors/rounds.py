@@ -1,31 +1,42 @@
-"""Reads of a cycle's evaluation rounds (ocop's Round): what each round holds, as the cycle page shows it, and
-the sessions that hold a round's days in place."""
-from django.db.models import Count, Max, Min, OuterRef, Subquery
+"""Reads of a cycle's evaluation rounds (ocop's Round): what each round holds, as the cycle page shows it, and the
+warning for a session held on a day no round holds."""
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from ocop.models import Cycle, Round, User
-from ocop.registry import RoundHoldings, RoundLink, RoundSummary
+from ocop.models import Cycle, User
+from ocop.registry import RoundLink, RoundSummary
+from ocop.selectors import cycle_rounds
+from products.enums import DossierStatus
 from products.selectors import dossiers_visible_to
 
-from ..models import RecognisedProduct, Session
+from ..enums import EvaluationLevel
+from ..models import Evaluation, RecognisedProduct, Session
 from .councils import sessions_visible_to
 
 
 def round_summaries(cycle: Cycle, user: User) -> dict[int, RoundSummary]:
-    """Each round of the cycle with what the user may see of it: the dossiers of his area submitted between the
-    round's opening and closing days, the sessions he may open (their products counted) and the products their
-    decisions recognised, by star.
+    """Each round of the cycle with what the user may see of it: the dossiers of his area the round holds, the
+    sessions he may open (their products counted) and the products their decisions recognised, by star.
+
+    A round holds the dossiers evaluated in its sessions, and those submitted between its opening and closing days
+    that are still lodged (submitted, checked or sent: not returned since) and have been evaluated in no other
+    round's session; so a dossier counts once, in the round that evaluated it, or else in the round it came in.
 
     Three queries whatever the number of rounds, sessions and products: the dossiers are counted per round in a
-    correlated subquery (a join would count a dossier once per session), the sessions come in one list, and the
-    recognitions are grouped by round and star in the database.
+    correlated subquery whose evaluations are looked up with EXISTS (a join would count a dossier once per
+    session), the sessions come in one list, and the recognitions are grouped by round and star in the database.
     """
-    submitted = (dossiers_visible_to(user)
-                 .filter(cycle=OuterRef("cycle"), submitted_at__date__gte=OuterRef("starts_on"),
-                         submitted_at__date__lte=OuterRef("ends_on"))
-                 .order_by().values("cycle").annotate(n=Count("pk")).values("n"))
-    dossiers = dict(cycle.rounds.annotate(n=Coalesce(Subquery(submitted), 0)).values_list("pk", "n"))
+    round_ = OuterRef(OuterRef("pk"))
+    evaluations = Evaluation.objects.filter(dossier=OuterRef("pk"))
+    in_round = Exists(evaluations.filter(session__round=round_))
+    in_other_round = Exists(evaluations.filter(session__round__isnull=False).exclude(session__round=round_))
+    waiting = Q(status__in=DossierStatus.LODGED, submitted_at__date__gte=OuterRef("starts_on"),
+                submitted_at__date__lte=OuterRef("ends_on")) & ~in_other_round
+    held = (dossiers_visible_to(user).filter(cycle=OuterRef("cycle")).filter(in_round | waiting)
+            .order_by().values("cycle").annotate(n=Count("pk")).values("n"))
+    dossiers = dict(cycle.rounds.annotate(n=Coalesce(Subquery(held), 0)).values_list("pk", "n"))
 
     visible = sessions_visible_to(user)
     sessions: dict[int, list[RoundLink]] = {}
@@ -46,9 +57,17 @@ def round_summaries(cycle: Cycle, user: User) -> dict[int, RoundSummary]:
             for pk, count in dossiers.items()}
 
 
-def round_holdings(round_: Round) -> RoundHoldings:
-    """The sessions placed in the round, whoever may see them: how many, the first and the last day they sit."""
-    held = Session.objects.filter(round=round_).aggregate(count=Count("pk"), first_on=Min("held_on"),
-                                                           last_on=Max("held_on"))
-    return RoundHoldings(count=held["count"], first_on=held["first_on"], last_on=held["last_on"])
-
+def session_round_warning(session: Session) -> str:
+    """The warning for a session of a cycle that has rounds held on a day none of them holds (31/12, after the
+    default second round closing on 30/12, say), naming the cycle's rounds; empty otherwise. Not a refusal: the
+    council may sit then, and a round created or re-dated to hold the day takes the session."""
+    if session.round_id is not None or session.council.level == EvaluationLevel.CENTRAL:
+        return ""
+    rounds = list(cycle_rounds(cycle=session.council.cycle))
+    if not rounds:
+        return ""
+    spans = "; ".join("%s: %s – %s" % (r.name, r.starts_on.strftime("%d/%m/%Y") if r.starts_on else "…",
+                                        r.ends_on.strftime("%d/%m/%Y") if r.ends_on else "…") for r in rounds)
+    return _("%(date)s falls in none of the cycle's evaluation rounds (%(rounds)s): the session belongs to no round "
+             "and its results will not appear in a round's figures. Choose a day within a round, or extend a round "
+             "to this day on the cycle's page.") % {"date": session.held_on.strftime("%d/%m/%Y"), "rounds": spans}

@@ -1,14 +1,18 @@
 """Writes on councils and sessions: members, assignment of products, presence, conflicts of interest."""
+import datetime
+
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ocop.enums import AuditAction
+from ocop.enums import AuditAction, UnitLevel
 from ocop.models import AdministrativeUnit, Cycle, Round, User
 from ocop.registry import product_standing
-from ocop.selectors import cycle_rounds, round_covering
+from ocop.selectors import round_covering
 from ocop.services import audit_log, unit_in_force_check
+from products.enums import DossierStatus
 from products.models import Dossier, Product
 
 from ..enums import EvaluationKind, EvaluationLevel, MemberRole, ScorecardStatus, SessionStatus
@@ -60,6 +64,54 @@ def regulation_for(*, cycle: Cycle, session_date, dossier: Dossier | None = None
     return regulation
 
 
+def dossiers_by_commune_step_q(*, cycle: Cycle, session_date: datetime.date, commune_intake: bool) -> Q:
+    """The condition, on Dossier, of the dossiers whose rules have (`commune_intake`) or lack the commune's step
+    (`Regulation.commune_intake`), as `regulation_for` decides them for a session of the cycle on `session_date`;
+    a list of dossiers is so filtered in the database.
+
+    A regulation holds the submission days from its entry into force to the next regulation's; a dossier without a
+    submission day, or submitted before every regulation, follows the regulation `regulation_for` falls back on (the
+    cycle's, else the one in force on the session's day). No negation: a NULL submission day would make one
+    exclude the wrong dossiers.
+    """
+    by_day: dict[datetime.date, bool] = {}
+    for starts, intake in Regulation.objects.order_by("effective_from", "pk").values_list("effective_from",
+                                                                                         "commune_intake"):
+        by_day[starts] = intake  # two regulations in force from one day: the later row
+    days = sorted(by_day)
+    spans = []
+    for i, starts in enumerate(days):
+        if by_day[starts] == commune_intake:
+            span = Q(submitted_at__date__gte=starts)
+            if i + 1 < len(days):
+                span &= Q(submitted_at__date__lt=days[i + 1])
+            spans.append(span)
+    try:
+        fallback = regulation_for(cycle=cycle, session_date=session_date).commune_intake
+    except ValidationError:  # no regulation at all: no commune's step
+        fallback = False
+    if fallback == commune_intake:
+        spans.append(Q(submitted_at__isnull=True))
+        if days:
+            spans.append(Q(submitted_at__date__lt=days[0]))
+    if not spans:
+        return Q(pk__in=[])
+    condition = spans[0]
+    for span in spans[1:]:
+        condition |= span
+    return condition
+
+
+def commune_step_check(*, regulation: Regulation, dossier: Dossier) -> None:
+    """Under rules with the commune's step (`Regulation.commune_intake`: 1489/QĐ-TTg, 26/2026/QĐ-TTg) a council
+    takes a dossier only once its commune has checked it and sent it to the province; refuses any other."""
+    if regulation.commune_intake and dossier.status != DossierStatus.SENT:
+        raise ValidationError(
+            _("Under %(regulation)s the commune must check the dossier and send it to the province before a council "
+              "takes it; this dossier is “%(status)s”.") % {
+                "regulation": regulation, "status": dossier.get_status_display()}, code="not_sent")
+
+
 def evaluation_kind_check(*, product: Product, kind: str, on) -> None:
     """Refuses a kind of evaluation the product's certificate in force on the date does not allow.
 
@@ -107,6 +159,8 @@ def council_create(*, cycle: Cycle, level: str, unit: AdministrativeUnit, name: 
         unit_in_force_check(unit=unit, on=cycle.record_day(), until=cycle.record_span()[1], field="unit")
     if unit is not None and cycle is not None and not unit.path.startswith(cycle.province.path):
         raise ValidationError({"unit": _("The council's unit must lie in the cycle's province.")})
+    if unit is not None and unit.level == UnitLevel.CENTRAL and level != EvaluationLevel.CENTRAL:
+        raise ValidationError({"unit": _("Only the central level's council sits at the ministry.")})
     with transaction.atomic():
         council = Council(cycle=cycle, level=level, unit=unit, name=name, established_by=established_by)
         council.full_clean()
@@ -148,33 +202,20 @@ def council_member_add(*, council: Council, user: User, role: str = MemberRole.M
 
 def session_round(*, council: Council, held_on) -> Round | None:
     """The round a sitting of the council on `held_on` belongs to: the round of the council's cycle whose days
-    hold the date. None for a cycle without rounds and for a central council (the ministry sits on its own
-    calendar, not in a province's rounds).
-
-    Refused: a date outside every round of a cycle that has rounds, naming the rounds.
-    """
+    hold the date. None for a day no round holds (the page warns: `selectors.rounds.session_round_warning`), for a
+    cycle without rounds and for a central council (the ministry sits on its own calendar, not in a province's
+    rounds)."""
     if held_on is None or council.level == EvaluationLevel.CENTRAL:
         return None
-    found = round_covering(cycle=council.cycle, on=held_on)
-    if found is not None:
-        return found
-    rounds = list(cycle_rounds(cycle=council.cycle))
-    if not rounds:
-        return None
-    spans = "; ".join("%s: %s – %s" % (r.name, r.starts_on.strftime("%d/%m/%Y") if r.starts_on else "…",
-                                        r.ends_on.strftime("%d/%m/%Y") if r.ends_on else "…") for r in rounds)
-    raise ValidationError({"held_on": _(
-        "%(date)s falls in none of the cycle's evaluation rounds (%(rounds)s): choose a day within a round, or add "
-        "a round on the cycle's page.") % {"date": held_on.strftime("%d/%m/%Y"), "rounds": spans}},
-        code="no_round")
+    return round_covering(cycle=council.cycle, on=held_on)
 
 
 def session_create(*, council: Council, held_on, place: str = "", number: int | None = None,
                    by: User | None) -> Session:
-    """Plan a sitting in the round of the cycle whose days hold its date (`session_round`).
+    """Plan a sitting in the round of the cycle whose days hold its date (`session_round`), or in none when no
+    round holds it (a round created or re-dated later takes it: `services.rounds.sessions_place`).
 
-    Refused: a date outside every round of a cycle that has rounds. Side effects: saves; every member counts as
-    present until changed; audited.
+    Side effects: saves; every member counts as present until changed; audited.
     """
     round_ = session_round(council=council, held_on=held_on)
     with transaction.atomic():
@@ -223,19 +264,31 @@ def session_assign(*, session: Session, product: Product, dossier: Dossier | Non
     """Put a product on a session's agenda, frozen to the regulation (see `regulation_for`: that of its
     dossier's submission) and to its product set's sheet under it.
 
-    Refused: a finalised session; a dossier of another product; a kind of evaluation that the product's
-    certificate in force on the session's date does not allow (see `evaluation_kind_check`); no sheet for
-    the product's set; a product already on the agenda. Side effects: creates the evaluation; records
-    detected conflicts (a member who acts for the product's subject); opens a scorecard for every other
-    member; audited.
+    Refused: a finalised session; a dossier of another product; under rules with the commune's step, a dossier
+    its commune has not sent to the province, and the product without its dossier while that dossier is with the
+    commune (`commune_step_check`); a kind of evaluation that the product's certificate in force on the session's
+    date does not allow (see `evaluation_kind_check`); no sheet for the product's set; a product already on the
+    agenda; at a central council, a product no province nominated to it (`central_nomination_check`). Side effects:
+    creates the evaluation; records detected conflicts (a member who acts for the product's
+    subject); opens a scorecard for every other member; audited.
     """
     if session.status == SessionStatus.FINALISED:
         raise ValidationError(_("The session is finalised."))
     if dossier is not None and dossier.product_id != product.pk:
         raise ValidationError(_("The dossier is not the product's."))
     evaluation_kind_check(product=product, kind=kind, on=session.held_on)
+    central_nomination_check(session=session, product=product)
+    cycle = session.council.cycle
     with transaction.atomic():
-        regulation = regulation_for(cycle=session.council.cycle, session_date=session.held_on, dossier=dossier)
+        if dossier is not None:
+            # Its status as it stands, held until the evaluation is saved: the commune cannot return or check a
+            # dossier under evaluation (products' dossier_return and dossier_check look for the evaluation).
+            dossier = Dossier.objects.select_for_update(of=("self",)).select_related("product").get(pk=dossier.pk)
+        regulation = regulation_for(cycle=cycle, session_date=session.held_on, dossier=dossier)
+        if dossier is not None:
+            commune_step_check(regulation=regulation, dossier=dossier)
+        else:
+            _dossier_at_commune_check(session=session, product=product)
         sheet = ScoreSheet.objects.filter(regulation=regulation, product_set=product.product_set_id).first()
         if sheet is None:
             raise ValidationError(_("There is no score sheet for %(set)s under %(regulation)s.") % {
@@ -249,6 +302,38 @@ def session_assign(*, session: Session, product: Product, dossier: Dossier | Non
         audit_log(actor=by, obj=session, action=AuditAction.UPDATE,
                   message=_("Product assigned: %(product)s") % {"product": product})
     return evaluation
+
+
+def central_nomination_check(*, session: Session, product: Product) -> None:
+    """A central council (the ministry's) rates only the products a province nominated to the central level, by a
+    session finalised before its own (`Product.nominated_central_on`); refuses any other."""
+    if session.council.level != EvaluationLevel.CENTRAL:
+        return
+    # Read from the database: the product given may have been loaded before the provincial session was finalised.
+    nominated_on = Product.objects.filter(pk=product.pk).values_list("nominated_central_on", flat=True).first()
+    if nominated_on is None:
+        raise ValidationError(_("%(product)s has not been nominated to the central level by a province: the "
+                                "ministry's council rates only the products the provinces nominate.") % {
+            "product": product}, code="not_nominated")
+    if nominated_on > session.held_on:
+        raise ValidationError(_("%(product)s was nominated to the central level on %(date)s, after this session.") % {
+            "product": product, "date": nominated_on.strftime("%d/%m/%Y")}, code="not_nominated")
+
+
+def _dossier_at_commune_check(*, session: Session, product: Product) -> None:
+    """The product put on the agenda without a dossier (found by search) while its dossier of the cycle is with the
+    commune (submitted or checked, not sent) under rules with the commune's step: refused, the step would be
+    skipped."""
+    waiting = Dossier.objects.filter(product=product, cycle=session.council.cycle,
+                                     status__in=DossierStatus.PRE_ASSESSABLE).first()
+    if waiting is None:
+        return
+    regulation = regulation_for(cycle=session.council.cycle, session_date=session.held_on, dossier=waiting)
+    if regulation.commune_intake:
+        raise ValidationError(
+            _("Its dossier of this cycle is with the commune (“%(status)s”): under %(regulation)s the commune must "
+              "check it and send it to the province before a council takes the product.") % {
+                "status": waiting.get_status_display(), "regulation": regulation}, code="not_sent")
 
 
 def conflict_declare(*, evaluation: Evaluation, member: CouncilMember, reason: str,

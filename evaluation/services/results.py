@@ -3,15 +3,17 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ocop.enums import AuditAction
 from ocop.models import User
 from ocop.services import audit_log, unit_in_force_check
+from products.models import Product
 
 from ..enums import EvaluationLevel, MemberRole, SessionStatus
-from ..models import ConflictOfInterest, Decision, LevelRule, RecognisedProduct, Session
+from ..models import ConflictOfInterest, Decision, Evaluation, LevelRule, RecognisedProduct, Session
 from ..selectors.results import session_missing_submissions, session_results
 from ..star_rules import MIN_RECOGNISED_STAR
 
@@ -69,6 +71,22 @@ def session_quorum(session: Session) -> tuple[bool, str]:
     return not problems, " ".join(problems)
 
 
+def product_nominations_refresh(*, product_ids) -> int:
+    """Derive each product's `nominated_central_on` from its evaluations: the day of the first finalised session
+    that nominated it to the central level (None when none did), whatever order the sessions were finalised in.
+    Returns how many products changed. Two queries and one update for the products that changed."""
+    ids = set(product_ids)
+    first = dict(Evaluation.objects.filter(
+        product_id__in=ids, nominated_to=EvaluationLevel.CENTRAL, session__status=SessionStatus.FINALISED)
+        .values("product_id").annotate(first=Min("session__held_on")).values_list("product_id", "first"))
+    changed = [product for product in Product.objects.filter(pk__in=ids).only("pk", "nominated_central_on")
+               if product.nominated_central_on != first.get(product.pk)]
+    for product in changed:
+        product.nominated_central_on = first.get(product.pk)
+    Product.objects.bulk_update(changed, ["nominated_central_on"])
+    return len(changed)
+
+
 def session_finalise(*, session: Session, by: User, spread_reason: str = "") -> list:
     """Close a session: the results become the legal record.
 
@@ -122,6 +140,7 @@ def session_finalise(*, session: Session, by: User, spread_reason: str = "") -> 
         session.finalised_at = timezone.now()
         session.finalised_by = by
         session.save(update_fields=["status", "finalised_at", "finalised_by"])
+        product_nominations_refresh(product_ids=[r.evaluation.product_id for r in results])
         if exceeded:
             message = _("Session finalised; the spread above the limit was accepted for %(list)s: %(reason)s") % {
                 "list": exceeded_names, "reason": spread_reason}

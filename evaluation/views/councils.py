@@ -45,6 +45,7 @@ from ..selectors.councils import (
     session_agenda_pages_of,
     session_present_ids,
 )
+from ..selectors.rounds import session_round_warning
 from ..services import councils as services
 from ..services.scoring import scorecard_reopen
 
@@ -205,6 +206,9 @@ def session_create(request, pk):
                        lambda session: _("Session %(number)s was planned. Put products on its agenda.") % {
                            "number": session.number})
     if session:
+        warning = session_round_warning(session)
+        if warning:
+            messages.warning(request, warning)
         return redirect(session)
     return _council_page(request, council, session_form=form)
 

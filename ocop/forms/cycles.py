@@ -19,7 +19,7 @@ class CycleForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["province"].queryset = units_in_scope(user).provinces()
+        self.fields["province"].queryset = units_in_scope(user).cycle_holders()
         if self.instance.pk:
             self.fields["province"].disabled = True
             self.fields["year"].disabled = True
@@ -46,7 +46,9 @@ class RoundForm(forms.Form):
     starts_on = forms.DateField(label=_("Opens on"), widget=DATE_WIDGET)
     ends_on = forms.DateField(label=_("Closes on"), widget=DATE_WIDGET,
                               help_text=_("Under 26/2026/QĐ-TTg a province holds at least two rounds a year, "
-                                          "closing on 30/06 and 30/12."))
+                                          "closing on 30/06 and 30/12. The days offered cover 01/01 – 30/06, then "
+                                          "01/07 – 30/12: a session held on 31/12 falls in no round unless the last "
+                                          "round closes on 31/12."))
 
     @staticmethod
     def initial_for(cycle: Cycle) -> dict:

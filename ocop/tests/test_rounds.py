@@ -67,7 +67,8 @@ def test_new_round_form_offers_the_first_round_of_the_year_closing_on_30_06(clie
     assert 'value="01/01/2023"' in page and 'value="30/06/2023"' in page
     assert "Đợt đánh giá mới" in page
     assert ("Theo Quyết định 26/2026/QĐ-TTg, mỗi tỉnh tổ chức ít nhất hai đợt đánh giá trong năm, kết thúc vào ngày "
-            "30/06 và 30/12.") in page
+            "30/06 và 30/12. Thời gian gợi ý là 01/01 – 30/06, rồi 01/07 – 30/12: phiên họp ngày 31/12 sẽ không thuộc "
+            "đợt nào, trừ khi đợt cuối kết thúc vào ngày 31/12.") in page
 
 
 def test_new_round_form_offers_the_days_after_the_last_round(client_for, backan_2024):

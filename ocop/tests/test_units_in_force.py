@@ -19,6 +19,37 @@ def test_cycle_record_day_is_today_in_its_year_and_the_first_day_of_another_year
     assert Cycle(year=2026).record_day(today) == datetime.date(2026, 1, 1)
 
 
+def test_a_past_cycle_spans_the_days_of_its_year_its_province_existed(demo_units):
+    """A past cycle's record takes a unit of any day of its year (the review's gap: 1 January refused every commune
+    formed on 01/07/2025 for Thái Nguyên's 2025 records entered in 2026)."""
+    today = datetime.date(2026, 3, 2)
+    thai_nguyen, bac_kan = Cycle(year=2025, province=demo_units["19"]), Cycle(year=2025, province=demo_units["06"])
+    assert thai_nguyen.record_span(today) == (datetime.date(2025, 1, 1), datetime.date(2025, 12, 31))
+    assert bac_kan.record_span(today) == (datetime.date(2025, 1, 1), datetime.date(2025, 6, 30))
+    assert Cycle(year=2026, province=demo_units["19"]).record_span(today) == (today, today)
+    # The procedure day: the submission day within that span (a 2025 Bắc Kạn dossier follows 30/06/2025's).
+    assert bac_kan.procedure_day(today) == datetime.date(2025, 6, 30)
+    assert thai_nguyen.procedure_day(datetime.date(2025, 8, 14)) == datetime.date(2025, 8, 14)
+    assert thai_nguyen.procedure_day(today) == datetime.date(2025, 12, 31)
+
+
+def test_a_2025_council_entered_in_2026_takes_a_commune_formed_on_1_july_2025_and_refuses_one_formed_later(
+        demo_units):
+    from ocop.services import unit_in_force_check
+
+    cycle = Cycle.objects.create(province=demo_units["19"], year=2025, name="OCOP Thái Nguyên 2025")
+    first, last = cycle.record_span(datetime.date(2026, 3, 2))
+    unit_in_force_check(unit=demo_units["19102"], on=first, until=last, field="unit")  # formed 01/07/2025: taken
+    unit_in_force_check(unit=demo_units["01843"], on=first, until=last, field="unit")  # ended 30/06/2025: taken
+    later = demo_units["19102"].__class__.objects.create(code="19199", name="Mới Lập", kind="commune",
+                                                         parent=demo_units["19"], valid_from=datetime.date(2026, 1, 1))
+    with pytest.raises(ValidationError) as refused:
+        unit_in_force_check(unit=later, on=first, until=last, field="unit")
+    assert refused.value.message_dict == {"unit": [
+        "Xã Mới Lập chỉ tồn tại từ 01/01/2026; hãy chọn một đơn vị tồn tại trong khoảng từ 01/01/2025 đến "
+        "31/12/2025."]}
+
+
 def test_cycle_of_a_merged_province_is_refused_naming_its_successor(demo_units):
     with pytest.raises(ValidationError) as refused:
         cycle_create(province=demo_units["06"], year=2026, name="OCOP Bắc Kạn 2026", by=None)

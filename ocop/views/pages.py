@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -146,6 +147,22 @@ def _rounds_of(cycle) -> str:
     return cycle.get_absolute_url() + "#rounds"
 
 
+def _with_placement(text: str, round_: Round) -> str:
+    """The success message, followed by what the round's days did to the cycle's sessions (`round_.placement`):
+    those it took, those it let go."""
+    taken, released = round_.placement.taken.get(round_.pk, 0), round_.placement.released.get(round_.pk, 0)
+    parts = [text]
+    if taken:
+        parts.append(ngettext("It took %(count)s session held on its days.",
+                              "It took %(count)s sessions held on its days.", taken) % {"count": taken})
+    if released:
+        parts.append(ngettext(
+            "%(count)s session outside its days left it, for the round holding its date or none.",
+            "%(count)s sessions outside its days left it, for the round holding their date or none.",
+            released) % {"count": released})
+    return " ".join(parts)
+
+
 @permission_required("ocop.view_cycle_list")
 def round_create(request, pk):
     cycle = _visible_cycle(request, pk)
@@ -153,7 +170,8 @@ def round_create(request, pk):
         raise PermissionDenied
     form = RoundForm(request.POST or None, initial=RoundForm.initial_for(cycle))
     if saved_by(request, form, lambda: services.round_create(cycle=cycle, by=request.user, **form.cleaned_data),
-                lambda round_: _("%(round)s was added to the cycle.") % {"round": round_}) is not None:
+                lambda round_: _with_placement(_("%(round)s was added to the cycle.") % {"round": round_},
+                                               round_)) is not None:
         return redirect(_rounds_of(cycle))
     return render(request, "ocop/round_form.html", {"form": form, "cycle": cycle})
 
@@ -163,7 +181,7 @@ def round_edit(request, pk):
     round_ = _managed_round(request, pk, "ocop.change_round")
     form = RoundForm(request.POST or None, initial=RoundForm.initial_of(round_))
     if saved_by(request, form, lambda: services.round_update(round_=round_, by=request.user, **form.cleaned_data),
-                lambda saved: _("%(round)s was saved.") % {"round": saved}) is not None:
+                lambda saved: _with_placement(_("%(round)s was saved.") % {"round": saved}, saved)) is not None:
         return redirect(_rounds_of(round_.cycle))
     return render(request, "ocop/round_form.html", {"form": form, "cycle": round_.cycle, "round": round_})
 
@@ -171,10 +189,20 @@ def round_edit(request, pk):
 @require_POST
 @permission_required("ocop.view_cycle_list")
 def round_delete(request, pk):
+    """Delete a round; its sessions stay, in no round (the message says how many)."""
     round_ = _managed_round(request, pk, "ocop.delete_round")
-    cycle, name = round_.cycle, str(round_)
-    acted_by(request, lambda: services.round_delete(round_=round_, by=request.user),
-             _("%(round)s was deleted.") % {"round": name})
+    cycle, name, round_pk = round_.cycle, str(round_), round_.pk
+
+    def deleted(placement) -> str:
+        text, released = _("%(round)s was deleted.") % {"round": name}, placement.released.get(round_pk, 0)
+        if not released:
+            return text
+        return " ".join([text, ngettext(
+            "Its %(count)s session now belongs to no round; a round created on its day takes it back.",
+            "Its %(count)s sessions now belong to no round; a round created on their days takes them back.",
+            released) % {"count": released}])
+
+    acted_by(request, lambda: services.round_delete(round_=round_, by=request.user), deleted)
     return redirect(_rounds_of(cycle))
 
 

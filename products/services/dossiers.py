@@ -319,6 +319,17 @@ def _move(dossier: Dossier, action: str, *, by: User | None, message: str, field
               changes={"status": [old, dossier.status]})
 
 
+def _ensure_not_under_evaluation(dossier: Dossier) -> None:
+    """Refuses to return or check a dossier a council has taken (under 148 a council takes a submitted dossier
+    directly). The evaluation app's Evaluation.dossier is read through its reverse relation, `evaluations`: this app
+    cannot import that one."""
+    evaluation = dossier.evaluations.select_related("session__council").order_by("pk").first()
+    if evaluation is not None:
+        raise ValidationError(
+            _("This dossier is on the agenda of %(session)s: it is under evaluation and can no longer be returned or "
+              "checked.") % {"session": evaluation.session}, code="under_evaluation")
+
+
 def _require_receiver(dossier: Dossier, by: User | None) -> None:
     if by is None or not receives_dossiers_of(by, dossier):
         raise PermissionDenied(_("Only the officer who receives this commune's dossiers can do that."))
@@ -344,6 +355,7 @@ def dossier_submit(*, dossier: Dossier, by: User | None) -> Dossier:
         rounds = audit_trail_for(dossier).filter(
             action=AuditAction.TRANSITION, changes__status__1=DossierStatus.SUBMITTED).count() + 1
         dossier.submitted_at = timezone.now()
+        dossier.procedure_on = dossier.cycle.procedure_day(timezone.localdate(dossier.submitted_at))
         dossier.submitted_by = by if by is not None and by.is_authenticated else None
         dossier.status_reason = ""
         message = (str(DossierStatus.SUBMITTED.label) if rounds == 1
@@ -356,11 +368,10 @@ def dossier_submit(*, dossier: Dossier, by: User | None) -> Dossier:
 def dossier_return(*, dossier: Dossier, reason: str, by: User) -> Dossier:
     """Return a submitted dossier to its subject for completion, with the reason the subject reads; its evidence
     can be changed again and it is submitted again with `dossier_submit`.
-        dossier.procedure_on = dossier.cycle.procedure_day(timezone.localdate(dossier.submitted_at))
 
     Side effects: status → returned with the reason; writes a transition entry whose message is the reason.
-    Raises ValidationError without a reason or when the dossier is not submitted, PermissionDenied unless `by`
-    receives the dossiers of the product's commune.
+    Raises ValidationError without a reason, when the dossier is not submitted or is on a council's agenda,
+    PermissionDenied unless `by` receives the dossiers of the product's commune.
     """
     reason = (reason or "").strip()
     if not reason:
@@ -368,6 +379,7 @@ def dossier_return(*, dossier: Dossier, reason: str, by: User) -> Dossier:
     with transaction.atomic():
         dossier = _lock(dossier, "return")
         _require_receiver(dossier, by)
+        _ensure_not_under_evaluation(dossier)
         dossier.status_reason = reason
         _move(dossier, "return", by=by, fields=["status_reason"],
               message=_("Returned for completion: %(reason)s") % {"reason": reason})
@@ -378,12 +390,13 @@ def dossier_check(*, dossier: Dossier, by: User) -> Dossier:
     """Record that a submitted dossier is complete (the commune's check); it can then be sent to the province.
 
     Side effects: status → checked, checked_at/by set; writes a transition entry. Raises ValidationError
-    listing what is missing or expired when the dossier is not complete, or when it is not submitted;
-    PermissionDenied unless `by` receives the dossiers of the product's commune.
+    listing what is missing or expired when the dossier is not complete, or when it is not submitted or is on a
+    council's agenda; PermissionDenied unless `by` receives the dossiers of the product's commune.
     """
     with transaction.atomic():
         dossier = _lock(dossier, "check")
         _require_receiver(dossier, by)
+        _ensure_not_under_evaluation(dossier)
         missing = dossier_completeness(dossier)
         if missing:
             raise ValidationError(
