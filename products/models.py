@@ -149,6 +149,15 @@ class IdeaList(models.Model):
         return _("%(unit)s, sent %(date)s") % {"unit": self.unit, "date": sent_on}
 
 
+def _set_procedure_day(record, save_kwargs: dict) -> None:
+    """A submitted idea or dossier without its procedure day gets the one of its submission (Cycle.procedure_day):
+    the services set it; a record saved otherwise (an import, a fixture) follows the same rule."""
+    if record.submitted_at is not None and record.procedure_on is None and record.cycle_id:
+        record.procedure_on = record.cycle.procedure_day(timezone.localdate(record.submitted_at))
+        if save_kwargs.get("update_fields") is not None:
+            save_kwargs["update_fields"] = {*save_kwargs["update_fields"], "procedure_on"}
+
+
 class ProductIdea(models.Model):
     """A product idea registration form (phiếu đăng ký ý tưởng sản phẩm) and its screening."""
 
@@ -206,6 +215,7 @@ class ProductIdea(models.Model):
 
     def save(self, *args, **kwargs):
         self.search_text = fold(" ".join([self.product_name, getattr(self.subject, "name", "") or ""]))
+        _set_procedure_day(self, kwargs)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -356,6 +366,10 @@ class Dossier(models.Model):
 
     def __str__(self):
         return _("Dossier: %(product)s (%(year)s)") % {"product": self.product, "year": self.cycle.year}
+
+    def save(self, *args, **kwargs):
+        _set_procedure_day(self, kwargs)
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("products:dossier-detail", args=[self.pk])

@@ -42,16 +42,21 @@ def regulation_for(*, cycle: Cycle, session_date, dossier: Dossier | None = None
     The programme judges every evaluation under the version of the rules in force when its dossier was
     submitted: a dossier sent in under 148/QĐ-TTg keeps those rules even when its session sits after
     26/2026/QĐ-TTg took effect. So, in this order:
-    1. the dossier's submission date decides: the regulation in force on that day;
+    1. the dossier's procedure day decides (its submission day within its cycle's year and province:
+       Dossier.procedure_on, or the submission day of a dossier recorded before that field): the regulation in
+       force on that day, the same day that decides who received it;
     2. without a dossier, or one without a submission date (a product found by search, a dossier kept on
        paper), the regulation the cycle was planned under (CycleRegulation) decides: it is the province's
        own statement of the rules of the round, a better witness than the date the council happens to sit;
     3. without that link either, the regulation in force on the session's date.
     A submission date before every regulation decides nothing, and the next rule applies.
     """
-    submitted_at = dossier.submitted_at if dossier is not None else None
-    if submitted_at is not None:
-        regulation = regulation_in_force(timezone.localtime(submitted_at).date())
+    day = None
+    if dossier is not None:
+        day = dossier.procedure_on or (timezone.localtime(dossier.submitted_at).date() if dossier.submitted_at
+                                       else None)
+    if day is not None:
+        regulation = regulation_in_force(day)
         if regulation is not None:
             return regulation
     link = CycleRegulation.objects.filter(cycle=cycle).select_related("regulation").first()
@@ -69,10 +74,10 @@ def dossiers_by_commune_step_q(*, cycle: Cycle, session_date: datetime.date, com
     (`Regulation.commune_intake`), as `regulation_for` decides them for a session of the cycle on `session_date`;
     a list of dossiers is so filtered in the database.
 
-    A regulation holds the submission days from its entry into force to the next regulation's; a dossier without a
-    submission day, or submitted before every regulation, follows the regulation `regulation_for` falls back on (the
-    cycle's, else the one in force on the session's day). No negation: a NULL submission day would make one
-    exclude the wrong dossiers.
+    A regulation holds the procedure days (Dossier.procedure_on) from its entry into force to the next
+    regulation's; a dossier without one, or whose day comes before every regulation, follows the regulation
+    `regulation_for` falls back on (the cycle's, else the one in force on the session's day). No negation: a NULL
+    procedure day would make one exclude the wrong dossiers.
     """
     by_day: dict[datetime.date, bool] = {}
     for starts, intake in Regulation.objects.order_by("effective_from", "pk").values_list("effective_from",
@@ -82,18 +87,18 @@ def dossiers_by_commune_step_q(*, cycle: Cycle, session_date: datetime.date, com
     spans = []
     for i, starts in enumerate(days):
         if by_day[starts] == commune_intake:
-            span = Q(submitted_at__date__gte=starts)
+            span = Q(procedure_on__gte=starts)
             if i + 1 < len(days):
-                span &= Q(submitted_at__date__lt=days[i + 1])
+                span &= Q(procedure_on__lt=days[i + 1])
             spans.append(span)
     try:
         fallback = regulation_for(cycle=cycle, session_date=session_date).commune_intake
     except ValidationError:  # no regulation at all: no commune's step
         fallback = False
     if fallback == commune_intake:
-        spans.append(Q(submitted_at__isnull=True))
+        spans.append(Q(procedure_on__isnull=True))
         if days:
-            spans.append(Q(submitted_at__date__lt=days[0]))
+            spans.append(Q(procedure_on__lt=days[0]))
     if not spans:
         return Q(pk__in=[])
     condition = spans[0]

@@ -121,26 +121,30 @@ def test_migration_marks_1489_and_every_later_regulation(db):
 
 def test_the_list_query_and_the_service_agree_on_the_day_1489_took_effect(thai_nguyen_2026):
     """30/06/2025 23:30 in Việt Nam is under 148 (no commune step), 01/07/2025 00:30 under 1489 (still 30/06 in UTC);
-    a dossier without a submission day follows the cycle's rules (26/2026)."""
+    a 2025 dossier entered with a day before its year follows 1 January 2025 (its procedure day, Cycle.procedure_day:
+    148); a dossier without a submission day follows the regulation in force on the session's day (26/2026)."""
+    cycle_2025, _created = Cycle.objects.get_or_create(province=thai_nguyen_2026.province, year=2025,
+                                                       defaults={"name": "OCOP Thái Nguyên 2025"})
     made = {
-        "148": dossier_at(thai_nguyen_2026, "Nộp 30/06/2025", DossierStatus.SUBMITTED, at(2025, 6, 30, 23, 30)),
-        "1489": dossier_at(thai_nguyen_2026, "Nộp 01/07/2025", DossierStatus.SUBMITTED, at(2025, 7, 1, 0, 30)),
-        "old": dossier_at(thai_nguyen_2026, "Nộp 2018", DossierStatus.SUBMITTED, at(2018, 1, 2, 8, 0)),
-        "undated": dossier_at(thai_nguyen_2026, "Chưa ghi ngày nộp", DossierStatus.SUBMITTED, None),
+        "148": dossier_at(cycle_2025, "Nộp 30/06/2025", DossierStatus.SUBMITTED, at(2025, 6, 30, 23, 30)),
+        "1489": dossier_at(cycle_2025, "Nộp 01/07/2025", DossierStatus.SUBMITTED, at(2025, 7, 1, 0, 30)),
+        "old": dossier_at(cycle_2025, "Nộp 2018", DossierStatus.SUBMITTED, at(2018, 1, 2, 8, 0)),
+        "undated": dossier_at(cycle_2025, "Chưa ghi ngày nộp", DossierStatus.SUBMITTED, None),
     }
+    assert made["1489"].procedure_on == datetime.date(2025, 7, 1)
     session_date = datetime.date(2026, 12, 8)
     through_commune = set(Dossier.objects.filter(
-        dossiers_by_commune_step_q(cycle=thai_nguyen_2026, session_date=session_date, commune_intake=True),
+        dossiers_by_commune_step_q(cycle=cycle_2025, session_date=session_date, commune_intake=True),
         pk__in=[d.pk for d in made.values()]).values_list("pk", flat=True))
     direct = set(Dossier.objects.filter(
-        dossiers_by_commune_step_q(cycle=thai_nguyen_2026, session_date=session_date, commune_intake=False),
+        dossiers_by_commune_step_q(cycle=cycle_2025, session_date=session_date, commune_intake=False),
         pk__in=[d.pk for d in made.values()]).values_list("pk", flat=True))
 
-    by_service = {key: regulation_for(cycle=thai_nguyen_2026, session_date=session_date, dossier=d).commune_intake
+    by_service = {key: regulation_for(cycle=cycle_2025, session_date=session_date, dossier=d).commune_intake
                   for key, d in made.items()}
-    assert by_service == {"148": False, "1489": True, "old": True, "undated": True}
-    assert {key for key, d in made.items() if d.pk in through_commune} == {"1489", "old", "undated"}
-    assert {key for key, d in made.items() if d.pk in direct} == {"148"}
+    assert by_service == {"148": False, "1489": True, "old": False, "undated": True}
+    assert {key for key, d in made.items() if d.pk in through_commune} == {"1489", "undated"}
+    assert {key for key, d in made.items() if d.pk in direct} == {"148", "old"}
 
 
 # ---------------------------------------------------------------------------------------------
