@@ -24,8 +24,11 @@ from django.test import Client
 from django.utils import translation
 
 # The demo logins whose scope the matrix checks (the administrator's scope has no outside), and an officer of
-# Vi Hương commune in Bạch Thông (HTX Thiên An's), whom the world adds: the demo has no commune officer.
-ROLES = ["tinh.backan", "huyen.bachthong", "huyen.nari", "huyen.dabac", "xa.vihuong", "hoidong.1", "htx.thienan"]
+# Vi Hương commune in Bạch Thông (HTX Thiên An's), whom the world adds; since 01/07/2025 the officer of Bạch Thông
+# commune of Thái Nguyên (xa.bachthong, which took over Vi Hương, Phủ Thông, Sĩ Bình, Vũ Muộn and Đôn Phong) and
+# the ministry's office (bo.nnmt), which sees only what the provinces nominate.
+ROLES = ["tinh.backan", "huyen.bachthong", "huyen.nari", "huyen.dabac", "xa.vihuong", "xa.bachthong", "bo.nnmt",
+         "hoidong.1", "htx.thienan"]
 AREAS = ["bachthong", "nari", "dabac"]
 OFFICER = {"bachthong": "huyen.bachthong", "nari": "huyen.nari", "dabac": "huyen.dabac"}
 
@@ -232,6 +235,10 @@ def build_world(media_root) -> World:
                                           defaults={"regulation": Regulation.objects.get(code="148/QĐ-TTg")})
     world = World(media_root=str(media_root), users=users, sheet=ScoreSheet.objects.order_by("pk").first())
     _user("xa.vihuong", Role.LOCAL_OFFICER, unit=AdministrativeUnit.objects.get(code="01843"))
+    for username, role, code in (("xa.bachthong", Role.LOCAL_OFFICER, "19102"),
+                                 ("bo.nnmt", Role.MINISTRY_STAFF, "BNNMT")):
+        if not User.objects.filter(username=username).exists():  # the demo's logins of 2026, else the world's
+            _user(username, role, unit=AdministrativeUnit.objects.get(code=code))
 
     # Bạch Thông: HTX Dền Vang (not the demo representative's HTX Thiên An), the demo district council.
     bachthong = users["huyen.bachthong"]
