@@ -178,3 +178,13 @@ def test_the_ministry_office_runs_its_cycle_council_and_session_pages(client, mi
 
     assert [p.name for p in agenda_product_search(session=central["session"], query="kiem thu", limit=10)] == [
         "Trà hoa vàng Kiểm Thử"]
+
+
+def test_the_ministries_come_back_after_a_flush(ministry):
+    """A browser test flushes the tables; the reference data (ocop.reference) puts the ministries back."""
+    from ocop.reference import reference_data_ensure
+
+    AdministrativeUnit.objects.filter(kind=UnitKind.MINISTRY).delete()
+    reference_data_ensure()
+    assert set(AdministrativeUnit.objects.filter(kind=UnitKind.MINISTRY).values_list("code", "merged_into__code")) == {
+        ("BNNMT", None), ("BNNPTNT", "BNNMT")}

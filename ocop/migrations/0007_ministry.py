@@ -15,7 +15,8 @@ MINISTRIES = [
 ]
 
 
-def add_ministries(apps, schema_editor):
+def load(apps, schema_editor):
+    """The ministries (idempotent: ocop.reference reloads them after a test flushes the tables)."""
     Unit = apps.get_model("ocop", "AdministrativeUnit")
     units = {}
     for code, name, valid_from, valid_to, _merged in MINISTRIES:
@@ -55,5 +56,5 @@ class Migration(migrations.Migration):
             name='unit',
             field=models.ForeignKey(blank=True, help_text='Province for provincial staff; district or commune for local officers; the ministry for its staff.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='users', to='ocop.administrativeunit', verbose_name='unit'),
         ),
-        migrations.RunPython(add_ministries, remove_ministries),
+        migrations.RunPython(load, remove_ministries),
     ]
