@@ -74,8 +74,8 @@ def subject_pages_of(*, user) -> QuerySet:
 
 
 def subject_products_in_order(*, subject: Subject) -> list:
-    """The subject's products by name, with their product set."""
-    return list(subject.products.select_related("product_set").order_by("name", "pk"))
+    """The subject's products by name, with their product set and commune (whether the reader may open each)."""
+    return list(subject.products.select_related("product_set", "commune").order_by("name", "pk"))
 
 
 def representative_links_of(*, subject: Subject) -> QuerySet:

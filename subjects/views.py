@@ -181,7 +181,10 @@ def subject_detail(request, pk):
         "subject": subject,
         "address": address,
         "registered_address": registered_address,
-        "products": [(product, _url_or_empty(product)) for product in products],
+        # A product registered in another commune than its subject's (a product of 2026 in the commune that took the
+        # subject's over) may lie outside the reader's area: its name shows without a link (products' rules decide).
+        "products": [(product, _url_or_empty(product) if request.user.has_perm("products.view_product", product)
+                      else "") for product in products],
         "representatives": representative_links_of(subject=subject),
         "audit": _readable_audit(audit_trail_for(subject)[:50]),
         "can_change": request.user.has_perm("subjects.change_subject", subject),

@@ -111,8 +111,10 @@ def certificate_detail(request, pk):
         "history": certificate_history(certificate=certificate, on=today),
         "renewals": certificate_renewals(certificate=certificate),
         "can_revoke": user.has_perm("certificates.revoke_certificate", certificate) and not certificate.revoked_on,
-        # The decision's page is the councils' and officials' (a representative reads its number and date here).
-        "can_open_decision": certificate.decision_id is not None and user.has_perm("evaluation.view_decision_list"),
+        # The decision's page is the councils' and officials' of its area (a representative, or the officer of a
+        # former district reading a certificate Thái Nguyên issued to a subject of his, reads its number and date).
+        "can_open_decision": certificate.decision_id is not None and user.has_perm("evaluation.view_decision_list")
+        and decisions_visible_to(user).filter(pk=certificate.decision_id).exists(),
         "revoke_form": RevokeForm(),
         "can_renew": can_renew,
         "renew_form": RenewalForm(certificate=certificate, kinds=kinds) if can_renew else None,
