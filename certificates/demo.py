@@ -1,11 +1,12 @@
-"""Demo certificates: the Bạch Thông 2023 decision's (now expired), HTX Tài Hoan's 5★ miến dong from the
-central level (seed 003), and from Bắc Kạn's register one renewed (in 2026, by Thái Nguyên, which Bắc Kạn was
-merged into), one revoked, and one ending within 30 days of the day the command runs (so that the expiry pages
-and notices always have something to show)."""
+"""Demo certificates: the Bạch Thông 2023 decision's (now expired), Thái Nguyên's 2026 decision's (issue 16), HTX
+Tài Hoan's 5★ miến dong from the central level (seed 003), and from Bắc Kạn's register one renewed (in 2026, by
+Thái Nguyên, which Bắc Kạn was merged into), one revoked, and one ending within 30 days of the day the command runs
+(so that the expiry pages and notices always have something to show)."""
 import datetime
 
 from django.utils import timezone
 
+from evaluation.demo import THAINGUYEN_2026_DECISION
 from evaluation.enums import EvaluationLevel
 from evaluation.models import Decision
 from ocop.models import AdministrativeUnit
@@ -24,6 +25,11 @@ def load(log) -> None:
     decision = Decision.objects.filter(number="1568/QĐ-UBND").first()
     if decision is not None:
         certificates_issue_for_decision(decision=decision, by=None, render=False)
+    # Thái Nguyên's decision of its 2026 second round (evaluation's demo): the certificates of the products it
+    # recognised, in the province's name (the bún dong riềng, recognised 4★, is nominated to the central level).
+    thainguyen_2026 = Decision.objects.filter(number=THAINGUYEN_2026_DECISION, issuing_unit__code="19").first()
+    if thainguyen_2026 is not None:
+        certificates_issue_for_decision(decision=thainguyen_2026, by=None, render=False)
     backan = AdministrativeUnit.objects.get(code="06")
     products = {p.name: p for p in Product.objects.select_related("subject")}
 

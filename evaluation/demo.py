@@ -1,15 +1,24 @@
 """Demo evaluations: a finalised 2023 district session in Bạch Thông with its decision, a provincial
-session in Bắc Kạn being scored (148/QĐ-TTg), and a planned 2026 provincial session in Thái Nguyên under
-the two-tier rules, in the second of its two rounds. Scores are chosen per member to land near a target total."""
+session in Bắc Kạn being scored (148/QĐ-TTg), and Thái Nguyên's 2026 under the two-tier rules: the communes'
+pre-assessment of the dossiers they checked and the lists they sent, a provincial session of the second round
+scored and finalised (a product recognised 4★ and nominated to the central level) with its decision, and a
+planned session. Scores are chosen per member to land near a target total."""
 import datetime
 from decimal import Decimal
 
+from django.utils import timezone
+
 from ocop.models import AdministrativeUnit, Cycle, User
-from products.models import Product
+from products.demo import THAINGUYEN_2026_DOSSIERS, THAINGUYEN_2026_SENT
+from products.enums import DossierStatus
+from products.models import Dossier, Product
+from products.services.dossiers import dossiers_send
 
 from .enums import EvaluationLevel, MemberRole, ScorecardStatus, SessionStatus
-from .models import Council, CycleRegulation, Regulation, Session
+from .models import Council, CycleRegulation, Evaluation, Regulation, Session
+from .selectors.preassessment import commune_criteria
 from .services.councils import conflict_declare, council_create, council_member_add, session_assign, session_create
+from .services.preassessment import dossier_preassess, dossier_sheet
 from .services.results import decision_issue, session_finalise
 from .services.scoring import scorecard_submit, scores_set
 
@@ -24,6 +33,23 @@ DISTRICT_2023 = {
 }
 PROVINCE_2023 = {"Miến dong Tài Hoan": (93, 91, 94), "Chè Bản Dao": (76, 74, None)}
 
+# Thái Nguyên 2026, second round: the dossiers the communes sent. The province's council may recognise at most 4★
+# (26/2026/QĐ-TTg); a mean of 90 or more is nominated to the central level (LevelRule.nomination_score): the
+# bún dong riềng is recognised 4★ and nominated, the trà xanh 4★, the măng vầu 3★.
+THAINGUYEN_2026 = {
+    "Bún dong riềng Tài Hoan": (93, 91, 94),
+    "Trà xanh Bản Dao": (78, 75, 80),
+    "Măng vầu sấy Phiêng An": (63, 60, 66),
+}
+THAINGUYEN_2026_DECISION = "3162/QĐ-UBND"
+THAINGUYEN_2026_PLANNED_ON = datetime.date(2026, 12, 8)
+# The commune's note on each criterion it pre-assesses (the demo sheets mark 1.1 and 3.2: local raw materials and
+# local labour); it proposes the sheet's highest answer.
+PRE_ASSESSMENT_NOTES = {
+    "1.1": "Đã kiểm tra vùng nguyên liệu tại thôn; có xác nhận của trưởng thôn và hợp đồng thu mua với các hộ.",
+    "3.2": "Theo danh sách lao động có xác nhận của UBND xã: lao động đều là người địa phương.",
+}
+
 
 def _answer_near(card, target, by):
     """Choose, for every criterion, the answer whose points come closest to the target share."""
@@ -33,6 +59,27 @@ def _answer_near(card, target, by):
         options = [o for o in criterion.options.all() if not o.knocks_out]
         answers[criterion.pk] = min(options, key=lambda o: abs(o.points - share * criterion.max_points)).pk
     scores_set(scorecard=card, answers=answers, by=by)
+
+
+def _answer_total(card, target, by):
+    """Answers whose points add up to the target total (or just above it, when no answer steps down by less): the
+    highest answer of every criterion, then one step down at a time, from the end of the sheet up, while the total
+    stays at or above the target. Never a 0-point answer: one on a mandatory criterion would cap the star."""
+    criteria = list(card.evaluation.sheet.criteria.prefetch_related("options").order_by("-position"))
+    ladders = {}
+    for criterion in criteria:
+        options = sorted((o for o in criterion.options.all() if not o.knocks_out), key=lambda o: o.points)
+        ladders[criterion.pk] = [o for o in options if o.points > 0] or options
+    picks = {pk: len(ladder) - 1 for pk, ladder in ladders.items()}
+    total = sum(ladder[-1].points for ladder in ladders.values())
+    lowered = True
+    while lowered:
+        lowered = False
+        for pk, ladder in ladders.items():
+            step = ladder[picks[pk]].points - ladder[picks[pk] - 1].points if picks[pk] > 0 else None
+            if step is not None and total - step >= target:
+                total, picks[pk], lowered = total - step, picks[pk] - 1, True
+    scores_set(scorecard=card, answers={pk: ladders[pk][i].pk for pk, i in picks.items()}, by=by)
 
 
 def _council(cycle, level, unit, name, established_by):
@@ -45,11 +92,14 @@ def _council(cycle, level, unit, name, established_by):
     return council
 
 
-def _score_session(session, targets, submit=True):
+def _score_session(session, targets, submit=True, dossiers=None, by=None, answer=_answer_near):
+    """Put each product on the agenda (with its dossier when given) and have each member score it near his
+    target (`answer`: how the answers are chosen); None: the member declares a conflict."""
     products = {p.name: p for p in Product.objects.filter(name__in=targets)}
     members = list(session.council.members.select_related("user"))
+    dossiers = dossiers or {}
     for name, member_targets in targets.items():
-        evaluation = session_assign(session=session, product=products[name], by=None)
+        evaluation = session_assign(session=session, product=products[name], dossier=dossiers.get(name), by=by)
         for member, target in zip(members, member_targets):
             card = evaluation.scorecards.filter(member=member).first()
             if target is None:
@@ -57,7 +107,7 @@ def _score_session(session, targets, submit=True):
                     conflict_declare(evaluation=evaluation, member=member, by=member.user,
                                      reason="Là thành viên của tổ hợp tác có sản phẩm")
                 continue
-            _answer_near(card, target, member.user)
+            answer(card, target, member.user)
             if submit:
                 scorecard_submit(scorecard=card, by=member.user)
 
@@ -98,15 +148,63 @@ def load(log) -> None:
             if card.member.role != MemberRole.CHAIR:
                 scorecard_submit(scorecard=card, by=card.member.user)
 
-    # The province's council of the year; its session of 08/12/2026 goes to the second round (ocop's demo).
+    # The province's council of the year: a session of the second round held today (scored, finalised, its decision
+    # issued), then its session of 08/12/2026, planned.
     council_2026 = _council(thainguyen_2026, EvaluationLevel.PROVINCE, units["19"],
                             "Hội đồng đánh giá, phân hạng sản phẩm OCOP tỉnh Thái Nguyên năm 2026",
                             "Quyết định số 955/QĐ-UBND ngày 02/6/2026 của UBND tỉnh Thái Nguyên")
-    if not council_2026.sessions.exists():
-        session = session_create(council=council_2026, held_on=datetime.date(2026, 12, 8),
+    _thainguyen_2026_communes(thainguyen_2026)
+    _thainguyen_2026_session(council_2026, units["19"])
+    if not council_2026.sessions.filter(held_on=THAINGUYEN_2026_PLANNED_ON).exists():
+        session = session_create(council=council_2026, held_on=THAINGUYEN_2026_PLANNED_ON,
                                  place="Văn phòng Điều phối nông thôn mới tỉnh Thái Nguyên", by=None)
         for name in ("Tinh dầu sả chanh Hương Ngàn", "Mộc vượng xuân"):
             session_assign(session=session, product=Product.objects.get(name=name), by=None)
+    # MINISTRY LEVEL (issue 16, item 5): the central council's session that scores the products the provinces
+    # nominated (here the bún dong riềng of Thái Nguyên's decision) and recognises 5★ belongs here, after the
+    # provincial sessions; it is built with the ministry's level, not by this demo.
     submitted = Session.objects.filter(evaluations__scorecards__status=ScorecardStatus.SUBMITTED).distinct().count()
     log(f"evaluation: {Council.objects.count()} councils, {Session.objects.count()} sessions "
         f"({submitted} with submitted scorecards)")
+
+
+def _thainguyen_2026_communes(cycle) -> None:
+    """The communes' part in Thái Nguyên's 2026 (1489/QĐ-TTg, 26/2026/QĐ-TTg): the officer who checked each dossier
+    records his pre-assessment of the local criteria, then each commune sends its dossiers to the province in one
+    list (products' demo left them checked)."""
+    names = [name for name, stage, _preparer, _receiver in THAINGUYEN_2026_DOSSIERS if stage == "checked"]
+    checked = (Dossier.objects.filter(cycle=cycle, status=DossierStatus.CHECKED, product__name__in=names,
+                                      pre_assessments__isnull=True).select_related("product", "checked_by"))
+    for dossier in checked:
+        answers = {}
+        for criterion in commune_criteria(dossier_sheet(dossier)):
+            best = max((o for o in criterion.options.all() if not o.knocks_out), key=lambda o: o.points)
+            answers[criterion.pk] = (best, PRE_ASSESSMENT_NOTES.get(criterion.code, ""))
+        dossier_preassess(dossier=dossier, answers=answers, by=dossier.checked_by)
+    for username, names in THAINGUYEN_2026_SENT.items():
+        to_send = list(Dossier.objects.filter(cycle=cycle, status=DossierStatus.CHECKED, product__name__in=names))
+        if to_send:
+            dossiers_send(dossiers=to_send, by=User.objects.get(username=username),
+                          note="Hồ sơ đề nghị tỉnh đánh giá, phân hạng sản phẩm OCOP đợt 2 năm 2026")
+
+
+def _thainguyen_2026_session(council, province) -> None:
+    """A sitting of the second round held today (the round's last day once it has closed), on the dossiers the
+    communes sent: scored, finalised by the chair, its decision signed the same day (certificates' demo issues the
+    certificates). Nothing is dated after today: on a day before the round opens it is left out."""
+    if Evaluation.objects.filter(session__council=council, product__name__in=THAINGUYEN_2026).exists():
+        return
+    today = timezone.localdate()
+    second = council.cycle.rounds.get(number=2)
+    held_on = min(max(today, second.starts_on), second.ends_on)
+    if held_on > today:
+        return
+    dossiers = {d.product.name: d for d in Dossier.objects.filter(
+        cycle=council.cycle, status=DossierStatus.SENT, product__name__in=THAINGUYEN_2026).select_related("product")}
+    office = User.objects.get(username="tinh.thainguyen")
+    session = session_create(council=council, held_on=held_on,
+                             place="Hội trường Văn phòng Điều phối nông thôn mới tỉnh Thái Nguyên", by=office)
+    _score_session(session, THAINGUYEN_2026, dossiers=dossiers, by=office, answer=_answer_total)
+    session_finalise(session=session, by=User.objects.get(username="hoidong.1"))
+    decision_issue(session=session, number=THAINGUYEN_2026_DECISION, signed_on=held_on,
+                   signer=f"Chủ tịch UBND tỉnh {province.name}", by=office)

@@ -1,5 +1,6 @@
-"""Demo data of the shared part: units from the seeds, the demo logins, Bắc Kạn's 2024 cycle and the other cycles
-(Thái Nguyên's 2026 with its two evaluation rounds)."""
+"""Demo data of the shared part: units from the seeds, the demo logins (the pre-2025 officers of Bắc Kạn's
+districts kept as history, Thái Nguyên's office and commune officers of today), Bắc Kạn's 2024 cycle and the other
+cycles (Thái Nguyên's 2026 with its two evaluation rounds)."""
 import datetime
 from pathlib import Path
 
@@ -15,6 +16,8 @@ UNITS_CSV = Path(__file__).parent / "data" / "demo_units.csv"
 # username, role, unit code, first name, last name, agency
 DEMO_USERS = [
     ("admin", Role.ADMIN, None, "Quản trị", "hệ thống", ""),
+    # History: Bắc Kạn's office and the district officers (Hòa Bình's Đà Bắc too), whose units ended on 30/06/2025;
+    # they keep the records of 2019-2025 (148/QĐ-TTg: the district screened ideas and received dossiers).
     ("tinh.backan", Role.PROVINCE_STAFF, "06", "Ngô Mai", "Hương", "Văn phòng Điều phối nông thôn mới tỉnh Bắc Kạn"),
     ("huyen.bachthong", Role.LOCAL_OFFICER, "063", "Hương", "Dịu", "Phòng Nông nghiệp và PTNT huyện Bạch Thông"),
     ("huyen.nari", Role.LOCAL_OFFICER, "066", "Trần Thị Thu", "Hiền", "Phòng Nông nghiệp và PTNT huyện Na Rì"),
@@ -23,6 +26,16 @@ DEMO_USERS = [
     ("hoidong.2", Role.COUNCIL_MEMBER, "06", "Hoàng Thị", "Bình", "Sở Công Thương tỉnh Bắc Kạn"),
     ("hoidong.3", Role.COUNCIL_MEMBER, "06", "Lý Văn", "Cường", "Sở Khoa học và Công nghệ tỉnh Bắc Kạn"),
     ("htx.thienan", Role.SUBJECT_REP, None, "Lý Thị", "Quên", "Hợp tác xã Thiên An"),
+    # Vietnam of today (two-tier government since 01/07/2025): Thái Nguyên, which took over Bắc Kạn, and the
+    # officers of two of its new communes, who receive the dossiers of their subjects (1489/QĐ-TTg, 26/2026/QĐ-TTg).
+    # Bạch Thông commune (19102) took over Vi Hương, HTX Thiên An's commune; Côn Minh (19111) took over Côn Minh and
+    # Văn Lang of Na Rì, HTX Tài Hoan's and HTX Hương Ngàn's.
+    ("tinh.thainguyen", Role.PROVINCE_STAFF, "19", "Dương Thị", "Hoa",
+     "Văn phòng Điều phối nông thôn mới tỉnh Thái Nguyên"),
+    ("xa.bachthong", Role.LOCAL_OFFICER, "19102", "Nông Văn", "Khải", "Phòng Kinh tế, UBND xã Bạch Thông"),
+    ("xa.conminh", Role.LOCAL_OFFICER, "19111", "Lục Thị", "Mai", "Phòng Kinh tế, UBND xã Côn Minh"),
+    # MINISTRY LOGIN (issue 16, item 5): the ministry's OCOP office (Bộ Nông nghiệp và Môi trường) is added here
+    # with the central level's unit and role; it is built with that level, not by this demo.
 ]
 
 # Seed 003: Kế hoạch 180/KH-UBND ngày 22/3/2024, the steps with their months.

@@ -14,3 +14,4 @@ class ProductsConfig(AppConfig):
 
         register_demo_loader("products", demo.load, order=20)
         register_demo_loader("product-ideas", demo.load_ideas, order=25, heavy=True)
+        register_demo_loader("thainguyen-2026", demo.load_thainguyen_2026, order=26, heavy=True)

@@ -1,4 +1,7 @@
-"""Demo products from the seeds: HTX Thiên An's seven, Tài Hoan's miến dong, Dền Vang's sticky rice..."""
+"""Demo products from the seeds: HTX Thiên An's seven, Tài Hoan's miến dong, Dền Vang's sticky rice...; the ideas
+of Bắc Kạn's 2024 and Hòa Bình's 2023 cycles; Thái Nguyên's 2026 ideas and dossiers under the two-tier rules."""
+import functools
+
 from django.db import models
 
 from subjects.models import Subject
@@ -125,3 +128,183 @@ def load_ideas(log) -> None:
                    note="Danh sách ý tưởng sản phẩm đề nghị tỉnh thẩm định")
     states = dict(ProductIdea.objects.values_list("status").annotate(n=models.Count("pk")).order_by())
     log(f"ideas: {created} created; " + ", ".join(f"{IdeaStatus(k).label}: {v}" for k, v in sorted(states.items())))
+
+
+# ---------------------------------------------------------------------------------------------
+# Vietnam of today: Thái Nguyên's 2026 cycle, which since 01/07/2025 holds former Bắc Kạn (issue 16, item 6).
+# The ideas are screened by the provincial office (a commune directly under its province: no district step); the
+# dossiers are received and checked by the officer of the product's commune (1489/QĐ-TTg, 26/2026/QĐ-TTg). The
+# products of 2026 are registered in the new communes (Bạch Thông 19102, Côn Minh 19111, Phong Quang 19105).
+# ---------------------------------------------------------------------------------------------
+
+# subject, product name, set, commune code, raw material, local share, market, expected star, final state, reason,
+# who registers it. Phong Quang (19105) has no officer in the demo: its form was entered by the provincial office.
+THAINGUYEN_2026_IDEAS = [
+    ("Hợp tác xã Tài Hoan", "Bún dong riềng Tài Hoan", 7, "19111",
+     "Củ dong riềng của 60 hộ thành viên xã Côn Minh", 100, "export", 4, "selected", "", "xa.conminh"),
+    ("Hợp tác xã Hương Ngàn", "Tinh dầu gừng Hương Ngàn", 20, "19111",
+     "Gừng trâu trồng tại thôn Khuổi Luông", 90, "national", 3, "selected", "", "xa.conminh"),
+    ("Tổ hợp tác chè Bản Dao", "Trà xanh Bản Dao", 11, "19102",
+     "Chè trung du của 11 hộ thôn Bản Dao", 100, "provincial", 4, "selected", "", "xa.bachthong"),
+    ("Tổ hợp tác Phiêng An", "Măng vầu sấy Phiêng An", 7, "19102",
+     "Măng vầu trồng trên 12 ha vùng nguyên liệu của tổ", 100, "provincial", 3, "selected", "", "xa.bachthong"),
+    ("Hợp tác xã An Bình", "Măng ớt Phủ Thông", 7, "19102",
+     "Măng tre Bát độ và ớt của các hộ Phủ Thông", 85, "provincial", 3, "selected", "", "xa.bachthong"),
+    ("Hợp tác xã Thiên An", "Trà giảo cổ lam Thiên An", 12, "19102",
+     "Giảo cổ lam trồng dưới tán rừng thôn Bản Cảu", 100, "national", 4, "selected", "", "htx.thienan"),
+    ("Hợp tác xã Thiên An", "Xà phòng thảo dược Thiên An", 19, "19102",
+     "Lá thuốc tắm của người Dao thu hái tại thôn Bản Cảu", 80, "provincial", 3, "selected", "", "htx.thienan"),
+    ("Hợp tác xã Tài Hoan", "Bánh đa dong riềng Tài Hoan", 6, "19111",
+     "Tinh bột dong riềng và gạo của các hộ xã Côn Minh", 95, "provincial", 3, "submitted", "", "xa.conminh"),
+    ("Hợp tác xã Dền Vang", "Cốm nếp Khẩu Nua Dền Vang", 6, "19105",
+     "Nếp Khẩu Nua Lương của 20 hộ thành viên", 100, "provincial", 3, "returned",
+     "Bổ sung phiếu kết quả kiểm nghiệm chỉ tiêu vi sinh và ảnh mẫu nhãn sản phẩm dự kiến.", "tinh.thainguyen"),
+]
+THAINGUYEN_SCREENER = "tinh.thainguyen"
+
+# product, where its dossier is left, who prepares and submits it (the subject's representative, or for a subject
+# without a login the commune officer who enters the dossier it brought), the officer who receives it. The dossiers
+# left "checked" here are pre-assessed by the commune in evaluation's demo (the criteria are the score sheet's),
+# and those of THAINGUYEN_2026_SENT sent to the province there.
+THAINGUYEN_2026_DOSSIERS = [
+    ("Xà phòng thảo dược Thiên An", "draft", "htx.thienan", "xa.bachthong"),
+    # HTX Thiên An's dossier is left submitted and waiting for xa.bachthong: complete (every document the checklist
+    # requires, the samples received), with no traceability evidence (optional). The browser journey of issue 16
+    # (item 7) receives it, returns it once asking for that evidence, receives it again, pre-assesses and sends it.
+    ("Trà giảo cổ lam Thiên An", "submitted", "htx.thienan", "xa.bachthong"),
+    ("Tinh dầu gừng Hương Ngàn", "resubmitted", "xa.conminh", "xa.conminh"),
+    ("Măng ớt Phủ Thông", "checked", "xa.bachthong", "xa.bachthong"),
+    ("Trà xanh Bản Dao", "checked", "xa.bachthong", "xa.bachthong"),
+    ("Măng vầu sấy Phiêng An", "checked", "xa.bachthong", "xa.bachthong"),
+    ("Bún dong riềng Tài Hoan", "checked", "xa.conminh", "xa.conminh"),
+]
+# The checked dossiers each commune sends to the province in one list (evaluation's demo, after pre-assessing them).
+THAINGUYEN_2026_SENT = {
+    "xa.bachthong": ["Trà xanh Bản Dao", "Măng vầu sấy Phiêng An"],
+    "xa.conminh": ["Bún dong riềng Tài Hoan"],
+}
+THAINGUYEN_2026_RETURN = (
+    "Bản thuyết minh tổ chức sản xuất chưa có chữ ký của giám đốc và dấu của hợp tác xã; đề nghị bổ sung bản đã ký, "
+    "đóng dấu.")
+
+# The title of each kind of evidence in the demo's dossiers.
+EVIDENCE_TITLES = {
+    "registration_form": "Phiếu đăng ký tham gia đánh giá, phân hạng sản phẩm OCOP",
+    "self_assessment": "Phiếu tự đánh giá, phân hạng sản phẩm",
+    "business_plan": "Phương án sản xuất, kinh doanh",
+    "organisation": "Bản thuyết minh tổ chức sản xuất",
+    "business_registration": "Giấy chứng nhận đăng ký hợp tác xã",
+    "food_safety_licence": "Giấy chứng nhận cơ sở đủ điều kiện an toàn thực phẩm",
+    "quality_declaration": "Bản tự công bố sản phẩm",
+    "test_results": "Phiếu kết quả thử nghiệm",
+    "raw_material_origin": "Hồ sơ chứng minh nguồn gốc nguyên liệu",
+    "product_story": "Câu chuyện sản phẩm",
+}
+
+
+@functools.cache
+def _blank_page_pdf() -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (210, 297), (255, 255, 255)).save(out, format="PDF")
+    return out.getvalue()
+
+
+def _document(name: str):
+    """A small generated PDF (one blank page) for a demo dossier document."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(f"{name}.pdf", _blank_page_pdf(), content_type="application/pdf")
+
+
+def _evidence_add(dossier, kinds, by, today) -> None:
+    """Add one document of each kind, with the validity a licence or test result carries (dated from `today`)."""
+    import datetime
+
+    from ocop.text import fold
+
+    from .services.dossiers import DATED_KINDS, dossier_documents_add
+
+    slug = fold(dossier.product.name).replace(" ", "-")
+    for kind in kinds:
+        issued_on = valid_until = None
+        if kind in DATED_KINDS:  # a licence for 3 years, a test result for 12 months
+            issued_on = today - datetime.timedelta(days=400 if kind == "food_safety_licence" else 60)
+            valid_until = issued_on + datetime.timedelta(days=3 * 365 if kind == "food_safety_licence" else 365)
+        dossier_documents_add(dossier=dossier, kind=kind, files=[_document(f"{slug}-{kind.replace('_', '-')}")],
+                              title=EVIDENCE_TITLES.get(kind, ""), issued_on=issued_on, valid_until=valid_until,
+                              by=by)
+
+
+def load_thainguyen_2026(log) -> None:
+    """Thái Nguyên's 2026 ideas and dossiers at every stage of the commune's procedure, through the services."""
+    import datetime
+
+    from django.utils import timezone
+
+    from ocop.models import AdministrativeUnit, Cycle, User
+    from ocop.text import fold
+
+    from .enums import DossierStatus, EvidenceKind
+    from .models import Dossier, ProductIdea
+    from .services.dossiers import (
+        dossier_check,
+        dossier_create,
+        dossier_required_kinds,
+        dossier_return,
+        dossier_set_samples,
+        dossier_submit,
+    )
+    from .services.ideas import idea_register, idea_return, idea_select
+
+    today = timezone.localdate()
+    cycle = Cycle.objects.get(province__code="19", year=2026)
+    users = {u.username: u for u in User.objects.filter(
+        username__in=["htx.thienan", "xa.bachthong", "xa.conminh", THAINGUYEN_SCREENER])}
+    sets = {s.number: s for s in ProductSet.objects.all()}
+    screener = users[THAINGUYEN_SCREENER]
+    created = 0
+    for subject_name, name, set_number, commune_code, material, share, market, star, state, reason, registrar \
+            in THAINGUYEN_2026_IDEAS:
+        if ProductIdea.objects.filter(cycle=cycle, product_name=name).exists():
+            continue
+        idea = idea_register(
+            cycle=cycle, subject=Subject.objects.get(name=subject_name), product_name=name,
+            product_set=sets[set_number], commune=AdministrativeUnit.objects.get(code=commune_code),
+            raw_material_source=material, local_material_share=share, market=market, expected_star=star,
+            support_needed="Tư vấn hoàn thiện hồ sơ, thiết kế bao bì và tem truy xuất nguồn gốc",
+            attachments=[_photo(fold(name).replace(" ", "-"))], submit=True, by=users[registrar]).idea
+        created += 1
+        if state == "selected":
+            idea_select(idea=idea, by=screener)
+        elif state == "returned":
+            idea_return(idea=idea, reason=reason, by=screener)
+
+    opened = 0
+    for name, stage, preparer, receiver in THAINGUYEN_2026_DOSSIERS:
+        product = Product.objects.select_related("product_set", "subject").get(
+            name=name, ideas__cycle=cycle)
+        if Dossier.objects.filter(product=product, cycle=cycle).exists():
+            continue
+        by, officer = users[preparer], users[receiver]
+        dossier = dossier_create(product=product, cycle=cycle, by=by)
+        opened += 1
+        kinds = dossier_required_kinds(dossier)
+        if stage == "draft":  # being prepared: the first documents, no samples yet
+            _evidence_add(dossier, kinds[:3], by, today)
+            continue
+        _evidence_add(dossier, kinds, by, today)
+        dossier_set_samples(dossier=dossier, samples_received_on=today - datetime.timedelta(days=10), by=by)
+        dossier = dossier_submit(dossier=dossier, by=by)
+        if stage == "resubmitted":  # returned once by the commune with its reason, completed and submitted again
+            dossier = dossier_return(dossier=dossier, reason=THAINGUYEN_2026_RETURN, by=officer)
+            _evidence_add(dossier, [EvidenceKind.ORGANISATION], by, today)
+            dossier = dossier_submit(dossier=dossier, by=by)
+        elif stage == "checked":
+            dossier_check(dossier=dossier, by=officer)
+    states = dict(Dossier.objects.filter(cycle=cycle).values_list("status").annotate(n=models.Count("pk")).order_by())
+    log(f"Thái Nguyên 2026: {created} ideas registered, {opened} dossiers opened; dossiers "
+        + ", ".join(f"{DossierStatus(k).label}: {v}" for k, v in sorted(states.items())))

@@ -8,12 +8,13 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from ocop.enums import Role
-from ocop.models import AdministrativeUnit, AuditEntry, User
+from ocop.models import AuditEntry
 from products.models import ProductSet
 from products.services.dossiers import dossier_check, dossier_submit, dossiers_send
 from products.tests.factories import (
     ProductFactory,
     complete_dossier,
+    demo_login,
     thainguyen_cycle,
     thienan_commune_officer,
     thienan_subject,
@@ -35,8 +36,7 @@ def commune_officer(demo_units):
 @pytest.fixture
 def province_office(demo_units):
     """Thái Nguyên's provincial office, which since 01/07/2025 stands for Bắc Kạn's."""
-    return User.objects.create_user(username="tinh.thainguyen", role=Role.PROVINCE_STAFF,
-                                    unit=AdministrativeUnit.objects.get(code="19"))
+    return demo_login("tinh.thainguyen", Role.PROVINCE_STAFF, "19")
 
 
 @pytest.fixture

@@ -81,7 +81,7 @@ def test_officer_of_the_successor_answers_for_the_records_of_the_units_it_took_o
 
 def test_thai_nguyen_office_sees_bac_kan_cycles_its_own_first(users, demo_units):
     """Thái Nguyên took over Bắc Kạn on 01/07/2025: its officers see Bắc Kạn's cycles; its own is current."""
-    staff = User.objects.create_user(username="tinh.thainguyen", role=Role.PROVINCE_STAFF, unit=demo_units["19"])
+    staff = users["tinh.thainguyen"]  # the demo's login of Thái Nguyên's office
     years = set(cycle_list(user=staff).values_list("province__code", "year"))
     assert {("06", 2023), ("06", 2024)} <= years
     # Bắc Kạn's office keeps its own province's cycles (history) but not Thái Nguyên's.

@@ -261,11 +261,18 @@ def thienan_subject(representative):
     return subject
 
 
+def demo_login(username: str, role: str, unit_code: str, **names) -> User:
+    """The demo's login `username` when the demo data is loaded (ocop/demo.py), else a new user of that role and
+    unit: the tests of Thái Nguyên's officers run with or without the demo."""
+    return User.objects.filter(username=username).first() or User.objects.create_user(
+        username=username, role=role, unit=unit(unit_code), **names)
+
+
 def thienan_commune_officer():
     """The officer of the commune that stands today for Vi Hương, HTX Thiên An's commune: Bạch Thông commune of
-    Thái Nguyên, formed on 01/07/2025 (1489/2025, 26/2026: the commune receives the dossiers)."""
-    return User.objects.create_user(username="xa.bachthong", role=Role.LOCAL_OFFICER, unit=unit("19102"),
-                                    first_name="Hoàng Văn", last_name="Bình")
+    Thái Nguyên, formed on 01/07/2025 (1489/2025, 26/2026: the commune receives the dossiers); the demo's
+    xa.bachthong when the demo is loaded."""
+    return demo_login("xa.bachthong", Role.LOCAL_OFFICER, "19102", first_name="Hoàng Văn", last_name="Bình")
 
 
 def complete_dossier(product, cycle: Cycle | None = None) -> Dossier:

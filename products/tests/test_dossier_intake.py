@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from ocop.enums import AuditAction, Role
-from ocop.models import AuditEntry, User
+from ocop.models import AuditEntry
 from ocop.tests.utils import count_queries
 from products.enums import DossierStatus, EvidenceKind
 from products.models import ProductSet
@@ -24,6 +24,7 @@ from .factories import (
     ProductFactory,
     backan_cycle,
     complete_dossier,
+    demo_login,
     thainguyen_cycle,
     thienan_commune_officer,
     thienan_subject,
@@ -40,13 +41,13 @@ def commune_officer(demo_units):
 @pytest.fixture
 def other_commune_officer(demo_units):
     """The officer of another commune of Thái Nguyên (Côn Minh, formed from Na Rì's communes)."""
-    return User.objects.create_user(username="xa.conminh", role=Role.LOCAL_OFFICER, unit=unit("19111"))
+    return demo_login("xa.conminh", Role.LOCAL_OFFICER, "19111")
 
 
 @pytest.fixture
 def province_office(demo_units):
     """Thái Nguyên's provincial office, which since 01/07/2025 stands for Bắc Kạn's."""
-    return User.objects.create_user(username="tinh.thainguyen", role=Role.PROVINCE_STAFF, unit=unit("19"))
+    return demo_login("tinh.thainguyen", Role.PROVINCE_STAFF, "19")
 
 
 @pytest.fixture
