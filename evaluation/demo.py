@@ -160,12 +160,31 @@ def load(log) -> None:
                                  place="Văn phòng Điều phối nông thôn mới tỉnh Thái Nguyên", by=None)
         for name in ("Tinh dầu sả chanh Hương Ngàn", "Mộc vượng xuân"):
             session_assign(session=session, product=Product.objects.get(name=name), by=None)
-    # MINISTRY LEVEL (issue 16, item 5): the central council's session that scores the products the provinces
-    # nominated (here the bún dong riềng of Thái Nguyên's decision) and recognises 5★ belongs here, after the
-    # provincial sessions; it is built with the ministry's level, not by this demo.
+    _central_2026(rules_2026)
     submitted = Session.objects.filter(evaluations__scorecards__status=ScorecardStatus.SUBMITTED).distinct().count()
     log(f"evaluation: {Council.objects.count()} councils, {Session.objects.count()} sessions "
         f"({submitted} with submitted scorecards)")
+
+
+def _central_2026(rules) -> None:
+    """The ministry's council of 2026 and its sitting of today, with the products the provinces nominated (Thái
+    Nguyên's bún dong riềng) on the agenda, to be scored by its members (hoidong.1 chairs) and recognised by
+    bo.nnmt. Left out on a day before the nominating session."""
+    ministry = AdministrativeUnit.objects.get(code="BNNMT")
+    cycle = Cycle.objects.get(province=ministry, year=2026)
+    CycleRegulation.objects.get_or_create(cycle=cycle, defaults={"regulation": rules})
+    council = _council(cycle, EvaluationLevel.CENTRAL, ministry,
+                       "Hội đồng đánh giá, phân hạng sản phẩm OCOP cấp trung ương năm 2026",
+                       "Quyết định số 4120/QĐ-BNNMT ngày 15/9/2026 của Bộ Nông nghiệp và Môi trường")
+    today = timezone.localdate()
+    nominated = list(Product.objects.filter(nominated_central_on__lte=today,
+                                            evaluations__session__council__cycle__year=2026).distinct().order_by("name"))
+    if council.sessions.exists() or not nominated:
+        return
+    session = session_create(council=council, held_on=today, place="Bộ Nông nghiệp và Môi trường, Hà Nội", by=None)
+    for product in nominated:
+        dossier = Dossier.objects.filter(product=product, evaluations__nominated_to=EvaluationLevel.CENTRAL).first()
+        session_assign(session=session, product=product, dossier=dossier, by=None)
 
 
 def _thainguyen_2026_communes(cycle) -> None:

@@ -34,8 +34,10 @@ DEMO_USERS = [
      "Văn phòng Điều phối nông thôn mới tỉnh Thái Nguyên"),
     ("xa.bachthong", Role.LOCAL_OFFICER, "19102", "Nông Văn", "Khải", "Phòng Kinh tế, UBND xã Bạch Thông"),
     ("xa.conminh", Role.LOCAL_OFFICER, "19111", "Lục Thị", "Mai", "Phòng Kinh tế, UBND xã Côn Minh"),
-    # MINISTRY LOGIN (issue 16, item 5): the ministry's OCOP office (Bộ Nông nghiệp và Môi trường) is added here
-    # with the central level's unit and role; it is built with that level, not by this demo.
+    # The central level: the ministry's OCOP office (Bộ Nông nghiệp và Môi trường, a unit of the migrations), which
+    # rates the products the provinces nominate and alone recognises 5★.
+    ("bo.nnmt", Role.MINISTRY_STAFF, "BNNMT", "Trần Văn", "Tuấn",
+     "Văn phòng Điều phối nông thôn mới Trung ương, Bộ Nông nghiệp và Môi trường"),
 ]
 
 # Seed 003: Kế hoạch 180/KH-UBND ngày 22/3/2024, the steps with their months.
@@ -54,6 +56,8 @@ OTHER_CYCLES = [
     ("17", 2023, "Kế hoạch thực hiện Chương trình OCOP tỉnh Hòa Bình năm 2023", "", CycleStep.EVALUATION),
     ("06", 2023, "Kế hoạch thực hiện Chương trình OCOP tỉnh Bắc Kạn năm 2023", "", CycleStep.PROMOTION),
     ("19", 2026, "Kế hoạch thực hiện Chương trình OCOP tỉnh Thái Nguyên năm 2026", "", CycleStep.IDEAS),
+    # The ministry's year: its council rates the products the provinces nominated for 5★.
+    ("BNNMT", 2026, "Đánh giá, phân hạng sản phẩm OCOP cấp trung ương năm 2026", "", CycleStep.EVALUATION),
 ]
 
 # Thái Nguyên's two evaluation rounds of 2026 (at least two a year, closing on 30/06 and 30/12: ocop/rounds.py).

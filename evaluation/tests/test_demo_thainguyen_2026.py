@@ -41,10 +41,22 @@ def test_demo_round_two_session_recognises_4_stars_and_nominates_the_bun_dong_to
 
 
 def test_demo_nominated_product_is_on_the_provinces_nomination_list(demo_full, client_for):
-    page = client_for("tinh.thainguyen").get("/evaluation/nominations/").content.decode()
+    """Nominated by Thái Nguyên, and taken up by the ministry's council of today (the demo's central sitting)."""
+    page = client_for("tinh.thainguyen").get("/evaluation/nominations/?state=evaluated").content.decode()
     rows = page.split('data-testid="nomination-row"')[1:]
     assert [row.split('data-product="')[1].split('"')[0] for row in rows] == ["Bún dong riềng Tài Hoan"]
     assert "92,67" in rows[0] and nomination_label(EvaluationLevel.CENTRAL) in rows[0]
+
+
+def test_demo_ministry_office_finds_the_nominated_product_on_its_council_agenda(demo_full, client_for):
+    client = client_for("bo.nnmt")
+    home = client.get("/").content.decode()
+    assert "Hội đồng đánh giá, phân hạng sản phẩm OCOP cấp trung ương năm 2026" in home.split(
+        'data-testid="panel-sessions"')[1]
+    central = Session.objects.get(council__level=EvaluationLevel.CENTRAL)
+    assert "Bún dong riềng Tài Hoan" in client.get(central.get_absolute_url()).content.decode()
+    products = client.get("/products/").content.decode()
+    assert "Bún dong riềng Tài Hoan" in products and "Trà xanh Bản Dao" not in products
 
 
 def test_demo_thai_nguyen_decision_issues_certificates_in_the_provinces_name(demo_full):

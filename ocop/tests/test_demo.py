@@ -16,7 +16,7 @@ def test_seed_demo_twice_leaves_every_table_unchanged(db):
     first = row_counts()
     call_command("seed_demo", stdout=open("/dev/null", "w"))
     assert row_counts() == first
-    assert first["ocop.AdministrativeUnit"] == 44
+    assert first["ocop.AdministrativeUnit"] == 46  # the 44 of demo_units.csv and the two ministries (reference data)
 
 
 def test_seed_demo_creates_a_login_for_each_role(db):
@@ -27,7 +27,9 @@ def test_seed_demo_creates_a_login_for_each_role(db):
         "huyen.nari": "local_officer", "huyen.dabac": "local_officer", "hoidong.1": "council_member",
         "hoidong.2": "council_member", "hoidong.3": "council_member", "htx.thienan": "subject_rep",
         "tinh.thainguyen": "province_staff", "xa.bachthong": "local_officer", "xa.conminh": "local_officer",
+        "bo.nnmt": "ministry_staff",
     }
+    assert User.objects.get(username="bo.nnmt").unit.name == "Bộ Nông nghiệp và Môi trường"
     assert all(u.check_password("ocop-demo") for u in User.objects.all())
     assert User.objects.get(username="huyen.bachthong").unit.name == "Bạch Thông"
     # Today's logins: Thái Nguyên's office and officers of two communes it has had since 01/07/2025.
