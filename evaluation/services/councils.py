@@ -220,8 +220,15 @@ def session_create(*, council: Council, held_on, place: str = "", number: int | 
     """Plan a sitting in the round of the cycle whose days hold its date (`session_round`), or in none when no
     round holds it (a round created or re-dated later takes it: `services.rounds.sessions_place`).
 
-    Side effects: saves; every member counts as present until changed; audited.
+    Refused: a day on which the council's unit no longer exists (a district's council after 30/06/2025): the
+    sitting belongs to a council of the unit that stands for it. Side effects: saves; every member counts as
+    present until changed; audited.
     """
+    if held_on is not None and council.unit is not None and not council.unit.is_valid_on(held_on):
+        raise ValidationError({"held_on": _(
+            "The council sits at %(unit)s, which does not exist on %(day)s: plan the sitting with a council of the "
+            "unit that stands for it then.") % {"unit": council.unit, "day": held_on.strftime("%d/%m/%Y")}},
+            code="unit_ended")
     round_ = session_round(council=council, held_on=held_on)
     with transaction.atomic():
         if number is None:

@@ -188,3 +188,15 @@ def test_the_ministries_come_back_after_a_flush(ministry):
     reference_data_ensure()
     assert set(AdministrativeUnit.objects.filter(kind=UnitKind.MINISTRY).values_list("code", "merged_into__code")) == {
         ("BNNMT", None), ("BNNPTNT", "BNNMT")}
+
+
+def test_a_council_of_a_unit_that_has_ended_cannot_sit_after_its_end(demo_units):
+    """Bạch Thông district ended on 30/06/2025: its council's sitting of 2026 is refused; of 2024, planned."""
+    council = council_create(cycle=CycleFactory(province=demo_units["06"], year=2024), level=EvaluationLevel.DISTRICT,
+                             unit=demo_units["063"], name="Hội đồng huyện Bạch Thông (kiểm thử)", by=None)
+    assert session_create(council=council, held_on=datetime.date(2024, 10, 1), by=None).held_on.year == 2024
+    with pytest.raises(ValidationError) as refused:
+        session_create(council=council, held_on=datetime.date(2025, 7, 1), by=None)
+    assert refused.value.message_dict == {"held_on": [
+        "Hội đồng họp tại Huyện Bạch Thông, đơn vị không còn tồn tại vào ngày 01/07/2025: hãy lập phiên họp với hội "
+        "đồng của đơn vị kế thừa vào ngày đó."]}
