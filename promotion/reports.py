@@ -8,6 +8,7 @@ from openpyxl.utils import get_column_letter
 
 from evaluation.star_rules import RECOGNISED_STARS
 from ocop.downloads import workbook_bytes
+from ocop.selectors import unit_successor
 from ocop.text import fold
 
 from .selectors.dashboard import Summary, product_register, programme_summary, register_commune
@@ -37,6 +38,20 @@ def including_text(summary: Summary) -> str:
     units = ", ".join(_("%(unit)s (to %(date)s)") % {"unit": u, "date": u.valid_to.strftime("%d/%m/%Y")}
                       if u.valid_to else str(u) for u in summary.units.predecessors)
     return _("Including the figures of the units merged into it: %(units)s.") % {"units": units}
+
+
+def ended_text(summary: Summary) -> str:
+    """For a unit that had ended by the report's day: when, into which unit, and that its figures are those of
+    its last day ("" for a unit that stands)."""
+    unit = summary.unit
+    if unit.valid_to is None or summary.today <= unit.valid_to:
+        return ""
+    values = {"unit": unit, "date": unit.valid_to.strftime("%d/%m/%Y")}
+    successor = unit_successor(unit, on=summary.today)
+    if successor is not None:
+        return _("%(unit)s ended on %(date)s and was merged into %(successor)s: these are its figures as it stood "
+                 "on its last day; its products count since in %(successor)s's.") % {**values, "successor": successor}
+    return _("%(unit)s ended on %(date)s: these are its figures as it stood on its last day.") % values
 
 
 def report_data(unit, year=None, today=None) -> dict:

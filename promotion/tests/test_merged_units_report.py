@@ -169,3 +169,14 @@ def test_thai_nguyen_dashboard_runs_the_same_queries_for_one_or_several_products
     with django_assert_num_queries(19):
         page = client.get("/dashboard/?year=2026")
     assert texts(page.content.decode(), "figure-products") == [f"{rows} Sản phẩm OCOP"]
+
+
+def test_a_former_unit_dashboard_after_its_end_says_it_was_merged(merged, client):
+    """Bắc Kạn's office opens its 2026 dashboard: its figures are those of its last day, and the page says so and
+    where its products count now; its 2023 dashboard says nothing of the kind."""
+    client.force_login(UserFactory(username="kt.backan", role=Role.PROVINCE_STAFF, unit=merged["06"]))
+    page = client.get("/dashboard/?year=2026").content.decode()
+    assert texts(page, "ended") == [
+        "Tỉnh Bắc Kạn đã kết thúc ngày 30/06/2025 và được sáp nhập vào Tỉnh Thái Nguyên: đây là số liệu của đơn vị "
+        "vào ngày cuối cùng; từ đó các sản phẩm của đơn vị được tính vào số liệu của Tỉnh Thái Nguyên."]
+    assert 'data-testid="ended"' not in client.get("/dashboard/?year=2023").content.decode()

@@ -12,7 +12,7 @@ from evaluation.star_rules import RECOGNISED_STARS
 from ocop.downloads import XLSX_TYPE, attachment_response
 from ocop.permissions import permission_required
 
-from ..reports import including_text, report_data, report_xlsx
+from ..reports import ended_text, including_text, report_data, report_xlsx
 from ..selectors.dashboard import dashboard_unit, dashboard_unit_choices, programme_summary
 
 
@@ -55,6 +55,7 @@ def dashboard(request):
         "units": dashboard_unit_choices(user=request.user), "years": range(timezone.localdate().year, 2018, -1),
         "expiring_until": summary.today,
         "including": including_text(summary) if summary.units.predecessors else "",
+        "ended": ended_text(summary),
     })
 
 
