@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -165,8 +166,16 @@ def _lock_draft(dossier: Dossier) -> None:
 
 
 def dossier_cycles_for(product: Product):
-    """The cycles a product's dossier can belong to: those of the province the product is made in."""
-    return Cycle.objects.filter(province=province_of(product.commune)).select_related("province")
+    """The cycles a product's dossier can belong to: those of the province the product is made in, and from the
+    year it ended those of the province that took it over (a product of Vi Hương, Bắc Kạn, in Thái Nguyên's 2026
+    cycle)."""
+    province = province_of(product.commune)
+    if province is None:
+        return Cycle.objects.none()
+    cycles = Q(province=province)
+    if province.valid_to is not None and province.standing_path and province.standing_path != province.path:
+        cycles |= Q(province__path=province.standing_path, year__gte=province.valid_to.year)
+    return Cycle.objects.filter(cycles).select_related("province")
 
 
 def dossier_create(*, product: Product, cycle: Cycle, by: User | None) -> Dossier:

@@ -291,3 +291,15 @@ def test_list_pages_query_count_does_not_grow(client, commune_officer, province_
         response = client.get(url.format(cycle=cycle.pk))
     page = response.content.decode()
     assert all(f"Sản phẩm thử {n}" in page for n in range(4))
+
+
+def test_a_product_of_a_former_commune_opens_its_dossier_in_the_cycle_of_the_province_that_took_over(demo_units):
+    """A product registered in Vi Hương (Bắc Kạn, merged into Thái Nguyên on 01/07/2025): its 2026 dossier belongs to
+    Thái Nguyên's 2026 cycle; Thái Nguyên's 2024 cycle (when it did not stand for Bắc Kạn) is refused."""
+    from products.services.dossiers import dossier_create
+
+    product = ProductFactory(name="Miến dong Vi Hương 2026", commune=unit("01843"))
+    assert dossier_create(product=product, cycle=thainguyen_cycle(2026), by=None).cycle.year == 2026
+    with pytest.raises(ValidationError) as refused:
+        dossier_create(product=product, cycle=thainguyen_cycle(2024), by=None)
+    assert refused.value.message_dict == {"cycle": ["Chọn một chu trình của tỉnh nơi sản xuất sản phẩm."]}
