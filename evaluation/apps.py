@@ -17,6 +17,7 @@ class EvaluationConfig(AppConfig):
 
         register_demo_loader("evaluation-sheets", demo_sheets_load, order=30, heavy=True)
         register_demo_loader("evaluation", demo.load, order=40, heavy=True)
+        register_demo_loader("evaluation-central", demo.load_central, order=55, heavy=True)
         register_documents()
         # The dossier's page (products) shows the commune's pre-assessment without importing evaluation.
         register_record_panel("products.dossier", "pre-assessment",

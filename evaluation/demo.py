@@ -9,12 +9,13 @@ from decimal import Decimal
 from django.utils import timezone
 
 from ocop.models import AdministrativeUnit, Cycle, User
+from ocop.registry import product_standing
 from products.demo import THAINGUYEN_2026_DOSSIERS, THAINGUYEN_2026_SENT
 from products.enums import DossierStatus
 from products.models import Dossier, Product
 from products.services.dossiers import dossiers_send
 
-from .enums import EvaluationLevel, MemberRole, ScorecardStatus, SessionStatus
+from .enums import EvaluationKind, EvaluationLevel, MemberRole, ScorecardStatus, SessionStatus
 from .models import Council, CycleRegulation, Evaluation, Regulation, Session
 from .selectors.preassessment import commune_criteria
 from .services.councils import conflict_declare, council_create, council_member_add, session_assign, session_create
@@ -160,16 +161,17 @@ def load(log) -> None:
                                  place="Văn phòng Điều phối nông thôn mới tỉnh Thái Nguyên", by=None)
         for name in ("Tinh dầu sả chanh Hương Ngàn", "Mộc vượng xuân"):
             session_assign(session=session, product=Product.objects.get(name=name), by=None)
-    _central_2026(rules_2026)
     submitted = Session.objects.filter(evaluations__scorecards__status=ScorecardStatus.SUBMITTED).distinct().count()
     log(f"evaluation: {Council.objects.count()} councils, {Session.objects.count()} sessions "
         f"({submitted} with submitted scorecards)")
 
 
-def _central_2026(rules) -> None:
+def load_central(log) -> None:
     """The ministry's council of 2026 and its sitting of today, with the products the provinces nominated (Thái
     Nguyên's bún dong riềng) on the agenda, to be scored by its members (hoidong.1 chairs) and recognised by
-    bo.nnmt. Left out on a day before the nominating session."""
+    bo.nnmt. A loader of its own, after the certificates' (a nominated product holds its province's certificate:
+    its central evaluation is a star upgrade). Left out on a day before the nominating session."""
+    rules = Regulation.objects.get(code="26/2026/QĐ-TTg")
     ministry = AdministrativeUnit.objects.get(code="BNNMT")
     cycle = Cycle.objects.get(province=ministry, year=2026)
     CycleRegulation.objects.get_or_create(cycle=cycle, defaults={"regulation": rules})
@@ -184,7 +186,10 @@ def _central_2026(rules) -> None:
     session = session_create(council=council, held_on=today, place="Bộ Nông nghiệp và Môi trường, Hà Nội", by=None)
     for product in nominated:
         dossier = Dossier.objects.filter(product=product, evaluations__nominated_to=EvaluationLevel.CENTRAL).first()
-        session_assign(session=session, product=product, dossier=dossier, by=None)
+        standing = product_standing(product, today)
+        kind = EvaluationKind.UPGRADE if standing is not None else EvaluationKind.FIRST
+        session_assign(session=session, product=product, dossier=dossier, kind=kind, by=None)
+    log(f"central level: {session} with {len(nominated)} nominated products")
 
 
 def _thainguyen_2026_communes(cycle) -> None:

@@ -21,7 +21,8 @@ register_nav(NavItem(_("Councils"), "evaluation:council-list", "award", "evaluat
 register_nav(NavItem(_("Score sheets"), "evaluation:sheet-list", "list-check", "evaluation.view_sheets", order=42,
                      more=True))
 register_nav(NavItem(_("Scoring"), "evaluation:queue", "pencil-square", "evaluation.view_scoring_nav", order=45))
-register_nav(NavItem(_("Nominations"), "evaluation:nominations", "send", "evaluation.view_nominations", order=46))
+register_nav(NavItem(_("Nominations"), "evaluation:nominations", "send", "evaluation.view_nominations", order=46,
+                     more=True))
 
 
 def _queue_panel(user):

@@ -55,6 +55,8 @@ def test_demo_ministry_office_finds_the_nominated_product_on_its_council_agenda(
         'data-testid="panel-sessions"')[1]
     central = Session.objects.get(council__level=EvaluationLevel.CENTRAL)
     assert "Bún dong riềng Tài Hoan" in client.get(central.get_absolute_url()).content.decode()
+    # It holds the province's 4★ certificate: the ministry rates it for a star upgrade.
+    assert central.evaluations.get().kind == "upgrade"
     products = client.get("/products/").content.decode()
     assert "Bún dong riềng Tài Hoan" in products and "Trà xanh Bản Dao" not in products
 

@@ -375,10 +375,11 @@ def test_first_rating_of_a_product_with_a_recorded_certificate_is_refused(demo_u
 
 @pytest.fixture
 def round_2025(demo_units):
-    """Bắc Kạn's provincial council of 2025 sitting on 01/10/2025, after 1489/QĐ-TTg took effect (01/07/2025);
-    a sheet for set 7 under 148/QĐ-TTg and under 1489/QĐ-TTg; a product of Côn Minh."""
-    backan = demo_units["06"]
-    cycle = Cycle.objects.create(province=backan, year=2025, name="Kế hoạch OCOP tỉnh Bắc Kạn năm 2025 (kiểm thử)")
+    """Thái Nguyên's provincial council of 2025 sitting on 01/10/2025, after 1489/QĐ-TTg took effect (01/07/2025);
+    a sheet for set 7 under 148/QĐ-TTg and under 1489/QĐ-TTg; a product of Côn Minh (Na Rì, Bắc Kạn, which Thái
+    Nguyên took over that day). Bắc Kạn's own council could not sit on that day: Bắc Kạn had ended."""
+    backan = demo_units["19"]
+    cycle = Cycle.objects.create(province=backan, year=2025, name="Kế hoạch OCOP tỉnh Thái Nguyên năm 2025 (kiểm thử)")
     set7 = ProductSet.objects.get(number=7)
     rules_148, rules_1489 = Regulation.objects.get(code="148/QĐ-TTg"), Regulation.objects.get(code="1489/QĐ-TTg")
     make_sheet(rules_148, set7)
