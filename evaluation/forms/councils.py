@@ -174,6 +174,11 @@ class AssignDossiersForm(forms.Form):
     def __init__(self, *args, session: Session, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["dossiers"].queryset = candidate_dossiers(session)
+        if session.council.level == EvaluationLevel.CENTRAL:
+            # A nominated product usually holds its province's 4★ certificate: the ministry rates it for 5★.
+            self.fields["kind"].initial = EvaluationKind.UPGRADE
+            self.fields["dossiers"].help_text = _("The dossiers of the products the provinces nominated to the "
+                                                  "central level.")
 
 
 class AssignProductForm(forms.Form):
@@ -182,6 +187,11 @@ class AssignProductForm(forms.Form):
     product = forms.IntegerField(widget=forms.HiddenInput)
     kind = forms.ChoiceField(label=_("Kind of evaluation"), choices=EvaluationKind.choices,
                              initial=EvaluationKind.FIRST)
+
+    def __init__(self, *args, session: Session, **kwargs):
+        super().__init__(*args, **kwargs)
+        if session.council.level == EvaluationLevel.CENTRAL:  # as AssignDossiersForm
+            self.fields["kind"].initial = EvaluationKind.UPGRADE
 
 
 class ReasonForm(forms.Form):

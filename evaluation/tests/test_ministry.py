@@ -173,6 +173,9 @@ def test_the_ministry_office_runs_its_cycle_council_and_session_pages(client, mi
     client.force_login(ministry_office)
     for obj in (central["cycle"], central["council"], central["session"]):
         assert client.get(obj.get_absolute_url()).status_code == 200, obj
+    page = client.get(central["session"].get_absolute_url(), {"product_q": "kiem thu"}).content.decode()
+    assert "Trà hoa vàng Kiểm Thử" in page and "Miến dong Kiểm Thử" not in page
+    assert '<option value="upgrade" selected>' in page  # a nominated product holds its province's certificate
     # The agenda's search finds the nominated products only (these have no dossier to list).
     from ..selectors.councils import agenda_product_search
 

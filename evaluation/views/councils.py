@@ -262,7 +262,7 @@ def _session_page(request, session, *, assign_form=None, presence_form=None, reo
             PresenceForm(session=session, initial={"members": list(present_ids)}) if can_change else None),
         "product_q": product_q,
         "found_products": found_products,
-        "product_form": AssignProductForm() if can_change else None,
+        "product_form": AssignProductForm(session=session) if can_change else None,
         "reopen_error": reopen_error or {},
         "audit": audit_trail_for(session)[:50] if user.has_perm("evaluation.change_session", session) else [],
     }, status=status)
@@ -279,7 +279,7 @@ def session_assign(request, pk):
     """Put products on the agenda: the ticked submitted dossiers, or one product found by search."""
     session = _managed_session(request, pk)
     if "product" in request.POST:
-        product_form = AssignProductForm(request.POST)
+        product_form = AssignProductForm(request.POST, session=session)
         if not product_form.is_valid():
             messages.error(request, _("Choose a product."))
             return redirect(session)

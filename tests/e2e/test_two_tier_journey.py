@@ -243,7 +243,9 @@ def test_commune_receives_province_nominates_ministry_recognises_five_stars(demo
 
     # --- 3. The ministry: the nomination, a central session, 5★, the certificate in the ministry's name --------------
     page = login("bo.nnmt")
-    nav_click(page, "Sản phẩm đề cử")
+    # Its home page shows what the provinces nominated; the panel leads to the whole list.
+    expect(page.locator("[data-testid=panel-nominations]")).to_contain_text(PRODUCT)
+    page.locator("[data-testid=panel-nominations]").get_by_role("link", name="Tất cả sản phẩm được đề cử").click()
     nomination = page.locator(f"[data-testid=nomination-row][data-product='{PRODUCT}']")
     expect(nomination).to_contain_text("Đề cử cấp trung ương")
     expect(nomination).to_contain_text(PROVINCIAL_COUNCIL)
