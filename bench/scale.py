@@ -86,28 +86,35 @@ def _bulk(model, rows, counts_attr=None, counts=None):
 def _units(rng, count, scale, counts):
     provinces = _bulk(AdministrativeUnit, [
         AdministrativeUnit(code=f"S{p:02d}", name=f"Tỉnh {PLACES[p % len(PLACES)]} {p}", kind=UnitKind.PROVINCE,
-                           path=f"S{p:02d}/") for p in range(1, count + 1)], "units", counts)
+                           path=f"S{p:02d}/", standing_path=f"S{p:02d}/")
+        for p in range(1, count + 1)], "units", counts)
     total = _n(COMMUNES * count // PROVINCES, scale)
     communes = _bulk(AdministrativeUnit, [
         AdministrativeUnit(code=f"{provinces[i % count].code}C{i:04d}", name=f"Xã {PLACES[i % len(PLACES)]} {i}",
                            kind=UnitKind.COMMUNE if i % 9 else UnitKind.WARD, parent=provinces[i % count],
                            valid_from=datetime.date(2025, 7, 1),
-                           path=f"{provinces[i % count].code}/{provinces[i % count].code}C{i:04d}/")
+                           path=f"{provinces[i % count].code}/{provinces[i % count].code}C{i:04d}/",
+                           standing_path=f"{provinces[i % count].code}/{provinces[i % count].code}C{i:04d}/")
         for i in range(total)], "units", counts)
     by_province = {}
     for commune in communes:
         by_province.setdefault(commune.parent_id, []).append(commune)
-    # History: the districts and communes before 01/07/2025, each old commune merged into a new one.
+    # History: the districts and communes before 01/07/2025, each old commune merged into a new one; their standing
+    # paths (AdministrativeUnit.standing_path, which save() keeps and bulk_create does not) written here: a district
+    # stands with its province, an old commune with the commune it was merged into.
     ended = datetime.date(2025, 6, 30)
     districts = _bulk(AdministrativeUnit, [
         AdministrativeUnit(code=f"{p.code}D{d}", name=f"Huyện {PLACES[(d + p.pk) % len(PLACES)]}",
-                           kind=UnitKind.DISTRICT, parent=p, valid_to=ended, path=f"{p.code}/{p.code}D{d}/")
+                           kind=UnitKind.DISTRICT, parent=p, valid_to=ended, path=f"{p.code}/{p.code}D{d}/",
+                           standing_path=p.path)
         for p in provinces for d in range(1, _n(OLD_DISTRICTS, scale) + 1)], "units", counts)
+    successors = [rng.choice(by_province[d.parent_id]) for d in districts for c in range(_n(OLD_COMMUNES, scale))]
     _bulk(AdministrativeUnit, [
         AdministrativeUnit(code=f"{d.code}X{c:02d}", name=f"Xã cũ {c}", kind=UnitKind.COMMUNE, parent=d,
-                           valid_to=ended, merged_into=rng.choice(by_province[d.parent_id]),
-                           path=f"{d.path}{d.code}X{c:02d}/")
-        for d in districts for c in range(1, _n(OLD_COMMUNES, scale) + 1)], "units", counts)
+                           valid_to=ended, merged_into=successor, path=f"{d.path}{d.code}X{c:02d}/",
+                           standing_path=successor.path)
+        for (d, c), successor in zip(((d, c) for d in districts for c in range(1, _n(OLD_COMMUNES, scale) + 1)),
+                                     successors, strict=True)], "units", counts)
     return provinces, communes, by_province
 
 

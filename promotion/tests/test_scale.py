@@ -21,6 +21,10 @@ def test_seed_scale_small(db):
     assert provinces.count() == 3
     old = AdministrativeUnit.objects.filter(code__startswith="S", valid_to="2025-06-30", kind="commune")
     assert old.exists() and not old.filter(merged_into__isnull=True).exists()
+    # The standing paths bulk_create cannot derive are written as save() would (scope through merges).
+    units = list(AdministrativeUnit.objects.filter(code__startswith="S").select_related("parent", "merged_into"))
+    assert all(u.standing_path == u.compute_standing_path() for u in units)
+    assert {u.standing_path for u in units if u.kind == "district"} <= {p.path for p in provinces}
     # Every evaluation has one scorecard per member, and every submitted card answers every criterion.
     assert set(Evaluation.objects.annotate(n=Count("scorecards")).values_list("n", flat=True)) == {7}
     card = Scorecard.objects.filter(status="submitted").select_related("evaluation__sheet").first()
