@@ -103,6 +103,8 @@ class AdministrativeUnit(models.Model):
 
     def __str__(self):
         # Not get_kind_display(): Django rebuilds its choices dict on every call, and a unit list names hundreds.
+        if self.kind == UnitKind.MINISTRY:  # its name says what it is: "Bộ Nông nghiệp và Môi trường"
+            return self.name
         return f"{UNIT_KIND_LABELS.get(self.kind, self.kind)} {self.name}"
 
     def save(self, *args, **kwargs):

@@ -36,6 +36,8 @@ def is_subject_rep(user) -> bool:
 
 
 is_official = is_system_admin | is_ministry_staff | is_province_staff | is_local_officer
+# The officials of the provinces and communes (and administrators): the ministry takes no part in ideas and plans.
+is_local_official = is_system_admin | is_province_staff | is_local_officer
 
 
 def has_area(user) -> bool:

@@ -7,11 +7,12 @@ from django.utils.translation import gettext_lazy as _
 from ocop.enums import CycleStep
 from ocop.models import AdministrativeUnit
 from ocop.registry import HomePanel, NavItem, StepProgress, register_home_panel, register_nav, register_step_progress
+from ocop.rules import is_local_officer
 from ocop.selectors import current_cycle_for, scope_q
 
 from .enums import IdeaStatus
 from .models import IdeaList
-from .selectors import ideas_screened_by, ideas_to_send, ideas_visible_to
+from .selectors import dossiers_to_receive, dossiers_to_send, ideas_screened_by, ideas_to_send, ideas_visible_to
 
 register_nav(NavItem(_("Product ideas"), "products:idea-list", "lightbulb", "products.view_idea_list", order=20))
 register_nav(NavItem(_("Products"), "products:list", "box-seam", "products.view_product_list", order=30))
@@ -63,7 +64,23 @@ def _idea_progress_panel(user):
     }
 
 
+def _dossier_intake_panel(user):
+    """The commune's part (1489/QĐ-TTg, 26/2026/QĐ-TTg; the district's under 148): the submitted dossiers the
+    officer receives, to return or check, and how many checked ones wait to be sent to the province."""
+    if not is_local_officer(user):
+        return None
+    to_receive = dossiers_to_receive(user)
+    rows = list(to_receive[:PANEL_ROWS + 1])
+    to_send = dossiers_to_send(user).count()
+    if not rows and not to_send:
+        return None
+    return {"to_receive": rows[:PANEL_ROWS], "to_send": to_send,
+            "to_receive_count": to_receive.count() if len(rows) > PANEL_ROWS else len(rows)}
+
+
 register_home_panel("ideas-work", HomePanel("products/ideas/panels/work.html", _idea_work_panel, order=20))
+register_home_panel("dossier-intake", HomePanel("products/dossiers/panel_intake.html", _dossier_intake_panel,
+                                                order=18))
 register_home_panel("ideas-progress", HomePanel("products/ideas/panels/progress.html", _idea_progress_panel,
                                                 order=15))
 

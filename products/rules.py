@@ -7,6 +7,7 @@ from django.utils import timezone
 from ocop.enums import UnitLevel
 from ocop.rules import (
     is_local_officer,
+    is_local_official,
     is_ministry_staff,
     is_official,
     is_province_staff,
@@ -136,15 +137,15 @@ def plan_visible(user, plan) -> bool:
 
 
 # Ideas
-rules.add_perm("products.view_idea_list", is_official | is_subject_rep)
+rules.add_perm("products.view_idea_list", is_local_official | is_subject_rep)
 rules.add_perm("products.view_idea", idea_visible)
-rules.add_perm("products.add_idea", is_official | is_subject_rep)
+rules.add_perm("products.add_idea", is_local_official | is_subject_rep)
 rules.add_perm("products.change_idea", idea_editable)
 rules.add_perm("products.screen_idea", idea_screenable)
 rules.add_perm("products.send_ideas", is_screener)
 rules.add_perm("products.view_province_lists", is_system_admin | is_province_staff)
 # Business plans
-rules.add_perm("products.view_plan_list", is_official | is_subject_rep)
+rules.add_perm("products.view_plan_list", is_local_official | is_subject_rep)
 rules.add_perm("products.add_plan", idea_plannable)
 rules.add_perm("products.view_plan", plan_visible)
 rules.add_perm("products.change_plan", plan_visible)
@@ -160,4 +161,4 @@ rules.add_perm("products.check_dossier", dossier_checkable)
 # The lists of checked dossiers: sent by the officers who receive dossiers (commune, or district under 148), seen
 # by them and by the provincial office (each list scoped to its unit in the selectors).
 rules.add_perm("products.send_dossiers", is_system_admin | is_local_officer)
-rules.add_perm("products.view_dossier_lists", is_official)
+rules.add_perm("products.view_dossier_lists", is_local_official)

@@ -326,6 +326,12 @@ def receiving_q(user) -> Q:
     return Q(pk__in=[])
 
 
+def dossiers_to_receive(user) -> QuerySet:
+    """The submitted dossiers waiting for the officer who receives them (to return or check), the oldest first."""
+    return (Dossier.objects.filter(receiving_q(user), status__in=DossierStatus.TRANSITIONS["check"][0])
+            .select_related("product__subject").order_by("submitted_at", "pk"))
+
+
 def dossiers_to_send(user) -> QuerySet:
     """The checked dossiers the officer may send to the province, with what the sending page shows."""
     return Dossier.objects.filter(receiving_q(user), status__in=DossierStatus.TRANSITIONS["send"][0]).select_related(

@@ -165,6 +165,9 @@ def test_every_page_the_ministry_office_is_offered_opens(client, ministry_office
     assert "Trà hoa vàng Kiểm Thử" in panel and "Miến dong Kiểm Thử" not in panel
     urls = [item.url for item in nav_for(ministry_office)]
     assert "/evaluation/nominations/" in urls
+    # Ideas and business plans are the provinces' and communes' work, not the ministry's.
+    assert "/products/ideas/" not in urls and 'data-testid="panel-ideas"' not in home
+    assert "Bộ Bộ" not in home and "Bộ Nông nghiệp và Môi trường" in home
     for url in urls:
         assert client.get(url).status_code == 200, url
 

@@ -92,3 +92,15 @@ def test_tinh_thainguyen_reads_the_lists_sent_by_each_commune(demo_full, client_
     assert "Trà xanh Bản Dao" in sections[0] and "Măng vầu sấy Phiêng An" in sections[0]
     assert "Lục Thị Mai" in sections[1] and "1 hồ sơ" in sections[1] and "Bún dong riềng Tài Hoan" in sections[1]
     assert "Bún dong riềng Tài Hoan" not in sections[0]
+
+
+def test_demo_commune_officer_finds_the_dossiers_waiting_for_him_on_his_home_page(demo_full, client_for):
+    """xa.bachthong: HTX Thiên An's dossier to return or check, and his checked one to send; the ministry's office
+    and a commune officer of another commune see nothing of his."""
+    panel = client_for("xa.bachthong").get("/").content.decode().split('data-testid="panel-dossier-intake"')[1]
+    panel = panel.split("</div>\n</div>")[0]
+    assert "1 hồ sơ đã nộp cần trả lại hoặc kiểm tra" in panel and "Trà giảo cổ lam Thiên An" in panel
+    assert "Gửi 1 hồ sơ đã kiểm tra lên tỉnh" in panel
+    other = client_for("xa.conminh").get("/").content.decode()
+    assert "Trà giảo cổ lam Thiên An" not in other
+    assert 'data-testid="panel-dossier-intake"' not in client_for("bo.nnmt").get("/").content.decode()
