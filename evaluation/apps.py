@@ -14,6 +14,7 @@ class EvaluationConfig(AppConfig):
         from .documents import register_documents
         from .services.sheets.shipped import demo_sheets_load
         from .views.preassessment import dossier_panel
+        from .views.product_results import product_panel
 
         register_demo_loader("evaluation-sheets", demo_sheets_load, order=30, heavy=True)
         register_demo_loader("evaluation", demo.load, order=40, heavy=True)
@@ -22,3 +23,6 @@ class EvaluationConfig(AppConfig):
         # The dossier's page (products) shows the commune's pre-assessment without importing evaluation.
         register_record_panel("products.dossier", "pre-assessment",
                               RecordPanel("evaluation/preassessment/panel.html", dossier_panel))
+        # The product's page shows its results after each session.
+        register_record_panel("products.product", "results",
+                              RecordPanel("evaluation/product_results/panel_product.html", product_panel))

@@ -4,11 +4,12 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from ocop.registry import HomePanel, NavItem, register_home_panel, register_nav, register_rounds
-from ocop.rules import is_council_member, is_ministry_staff, is_official
+from ocop.rules import is_council_member, is_ministry_staff, is_official, is_subject_rep
 
 from .enums import ScorecardStatus, SessionStatus
 from .rules import sits_on_a_council
 from .selectors.councils import sessions_visible_to
+from .selectors.product_results import latest_results_of_subjects
 from .selectors.results import nominations_visible_to
 from .selectors.rounds import round_summaries
 from .selectors.scoring import member_queue
@@ -23,6 +24,8 @@ register_nav(NavItem(_("Score sheets"), "evaluation:sheet-list", "list-check", "
 register_nav(NavItem(_("Scoring"), "evaluation:queue", "pencil-square", "evaluation.view_scoring_nav", order=45))
 register_nav(NavItem(_("Nominations"), "evaluation:nominations", "send", "evaluation.view_nominations", order=46,
                      more=True))
+register_nav(NavItem(_("Closest to the next star"), "evaluation:upgrade-list", "graph-up-arrow",
+                     "evaluation.view_upgrade_list", order=47, more=True))
 
 
 def _queue_panel(user):
@@ -53,6 +56,14 @@ def _sessions_panel(user):
     return {"sessions": sessions}
 
 
+def _subject_results_panel(user):
+    """A subject's representative: the latest results of his subjects' products."""
+    if not is_subject_rep(user):
+        return None
+    rows = latest_results_of_subjects(user.subject_links.values_list("subject_id", flat=True))
+    return {"rows": rows} if rows else None
+
+
 def _nominations_panel(user):
     """For the ministry's office: the products the provinces nominated that its council has not rated yet."""
     if not is_ministry_staff(user):
@@ -65,6 +76,8 @@ def _nominations_panel(user):
 
 register_home_panel("evaluation-nominations",
                     HomePanel("evaluation/results/panel_nominations.html", _nominations_panel, order=25))
+register_home_panel("evaluation-subject-results",
+                    HomePanel("evaluation/product_results/panel_subject.html", _subject_results_panel, order=14))
 register_home_panel("evaluation-queue", HomePanel("evaluation/scoring/panel_queue.html", _queue_panel, order=30))
 register_home_panel("evaluation-sessions",
                     HomePanel("evaluation/councils/panel_sessions.html", _sessions_panel, order=40))

@@ -362,6 +362,9 @@ class Evaluation(models.Model):
     # Why the council kept members' totals further apart than the regulation allows (written at finalisation,
     # printed in the minutes); empty when the spread was within the limit.
     spread_reason = models.TextField(_("reason the spread was accepted"), blank=True)
+    # What the council says of the product (nhận xét của Hội đồng): written by the chair or the secretary until
+    # the session is finalised, then part of the record the subject reads beside its results.
+    remarks = models.TextField(_("council's remarks"), blank=True)
 
     class Meta:
         verbose_name = _("evaluation")

@@ -6,6 +6,7 @@ from ocop.rules import (
     has_area,
     is_council_member,
     is_local_officer,
+    is_local_official,
     is_ministry_staff,
     is_official,
     is_province_staff,
@@ -13,7 +14,7 @@ from ocop.rules import (
     unit_within_scope,
 )
 from products.enums import DossierStatus
-from products.rules import receives_dossiers_of
+from products.rules import product_visible, receives_dossiers_of
 
 from .enums import MemberRole, ScorecardStatus, SessionStatus
 
@@ -110,6 +111,23 @@ def dossier_preassessable(user, dossier) -> bool:
             and receives_dossiers_of(user, dossier))
 
 
+@rules.predicate
+def sees_evaluation_result(user, evaluation) -> bool:
+    """A finalised evaluation's results (the means, never a member's own scores) and its roadmap: whoever sees the
+    product (its subject's representatives, its area's officers, the ministry once nominated), and whoever may
+    open the session's results."""
+    return (evaluation is not None and evaluation.session.status == SessionStatus.FINALISED
+            and (product_visible(user, evaluation.product) or sees_session_results(user, evaluation.session)))
+
+
+@rules.predicate
+def writes_remarks(user, evaluation) -> bool:
+    """The council's remarks on a product are written by its chair or its secretary until the session is
+    finalised."""
+    return (evaluation is not None and evaluation.session.status != SessionStatus.FINALISED
+            and keeps_session_record(user, evaluation.session))
+
+
 # The commune's pre-assessment of a dossier
 rules.add_perm("evaluation.preassess_dossier", dossier_preassessable)
 # Councils and their sessions
@@ -131,6 +149,10 @@ rules.add_perm("evaluation.finalise_session", chairs_session)
 rules.add_perm("evaluation.issue_decision", manages_session)
 rules.add_perm("evaluation.view_decision_list", is_official | is_council_member)
 rules.add_perm("evaluation.view_nominations", is_system_admin | is_ministry_staff | is_province_staff)
+# A product's results after its session, its roadmap to the next star, and the area's products closest to theirs
+rules.add_perm("evaluation.view_evaluation_result", sees_evaluation_result)
+rules.add_perm("evaluation.write_remarks", writes_remarks)
+rules.add_perm("evaluation.view_upgrade_list", is_local_official)
 # The paper path: printed score sheets, and the import of their answers
 rules.add_perm("evaluation.print_paper_sheets", manages_session | sits_on_session)
 rules.add_perm("evaluation.import_paper_scores", manages_session | keeps_session_record)

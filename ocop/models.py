@@ -413,6 +413,8 @@ class Notification(models.Model):
             # The emails still to send, however many notifications are kept.
             models.Index(fields=["id"], condition=Q(email_status=NotificationEmail.PENDING),
                          name="notification_email_idx"),
+            # Who was told of an event about a record already (services.notify_once).
+            models.Index(fields=["target_type", "target_id", "kind"], name="notification_target_idx"),
         ]
 
     def __str__(self):

@@ -516,6 +516,44 @@ def notify(users: Iterable[User], *, kind: str, title: str, body: str = "", url:
     return created
 
 
+@dataclass(frozen=True)
+class Tell:
+    """One thing to tell one person about one record (`notify_once`)."""
+
+    recipient: User
+    target: object
+    title: str
+    body: str = ""
+    url: str = ""
+
+
+def notify_once(tells: Iterable[Tell], *, kind: str, email: bool = False) -> list[Notification]:
+    """Tell each person his thing, in the application and by email when `email`, leaving out whoever was told of
+    this `kind` about that record already: an event is told once per person however often the code that tells it
+    runs (a daily job run twice, a step retried). Two queries whatever the number (one index scan for those told).
+    """
+    tells = list(tells)
+    if not tells:
+        return []
+    types = {type(tell.target): ContentType.objects.get_for_model(type(tell.target)) for tell in tells}
+    told = set(Notification.objects.filter(kind=kind, target_type__in=set(types.values()),
+                                           target_id__in={tell.target.pk for tell in tells})
+               .values_list("recipient_id", "target_type_id", "target_id"))
+    rows, seen = [], set()
+    for tell in tells:
+        target_type = types[type(tell.target)]
+        key = (tell.recipient.pk, target_type.pk, tell.target.pk)
+        if key in told or key in seen:
+            continue
+        seen.add(key)
+        rows.append(Notification(recipient=tell.recipient, kind=kind, title=str(tell.title)[:255], body=str(tell.body),
+                                 url=tell.url, target_type=target_type, target_id=tell.target.pk))
+    created = notifications_create(rows, email=email)
+    if email and created:
+        notification_emails_queue()
+    return created
+
+
 def notification_emails_queue(*, committed: bool = False) -> int:
     """Queue the email task for the emails that wait; returns how many wait.
 

@@ -1,5 +1,5 @@
 """Scoped reads of ideas, products, business plans and dossiers, with everything their pages show."""
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 
 from ocop.enums import AuditAction, UnitLevel
 from ocop.models import Cycle
@@ -238,7 +238,10 @@ def product_detail(*, user) -> QuerySet:
 
 
 def product_ideas(product: Product) -> QuerySet:
-    return product.ideas.select_related("cycle").order_by("-cycle__year", "-created_at")
+    """The product's ideas, the latest cycle first, each saying whether it has its business plan (`has_plan`)."""
+    return (product.ideas.select_related("cycle", "commune", "subject")
+            .annotate(has_plan=Exists(BusinessPlan.objects.filter(idea=OuterRef("pk"))))
+            .order_by("-cycle__year", "-created_at"))
 
 
 def product_plans(product: Product) -> QuerySet:

@@ -104,3 +104,43 @@ class PaperImportForm(forms.Form):
 class PaperConfirmForm(forms.Form):
     token = forms.CharField(widget=forms.HiddenInput, max_length=64)
     submit_complete = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+
+class RemarksForm(forms.Form):
+    remarks = forms.CharField(
+        label=_("Council's remarks"), required=False, max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4, "class": "form-control"}),
+        help_text=_("What the council says of the product: its strengths, what to improve. The subject reads it "
+                    "beside its results once the session is finalised."))
+
+
+class UpgradeFilterForm(FilterForm):
+    """The area's products closest to their next star: within how many points (5 unless chosen; an empty box
+    shows every gap), at which star."""
+
+    DEFAULT_WITHIN = 5
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound or "within" not in self.data:
+            self.initial.setdefault("within", self.DEFAULT_WITHIN)
+
+    q = forms.CharField(label=_("Search"), required=False,
+                        widget=forms.TextInput(attrs={"placeholder": _("Product or subject name")}))
+    star = forms.TypedChoiceField(label=_("Star held"), required=False, coerce=int, empty_value=None, choices=[
+        ("", _("Any star")), (0, _("Not recognised")), (3, _("3★")), (4, _("4★"))])
+    within = forms.DecimalField(label=_("Within (points)"), required=False, min_value=0, max_value=100,
+                                decimal_places=2, widget=forms.NumberInput(attrs={"step": "0.5"}),
+                                help_text=_("Points the product lacks for its next star"))
+
+    def filter_values(self) -> dict:
+        """The filters in force: `within` 5 points unless the user chose otherwise (an empty box: any gap)."""
+        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        within = data.get("within") if self.is_bound and "within" in self.data else self.DEFAULT_WITHIN
+        return {"within": within, "star": data.get("star"), "q": data.get("q") or ""}
+
+    def filter(self, qs):
+        q = self.filter_values()["q"]
+        if q:
+            qs = qs.filter(search_q(q, "product__search_text") | search_q(q, "product__subject__search_text"))
+        return qs

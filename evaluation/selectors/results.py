@@ -31,7 +31,7 @@ from .councils import sessions_visible_to
 # page, its export and the minutes show.
 RESULT_FIELDS = (
     "session_id", "product_id", "dossier_id", "kind", "regulation_id", "sheet_id", "position", "final_score",
-    "star_band", "recognised_star", "nominated_to", "spread_reason",
+    "star_band", "recognised_star", "nominated_to", "spread_reason", "remarks",
     "product__name", "product__subject_id", "product__product_set_id", "product__commune_id",
     "product__subject__name", "product__subject__kind",
     "product__product_set__number", "product__product_set__sector", "product__product_set__group",

@@ -1,21 +1,27 @@
 """Writes that close a session: finalisation (quorum, submissions, the chair's confirmation) and decisions."""
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Min
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from ocop.enums import AuditAction
 from ocop.models import User
-from ocop.services import audit_log, unit_in_force_check
+from ocop.services import Tell, audit_log, notify_once, unit_in_force_check
 from products.models import Product
+from subjects.models import SubjectRepresentative
 
 from ..enums import EvaluationLevel, MemberRole, SessionStatus
 from ..models import ConflictOfInterest, Decision, Evaluation, LevelRule, RecognisedProduct, Session
 from ..selectors.results import session_missing_submissions, session_results
-from ..star_rules import MIN_RECOGNISED_STAR
+from ..star_rules import MAX_STAR, MIN_RECOGNISED_STAR
+
+RESULTS_PUBLISHED = "evaluation.results"
+ROADMAP_AVAILABLE = "evaluation.roadmap"
 
 
 def _percent(ratio: Decimal) -> int:
@@ -141,6 +147,7 @@ def session_finalise(*, session: Session, by: User, spread_reason: str = "") -> 
         session.finalised_by = by
         session.save(update_fields=["status", "finalised_at", "finalised_by"])
         product_nominations_refresh(product_ids=[r.evaluation.product_id for r in results])
+        results_published_notify(session=session)
         if exceeded:
             message = _("Session finalised; the spread above the limit was accepted for %(list)s: %(reason)s") % {
                 "list": exceeded_names, "reason": spread_reason}
@@ -150,6 +157,63 @@ def session_finalise(*, session: Session, by: User, spread_reason: str = "") -> 
         audit_log(actor=by, obj=session, action=AuditAction.TRANSITION, message=message,
                   changes={"spread_reason": ["", spread_reason]} if exceeded else None)
     return results
+
+
+def _star_text(star) -> str:
+    return _("%(star)s★") % {"star": star} if star else _("not recognised")
+
+
+def results_published_notify(*, session: Session) -> int:
+    """Tell the representatives of each product's subject that its results are published (the mean and the star,
+    with a link to them), and, for a product below 5★, that its roadmap to the next star is ready. Once each per
+    person and evaluation, in the bell and by email. Returns how many notifications were made."""
+    evaluations = list(session.evaluations.filter(final_score__isnull=False).select_related("product"))
+    people: dict[int, list] = {}
+    for link in (SubjectRepresentative.objects.filter(subject_id__in={e.product.subject_id for e in evaluations},
+                                                      user__is_active=True).select_related("user")):
+        people.setdefault(link.subject_id, []).append(link.user)
+    results, roadmaps = [], []
+    with translation.override(settings.LANGUAGE_CODE):
+        for evaluation in evaluations:
+            star = evaluation.recognised_star or 0
+            for user in people.get(evaluation.product.subject_id, []):
+                results.append(Tell(
+                    recipient=user, target=evaluation,
+                    title=_("Results published: %(product)s") % {"product": evaluation.product.name},
+                    body=_("The council's session of %(date)s gave %(product)s a mean of %(score)s points: "
+                           "%(star)s.") % {"date": session.held_on.strftime("%d/%m/%Y"),
+                                           "product": evaluation.product.name,
+                                           "score": f"{evaluation.final_score:.2f}".replace(".", ","),
+                                           "star": _star_text(star)},
+                    url=reverse("evaluation:evaluation-detail", args=[evaluation.pk])))
+                if star < MAX_STAR:
+                    roadmaps.append(Tell(
+                        recipient=user, target=evaluation,
+                        title=_("Roadmap to the next star: %(product)s") % {"product": evaluation.product.name},
+                        body=_("The criteria with the most points still to gain are ranked for %(product)s, and "
+                               "the points it lacks for the next star.") % {"product": evaluation.product.name},
+                        url=reverse("evaluation:evaluation-roadmap", args=[evaluation.pk])))
+    return (len(notify_once(results, kind=RESULTS_PUBLISHED, email=True))
+            + len(notify_once(roadmaps, kind=ROADMAP_AVAILABLE, email=True)))
+
+
+def evaluation_remarks_set(*, evaluation: Evaluation, remarks: str, by: User) -> Evaluation:
+    """Write the council's remarks on a product (its chair or secretary), until the session is finalised.
+
+    Refused once the session is finalised (the results are the legal record). Audited."""
+    remarks = (remarks or "").strip()
+    with transaction.atomic():
+        evaluation = Evaluation.objects.select_for_update().select_related("session").get(pk=evaluation.pk)
+        if evaluation.session.status == SessionStatus.FINALISED:
+            raise ValidationError(_("The session is finalised: the council's remarks can no longer be changed."))
+        before = evaluation.remarks
+        if before == remarks:
+            return evaluation
+        evaluation.remarks = remarks
+        evaluation.save(update_fields=["remarks"])
+        audit_log(actor=by, obj=evaluation, action=AuditAction.UPDATE, message=_("Council's remarks written"),
+                  changes={"remarks": [before, remarks]})
+    return evaluation
 
 
 def decision_issue(*, session: Session, number: str, signed_on, signer: str, by: User | None) -> Decision:

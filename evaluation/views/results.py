@@ -47,6 +47,7 @@ from ..forms.results import (
 )
 from ..models import Evaluation
 from ..results_table import ResultsTable, nomination_label, results_table
+from ..rules import keeps_session_record
 from ..selectors.councils import council_members_in_order
 from ..selectors.results import (
     decision_items,
@@ -116,6 +117,7 @@ def _results_context(request, session, *, finalise_form=None) -> dict:
         "decisions": session_decisions(session),
         "can_issue": finalised and user.has_perm("evaluation.issue_decision", session),
         "can_import": not finalised and user.has_perm("evaluation.import_paper_scores", session),
+        "can_write_remarks": not finalised and keeps_session_record(user, session),
         "recognised_count": sum(1 for r in table.results
                                 if (r.evaluation.recognised_star or 0) >= MIN_RECOGNISED_STAR),
     }

@@ -304,3 +304,49 @@ def test_plan_export_counts_milestones_and_support(client_for, idea):
         ("Trà hoa vàng Thiên An", "Hợp tác xã Thiên An", "Vi Hương", 2024, "15/05/2024", 2, 1, 1,
          "Mở rộng vùng nguyên liệu, cải tiến bao bì."),
     ]
+
+
+# ---------------------------------------------------------------------------------------------
+# Reaching the plan: buttons from the idea, the product and the empty list
+# ---------------------------------------------------------------------------------------------
+
+
+def test_selected_idea_page_offers_to_write_its_plan_then_opens_it(client_for, idea):
+    client = client_for("htx.thienan")
+    create_url = f"/products/plans/new/{idea.pk}/"
+
+    page = client.get(idea.get_absolute_url()).content.decode()
+    assert "Lập phương án kinh doanh" in page and create_url in page
+    plan = PlanFactory(idea=idea)
+    page = client.get(idea.get_absolute_url()).content.decode()
+    assert "Mở phương án kinh doanh" in page and plan.get_absolute_url() in page and create_url not in page
+
+
+def test_submitted_idea_page_offers_no_plan(client_for, idea):
+    idea.status = IdeaStatus.SUBMITTED
+    idea.save()
+
+    page = client_for("htx.thienan").get(idea.get_absolute_url()).content.decode()
+
+    assert "Lập phương án kinh doanh" not in page and "/products/plans/new/" not in page
+
+
+def test_product_page_offers_the_plan_of_its_selected_idea(client_for, idea, thienan):
+    product = Product.objects.create(subject=thienan, product_set=idea.product_set, name=idea.product_name,
+                                     commune=idea.commune)
+    idea.product = product
+    idea.save()
+    client = client_for("htx.thienan")
+
+    page = client.get(product.get_absolute_url()).content.decode()
+    assert f"/products/plans/new/{idea.pk}/" in page and "Lập phương án kinh doanh năm 2024" in page
+    PlanFactory(idea=idea)
+    page = client.get(product.get_absolute_url()).content.decode()
+    assert "/products/plans/new/" not in page and "Phương án sản xuất kinh doanh năm 2024" in page
+
+
+def test_empty_plan_list_points_to_the_selected_ideas(client_for, thienan):
+    page = client_for("htx.thienan").get("/products/plans/").content.decode()
+
+    assert "Chưa có phương án kinh doanh nào" in page
+    assert 'href="/products/ideas/?status=selected"' in page and "Ý tưởng đã được chọn" in page

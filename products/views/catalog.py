@@ -114,16 +114,21 @@ def product_detail(request, pk):
     product = get_object_or_404(product_list(user=request.user), pk=pk)
     if not request.user.has_perm("products.view_product", product):
         raise Http404
+    ideas = list(selectors.product_ideas(product))
     return render(request, "products/catalog/product_detail.html", {
         "product": product,
         "standards": product.standards.all(),
         "photos": product.photos.all(),
-        "ideas": selectors.product_ideas(product),
+        "ideas": ideas,
+        # The selected ideas still without their business plan, for whoever may write it.
+        "ideas_to_plan": [idea for idea in ideas if not idea.has_plan
+                          and request.user.has_perm("products.add_plan", idea)],
         "plans": selectors.product_plans(product),
         "dossiers": selectors.product_dossiers(product),
         "audit": audit_trail_for(product)[:50],
         "can_change": request.user.has_perm("products.change_product", product),
         "can_open_dossier": request.user.has_perm("products.add_dossier", product),
+        "panels": record_panels("products.product", request.user, product),
     })
 
 

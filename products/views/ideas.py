@@ -263,6 +263,9 @@ def _render_detail(request, idea: ProductIdea, *, reason_form: ReasonForm | None
         "return_form": reason_forms["return"],
         "reject_form": reason_forms["reject"],
         "missing": services.idea_missing_items(idea) if idea.status in IdeaStatus.EDITABLE else {},
+        # A selected idea's business plan: open it, or write it (step 3 of the cycle).
+        "plan": selectors.idea_plan(idea) if idea.status in IdeaStatus.PLANNABLE else None,
+        "can_plan": user.has_perm("products.add_plan", idea),
     }, status=status)
 
 

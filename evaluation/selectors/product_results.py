@@ -1,0 +1,177 @@
+"""A product's results after its sessions are finalised, as its subject and the officers of its area read them: the
+official mean, the star, the group totals against their maxima, the mean of each criterion (never a member's own
+scores), the upgrade roadmap, and the products of an area closest to their next star.
+
+The counted scorecards are those of the results (`session_results`): submitted, by a member present at the sitting.
+"""
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Greatest
+
+from products.selectors import products_visible_to
+
+from ..enums import ScorecardStatus, SessionStatus
+from ..models import Criterion, CriterionScore, Evaluation, LevelRule, Scorecard, SheetPart, StarBand
+from ..roadmap import CriterionMean, Roadmap, upgrade_roadmap
+from ..star_rules import MAX_STAR, MIN_RECOGNISED_STAR, LevelCeiling, majority, round_score
+from .councils import sessions_visible_to
+
+RESULT_RELATED = ("session__council__unit", "session__round", "regulation", "product__subject",
+                  "product__product_set", "product__commune")
+
+
+@dataclass
+class PartTotal:
+    code: str
+    title: str
+    mean: Decimal
+    max_points: Decimal
+
+
+@dataclass
+class EvaluationResult:
+    evaluation: Evaluation
+    counted: int = 0
+    parts: list[PartTotal] = field(default_factory=list)
+
+
+def _counted_q(prefix: str = "") -> Q:
+    """Scores or scorecards that count: submitted, by a member present at the evaluation's sitting."""
+    return Q(**{f"{prefix}status": ScorecardStatus.SUBMITTED,
+                f"{prefix}member__sessions_attended": F(f"{prefix}evaluation__session")})
+
+
+def finalised_evaluations() -> QuerySet:
+    return Evaluation.objects.filter(session__status=SessionStatus.FINALISED)
+
+
+def evaluation_results_visible_to(user) -> QuerySet:
+    """The finalised evaluations the user may read the results of: those of the products he sees (the subject's
+    representatives theirs, officers their area's, the ministry the nominated ones), and those of the sessions he
+    may open (a council's members)."""
+    return finalised_evaluations().filter(
+        Q(product__in=products_visible_to(user)) | Q(session__in=sessions_visible_to(user)))
+
+
+def product_results(product) -> list[EvaluationResult]:
+    """Every finalised evaluation of the product, the latest sitting first, with its group totals: three queries
+    whatever the number of evaluations."""
+    evaluations = list(finalised_evaluations().filter(product=product).select_related(*RESULT_RELATED)
+                       .order_by("-session__held_on", "-pk"))
+    if not evaluations:
+        return []
+    return _with_parts(evaluations)
+
+
+def _with_parts(evaluations: list[Evaluation]) -> list[EvaluationResult]:
+    ids = [e.pk for e in evaluations]
+    counted = dict(Scorecard.objects.filter(_counted_q(), evaluation_id__in=ids).values("evaluation_id")
+                   .annotate(n=Count("pk", distinct=True)).values_list("evaluation_id", "n"))
+    sums = (CriterionScore.objects.filter(_counted_q("scorecard__"), scorecard__evaluation_id__in=ids)
+            .values("scorecard__evaluation_id", "criterion__part_id").annotate(total=Sum("points"))
+            .values_list("scorecard__evaluation_id", "criterion__part_id", "total"))
+    totals = {(evaluation_id, part_id): total for evaluation_id, part_id, total in sums}
+    parts: dict[int, list[SheetPart]] = {}
+    for part in SheetPart.objects.filter(sheet_id__in={e.sheet_id for e in evaluations}).order_by("position"):
+        parts.setdefault(part.sheet_id, []).append(part)
+    results = []
+    for evaluation in evaluations:
+        n = counted.get(evaluation.pk, 0)
+        results.append(EvaluationResult(evaluation=evaluation, counted=n, parts=[
+            PartTotal(code=part.code, title=part.title, max_points=part.max_points,
+                      mean=round_score((totals.get((evaluation.pk, part.pk)) or 0) / n) if n else Decimal(0))
+            for part in parts.get(evaluation.sheet_id, [])]))
+    return results
+
+
+def evaluation_result(evaluation: Evaluation) -> EvaluationResult:
+    return _with_parts([evaluation])[0]
+
+
+def latest_results_of_subjects(subject_ids, *, limit: int = 5) -> list[Evaluation]:
+    """The latest finalised evaluations of the subjects' products, the latest sitting first (a home panel)."""
+    return list(finalised_evaluations().filter(product__subject_id__in=list(subject_ids))
+                .select_related("session__council__unit", "product").order_by("-session__held_on", "-pk")[:limit])
+
+
+def evaluation_criterion_means(evaluation: Evaluation) -> list[CriterionMean]:
+    """The mean of each criterion of the evaluation's sheet over the counted scorecards, in the sheet's order, and
+    whether a mandatory one was failed (more than half of the members counted gave it 0 points). Three queries."""
+    counted = Scorecard.objects.filter(_counted_q(), evaluation=evaluation).values("pk").distinct().count()
+    rows = {row["criterion_id"]: row for row in (
+        CriterionScore.objects.filter(_counted_q("scorecard__"), scorecard__evaluation=evaluation)
+        .values("criterion_id").annotate(total=Sum("points"), zeros=Count("pk", filter=Q(points=0))))}
+    means = []
+    for criterion in (Criterion.objects.filter(sheet_id=evaluation.sheet_id).select_related("part")
+                      .order_by("part__position", "position")):
+        row = rows.get(criterion.pk, {})
+        means.append(CriterionMean(
+            code=criterion.code, title=criterion.title, part=criterion.part.code, max_points=criterion.max_points,
+            mean=round_score((row.get("total") or 0) / counted) if counted else Decimal(0),
+            required_for_star=criterion.required_for_star,
+            failed=bool(criterion.required_for_star) and majority(row.get("zeros", 0), counted)))
+    return means
+
+
+def evaluation_roadmap(evaluation: Evaluation, criteria: list[CriterionMean] | None = None) -> Roadmap:
+    """The roadmap to the next star of a finalised evaluation, under the rules it was frozen to."""
+    bands = list(StarBand.objects.filter(regulation_id=evaluation.regulation_id).values_list("star", "min_score"))
+    rule = LevelRule.objects.filter(regulation_id=evaluation.regulation_id,
+                                    level=evaluation.session.council.level).first()
+    ceiling = LevelCeiling(rule.max_star, rule.nomination_score, rule.next_level) if rule else None
+    if criteria is None:
+        criteria = evaluation_criterion_means(evaluation)
+    return upgrade_roadmap(score=evaluation.final_score or Decimal(0), star=evaluation.recognised_star or 0,
+                           bands=bands, criteria=criteria, ceiling=ceiling)
+
+
+# ---------------------------------------------------------------------------------------------
+# The products of an area closest to their next star
+# ---------------------------------------------------------------------------------------------
+GAP_FIELD = DecimalField(max_digits=8, decimal_places=2)
+
+
+def closest_to_next_star(*, user, within: Decimal | None = None, star: int | None = None) -> QuerySet:
+    """The latest finalised evaluation of each product the user sees, below 5★, with the star it aims at
+    (`next_star`), that star's minimum under the evaluation's rules (`next_min`) and the points it lacks (`gap`,
+    0 when the mean reaches the band and a mandatory criterion or the level holds it back), closest first.
+    `within`: only gaps up to that many points; `star`: only products recognised at that star (0: none).
+    Computed in the database: one query for a page."""
+    later = Evaluation.objects.filter(product=OuterRef("product"), session__status=SessionStatus.FINALISED).filter(
+        Q(session__held_on__gt=OuterRef("session__held_on"))
+        | Q(session__held_on=OuterRef("session__held_on"), pk__gt=OuterRef("pk")))
+    recognised = Coalesce(F("recognised_star"), Value(0))
+    next_star = ExpressionWrapper(Greatest(recognised + 1, Value(MIN_RECOGNISED_STAR)), output_field=IntegerField())
+    next_min = StarBand.objects.filter(regulation=OuterRef("regulation"), star=OuterRef("next_star")).values(
+        "min_score")[:1]
+    qs = (finalised_evaluations().filter(product__in=products_visible_to(user), final_score__isnull=False)
+          .exclude(Exists(later))
+          .annotate(current_star=recognised).filter(current_star__lt=MAX_STAR)
+          .annotate(next_star=next_star)
+          .annotate(next_min=Subquery(next_min, output_field=GAP_FIELD))
+          .filter(next_min__isnull=False)
+          .annotate(gap=Case(When(final_score__gte=F("next_min"), then=Value(Decimal(0))),
+                             default=ExpressionWrapper(F("next_min") - F("final_score"), output_field=GAP_FIELD),
+                             output_field=GAP_FIELD)))
+    if within is not None:
+        qs = qs.filter(gap__lte=within)
+    if star is not None:
+        qs = qs.filter(current_star=star)
+    return qs.select_related(*RESULT_RELATED).order_by("gap", "-final_score", "product__name", "pk")
