@@ -68,8 +68,8 @@ def main():
     from django.test import Client
 
     from certificates.models import Certificate
-    from evaluation.enums import ScorecardStatus
-    from evaluation.models import Scorecard, Session
+    from evaluation.enums import ScorecardStatus, SessionStatus
+    from evaluation.models import Evaluation, Scorecard, Session
     from ocop.enums import Role
     from ocop.models import User
     from subjects.models import SubjectRepresentative
@@ -86,6 +86,11 @@ def main():
     rep, _created = User.objects.get_or_create(username="scale.rep.S01", defaults={"role": Role.SUBJECT_REP,
                                                                                    "password": "!scale"})
     SubjectRepresentative.objects.get_or_create(subject=certificate.subject, user=rep)
+    # A finalised result of the province below 5★, for its subject's roadmap (the representative acts for it too).
+    result = (Evaluation.objects.filter(session__council__unit=staff.unit, session__status=SessionStatus.FINALISED,
+                                        recognised_star__lt=5).select_related("product").order_by("-pk").first())
+    if result is not None:
+        SubjectRepresentative.objects.get_or_create(subject_id=result.product.subject_id, user=rep)
     admin, _created = User.objects.get_or_create(username="scale.admin", defaults={
         "role": Role.ADMIN, "is_staff": True, "is_superuser": True, "password": "!scale"})
 
@@ -106,7 +111,12 @@ def main():
         ("member: queue", member, "GET", "/evaluation/", None),
         ("member: scoring page", member, "GET", f"/evaluation/score/{card.pk}/" if card else None, None),
         ("province: session results", staff, "GET", f"/evaluation/sessions/{session.pk}/results/", None),
+        ("province: closest to next star", staff, "GET", "/evaluation/upgrades/", None),
+        ("province: closest, every gap", staff, "GET", "/evaluation/upgrades/?within=", None),
         ("cooperative: certificates", rep, "GET", "/certificates/", None),
+        ("cooperative: product results", rep, "GET", f"/products/{result.product_id}/" if result else None, None),
+        ("cooperative: roadmap", rep, "GET", f"/evaluation/evaluations/{result.pk}/roadmap/" if result else None,
+         None),
         ("public: verification", None, "GET", f"/verify/{certificate.number}/", None),
         ("public: catalogue search", None, "GET", "/catalog/?q=mien dong", None),
         ("public: API products", None, "GET", "/api/v1/products/?q=mien dong", None),

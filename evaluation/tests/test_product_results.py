@@ -266,3 +266,27 @@ def test_upgrade_list_is_for_officials_only(client, finalised):
     client.force_login(rep)
 
     assert client.get(reverse("evaluation:upgrade-list")).status_code == 403
+
+
+def test_product_results_read_in_the_same_queries_for_one_and_several_sessions(client, finalised):
+    from ..selectors.product_results import product_results
+    from ..services.councils import session_assign, session_create
+    from .test_results import MIEN_DONG, answer
+
+    product = finalised.mien_dong.product
+    one = count_queries(lambda: product_results(product))
+    second = session_create(council=finalised.session.council, held_on=finalised.session.held_on.replace(day=20),
+                            by=None)
+    again = session_assign(session=second, product=product, by=None)  # no certificate was issued: a first rating
+    for key, points in MIEN_DONG.items():
+        answer(again.scorecards.get(member=finalised.members[key]), points)
+    session_finalise(session=second, by=finalised.an)
+
+    results = product_results(product)
+    assert [r.evaluation.session_id for r in results] == [second.pk, finalised.session.pk]  # the latest first
+    assert count_queries(lambda: product_results(product)) == one
+    rep = _rep(finalised, finalised.mien_dong)
+    client.force_login(rep)
+    url = product.get_absolute_url()
+    page = page_of(client.get(url))
+    assert page.count('data-testid="product-result"') == 2
