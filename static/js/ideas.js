@@ -9,6 +9,12 @@
   var picked = form.querySelector("[data-subject-picked]");
   var pickedName = form.querySelector("[data-subject-picked-name]");
 
+  // The search box is a combobox: it says whether its list of results is open.
+  function showExpanded() {
+    search.setAttribute("aria-expanded", results.querySelector("[data-subject-id]") ? "true" : "false");
+  }
+  results.addEventListener("htmx:afterSwap", showExpanded);
+
   function showPicked(name) {
     if (!picked) { return; }
     pickedName.textContent = name;
@@ -31,6 +37,7 @@
     search.value = option.dataset.subjectName;
     search.dataset.pickedName = option.dataset.subjectName;
     results.innerHTML = "";
+    showExpanded();
     showPicked(option.dataset.subjectName);
     // The product select reloads the subject's products (hx-trigger="subjectPicked from:body").
     document.body.dispatchEvent(new CustomEvent("subjectPicked"));

@@ -4,6 +4,8 @@ import shutil
 
 import pytest
 
+from .a11y import AccessibilityWatch
+
 # Playwright's sync API runs an event loop in this thread; the Django ORM calls made by fixtures in the
 # same thread are still synchronous and safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -44,10 +46,15 @@ def page(browser, live_server, settings):
     settings.AXES_ENABLED = False
     context = browser.new_context(locale="vi-VN", viewport={"width": 1280, "height": 900}, accept_downloads=True)
     context.set_default_timeout(60000)
+    # axe-core checks every page the journey opens (tests/e2e/a11y.py); the test fails at its teardown if one
+    # has a serious or critical accessibility violation.
+    watch = AccessibilityWatch(context)
     page = context.new_page()
     page.base_url = live_server.url
+    page.a11y = watch
     yield page
     context.close()
+    watch.assert_clean()
 
 
 @pytest.fixture
