@@ -26,7 +26,7 @@ from django.core.files.base import ContentFile
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from ocop.enums import UnitKind
+from ocop.official import authority_lines, is_committee, place_and_date, signature_titles
 from ocop.selectors import UnitTimeline, unit_address
 
 from .models import Certificate
@@ -36,19 +36,14 @@ log = logging.getLogger(__name__)
 BATCH_SIZE = 50  # certificates laid out in one WeasyPrint document
 TEMPLATE = "certificates/pdf/document.html"
 # Raise when the certificate's layout changes: every stored PDF is then out of date and renders again.
-TEMPLATE_VERSION = 1
-
-# How an issuing authority is named at the top of the certificate.
-AUTHORITY_PREFIX = {
-    UnitKind.PROVINCE: "TỈNH", UnitKind.CENTRAL_CITY: "THÀNH PHỐ", UnitKind.DISTRICT: "HUYỆN",
-    UnitKind.URBAN_DISTRICT: "QUẬN", UnitKind.TOWN: "THỊ XÃ", UnitKind.PROVINCIAL_CITY: "THÀNH PHỐ",
-    UnitKind.COMMUNE: "XÃ", UnitKind.WARD: "PHƯỜNG", UnitKind.TOWNSHIP: "THỊ TRẤN", UnitKind.SPECIAL_ZONE: "ĐẶC KHU",
-}
+# 2: the layout of Decree 30/2020/NĐ-CP (number, place and date under the motto, the signer's titles and name).
+TEMPLATE_VERSION = 2
 
 
 def certificates_for_rendering(queryset) -> "Iterable[Certificate]":
     """What the template reads, in one query."""
-    return queryset.select_related("issuing_unit", "product__product_set", "subject__commune__parent__parent")
+    return queryset.select_related("issuing_unit", "product__product_set", "subject__commune__parent__parent",
+                                   "decision")
 
 
 def verify_url(certificate: Certificate) -> str:
@@ -77,21 +72,29 @@ def _address(certificate: Certificate, timeline: UnitTimeline | None) -> str:
     return ", ".join(p for p in (subject.address, units) if p)
 
 
+def certificate_signature(certificate: Certificate) -> tuple[list[str], str]:
+    """The titles above the signature and the name under it. The position is the decision's (`Decision.signer_title`;
+    the certificate keeps the decision's signer); a certificate without one (an imported register's, or issued
+    before positions were recorded) prints what its `signer` holds, often a position ("Chủ tịch UBND tỉnh Bắc Kạn"),
+    as it was, with no name under it."""
+    decision = certificate.decision if certificate.decision_id else None
+    if decision is None or not decision.signer_title:
+        return [certificate.signer], ""
+    titles = signature_titles(decision.signer_title, collective=is_committee(certificate.issuing_unit))
+    return titles, certificate.signer
+
+
 def certificate_context(certificate: Certificate, timeline: UnitTimeline | None = None) -> dict:
     """Every value printed on the certificate (also what its fingerprint hashes). Pass one `timeline` for a batch:
     the units of every address are then read in a fixed number of queries."""
     unit = certificate.issuing_unit
-    if unit is None:  # the central level: the ministry
-        authority_title, authority_name, place = certificate.authority_name.upper(), "", "Hà Nội"
-    else:
-        authority_title = "ỦY BAN NHÂN DÂN"
-        authority_name = f"{AUTHORITY_PREFIX.get(unit.kind, '')} {unit.name.upper()}".strip()
-        place = unit.name
+    authority_title, authority_name = authority_lines(unit, ministry=certificate.authority_name)
+    titles, signer_name = certificate_signature(certificate)
     return {
         "number": certificate.number,
         "authority_title": authority_title,
         "issuing_unit_name": authority_name,
-        "place": place,
+        "place_and_date": place_and_date(unit, certificate.issued_on),
         "product_name": certificate.product.name,
         "product_set": certificate.product.product_set.name,
         "subject_name": certificate.subject.name,
@@ -99,7 +102,8 @@ def certificate_context(certificate: Certificate, timeline: UnitTimeline | None 
         "star": certificate.star,
         "decision_number": certificate.decision_number,
         "decision_date": certificate.decision_date,
-        "signer": certificate.signer,
+        "signer_titles": titles,
+        "signer_name": signer_name,
         "issued_on": certificate.issued_on,
         "valid_until": certificate.valid_until,
         "revoked_on": certificate.revoked_on,

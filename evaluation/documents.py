@@ -1,5 +1,6 @@
 """A session's PDFs, and the long ones as files prepared in the background (ocop/filejobs.py): the paper score
-sheets and the council's minutes.
+sheets, the council's minutes and the recognition decision, the last two laid out as Vietnamese administrative
+documents (Decree 30/2020/NĐ-CP: ocop/official.py, templates/pdf/official.html).
 
 Laying out a paper score sheet takes about 1.3 s (four A4 pages of criteria and answers), so the sheets of a
 12-product session by seven members take minutes: too long for a request. Up to PAPER_SHEETS_INLINE sheets are
@@ -8,16 +9,20 @@ The minutes take about a second for a few products and grow with them (a row per
 scores); up to MINUTES_INLINE products they are built in the request.
 """
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from unidecode import unidecode
 
 from ocop.filejobs import FileJobKind, register_file_job_kind
+from ocop.official import authority_lines, is_committee, parent_authority, place_and_date, signature_titles
 from ocop.pdf import render_pdf, render_pdf_in_parts
 
 from .enums import MemberRole, SessionStatus
-from .models import CouncilMember, Scorecard, Session, SheetPart
+from .models import CouncilMember, Decision, Scorecard, Session, SheetPart
 from .results_table import results_table
 from .selectors.councils import sessions_visible_to
+from .selectors.results import decision_items
 from .services.paper import paper_sheets
 from .star_rules import MIN_RECOGNISED_STAR
 
@@ -81,11 +86,65 @@ def minutes_context(session: Session) -> dict:
         "recognised_by_star": sorted(by_star.items(), reverse=True),
         "nominated": [row for row in table.rows if row.nominated_to],
         "max_part_count": max((len(c) for c in part_codes.values()), default=0),
+        "heading": minutes_heading(session),
     }
 
 
 def minutes_pdf(session: Session) -> bytes:
     return render_pdf("evaluation/pdf/minutes.html", minutes_context(session))
+
+
+def minutes_heading(session: Session) -> dict:
+    """The minutes' heading: the council under its authority, "Số: …/BB-HĐ" with the number left for the clerk who
+    registers the minutes (the system does not number them), the place and date of the sitting."""
+    council = session.council
+    return {"parent": parent_authority(council.unit), "authority": [council.name.upper()],
+            "number_line": "Số:\u2003\u2003\u2003/BB-HĐ",
+            "place_and_date": place_and_date(council.unit, session.held_on)}
+
+
+# ---------------------------------------------------------------------------------------------
+# The recognition decision (Quyết định công nhận)
+# ---------------------------------------------------------------------------------------------
+
+
+def decision_signature(decision: Decision) -> tuple[list[str], str]:
+    """The titles above the signature and the name under it; a decision recorded without the signer's position prints
+    its `signer` as it was written (often the position itself), with no name under it."""
+    if not decision.signer_title:
+        return [decision.signer], ""
+    return signature_titles(decision.signer_title, collective=is_committee(decision.issuing_unit)), decision.signer
+
+
+def decision_context(decision: Decision) -> dict:
+    """What the decision prints: the heading, the legal basis (the regulations its products were rated under and the
+    council's sitting), the recognised products (Article 1), the recipients and the signature block."""
+    unit, session = decision.issuing_unit, decision.session
+    items = list(decision_items(decision).select_related("evaluation__regulation", "product__commune__parent"))
+    regulations = sorted({item.evaluation.regulation for item in items}, key=lambda r: r.issued_on)
+    authority = authority_lines(unit)
+    committee = is_committee(unit)
+    titles, signer_name = decision_signature(decision)
+    return {
+        "decision": decision, "session": session, "council": session.council, "items": items,
+        "regulations": regulations, "year": session.held_on.year,
+        "heading": {"authority": authority, "number_line": f"Số: {decision.number}",
+                    "place_and_date": place_and_date(unit, decision.signed_on)},
+        # Who decides: the People's Committee as a body, or the minister for the ministry.
+        "deciding": " ".join(line for line in authority if line) if committee else f"BỘ TRƯỞNG {authority[0]}",
+        "committee": committee, "unit_name": unit.name,
+        "signer_titles": titles, "signer_name": signer_name,
+    }
+
+
+def decision_pdf(decision: Decision) -> bytes:
+    # An official document: Vietnamese whatever the reader's language.
+    with translation.override("vi"):
+        return render_pdf("evaluation/pdf/decision.html", decision_context(decision))
+
+
+def decision_filename(decision: Decision) -> str:
+    return "quyet-dinh-" + "".join(ch if ch.isalnum() else "-" for ch in unidecode(decision.number)) + ".pdf"
 
 
 def minutes_filename(session: Session) -> str:

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ocop.enums import SignerTitle
 from ocop.models import AdministrativeUnit, Cycle, Round
 from ocop.validators import validate_name
 from products.models import Dossier, Product, ProductSet
@@ -449,7 +450,11 @@ class Decision(models.Model):
     session = models.ForeignKey(Session, verbose_name=_("session"), on_delete=models.PROTECT, related_name="decisions")
     number = models.CharField(_("decision number"), max_length=100)
     signed_on = models.DateField(_("signed on"))
+    # Who signed and as what: his full name, and his position, from which the document's signature block is set out
+    # ("TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH / PHÓ CHỦ TỊCH"). Decisions recorded before the position was asked for
+    # have none, and their `signer` may hold a position ("Chủ tịch UBND huyện Bạch Thông"), printed as it is.
     signer = models.CharField(_("signed by"), max_length=255, validators=[validate_name])
+    signer_title = models.CharField(_("signer's position"), max_length=20, choices=SignerTitle.choices, blank=True)
     issuing_unit = models.ForeignKey(AdministrativeUnit, verbose_name=_("issuing authority"),
                                      on_delete=models.PROTECT, related_name="decisions")
     level = models.CharField(_("level"), max_length=20, choices=EvaluationLevel.choices)

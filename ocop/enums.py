@@ -59,6 +59,17 @@ ALLOWED_PARENT_LEVELS = {
 }
 
 
+class SignerTitle(models.TextChoices):
+    """The position of who signs a decision or a certificate: a People's Committee's chair or vice-chair, the
+    ministry's minister or deputy minister. A deputy signs on the head's behalf ("KT. CHỦ TỊCH"): see
+    `ocop.official.signature_titles`."""
+
+    CHAIR = "chair", _("Chair")
+    VICE_CHAIR = "vice_chair", _("Vice-chair")
+    MINISTER = "minister", _("Minister")
+    DEPUTY_MINISTER = "deputy_minister", _("Deputy minister")
+
+
 class Role(models.TextChoices):
     ADMIN = "admin", _("System administrator")
     MINISTRY_STAFF = "ministry_staff", _("Ministry OCOP office")

@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from ocop.forms.widgets import DATE_WIDGET
+from ocop.official import COMMITTEE_TITLES, MINISTRY_TITLES
 from ocop.text import search_q
 from ocop.uploads import validate_upload
 
@@ -23,7 +24,15 @@ class DecisionForm(forms.Form):
                              help_text=_("For example: 1234/QĐ-UBND"))
     signed_on = forms.DateField(label=_("Signed on"), widget=DATE_WIDGET, help_text=_("dd/mm/yyyy"))
     signer = forms.CharField(label=_("Signed by"), max_length=255,
-                             help_text=_("Name and position, for example: Nguyễn Văn A, Phó Chủ tịch UBND tỉnh"))
+                             help_text=_("The signer's full name, as printed under the signature: Nguyễn Văn A"))
+    signer_title = forms.ChoiceField(label=_("Signer's position"), help_text=_(
+        "A vice-chair or a deputy minister signs on the head's behalf: the documents print “KT. CHỦ TỊCH” above "
+        "his position."))
+
+    def __init__(self, *args, central: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        titles = MINISTRY_TITLES if central else COMMITTEE_TITLES
+        self.fields["signer_title"].choices = [(t.value, t.label) for t in titles]
 
 
 class FilterForm(forms.Form):

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from ocop.enums import AuditAction
 from ocop.models import User
+from ocop.official import COMMITTEE_TITLES, MINISTRY_TITLES
 from ocop.services import Tell, audit_log, notify_once, unit_in_force_check
 from products.models import Product
 from subjects.models import SubjectRepresentative
@@ -216,7 +217,8 @@ def evaluation_remarks_set(*, evaluation: Evaluation, remarks: str, by: User) ->
     return evaluation
 
 
-def decision_issue(*, session: Session, number: str, signed_on, signer: str, by: User | None) -> Decision:
+def decision_issue(*, session: Session, number: str, signed_on, signer: str, signer_title: str = "",
+                   by: User | None) -> Decision:
     """Issue the recognition decision of a finalised session for every product recognised at 3★ or more
     that no earlier decision of the session already covers. The decision is of the council's level (a
     central council's decisions are central), issued by the council's unit.
@@ -225,7 +227,9 @@ def decision_issue(*, session: Session, number: str, signed_on, signer: str, by:
     before the session or after today, or on which the council's unit no longer exists (its successor named),
     a product whose star is above what the decision's level may recognise under the product's regulation (its
     LevelRule; the finalisation already caps it, so this guards the record against rules or results changed
-    since), nothing left to recognise. Side effects: creates the decision and its recognised products; audited.
+    since), nothing left to recognise, a signer's position that is not the level's (a minister signs only the
+    central level's decisions, a People's Committee's chair or vice-chair the others'). Side effects: creates the
+    decision and its recognised products; audited.
     """
     number = (number or "").strip()
     signer = (signer or "").strip()
@@ -255,8 +259,12 @@ def decision_issue(*, session: Session, number: str, signed_on, signer: str, by:
                     raise ValidationError(_("Every product this session recognised is already in a decision."))
                 raise ValidationError(_("No product of this session is recognised at 3 stars or more."))
             _ceiling_check(recognised, level)
+            if signer_title and signer_title not in (
+                    MINISTRY_TITLES if level == EvaluationLevel.CENTRAL else COMMITTEE_TITLES):
+                raise ValidationError({"signer_title": _("This position does not sign decisions of this level.")})
             decision = Decision(session=session, number=number, signed_on=signed_on, signer=signer,
-                                issuing_unit=session.council.unit, level=level, created_by=by)
+                                signer_title=signer_title, issuing_unit=session.council.unit, level=level,
+                                created_by=by)
             decision.full_clean(exclude=["created_by"])  # None for a decision recorded by the system
             decision.save()
             RecognisedProduct.objects.bulk_create([

@@ -198,8 +198,8 @@ def test_finalise_before_the_session_is_refused(client, scene):
 
 
 def decision_data(**extra):
-    return {"number": "2156/QĐ-UBND", "signed_on": "25/10/2024", "signer": "Phạm Duy Hưng, Phó Chủ tịch UBND tỉnh",
-            **extra}
+    return {"number": "2156/QĐ-UBND", "signed_on": "25/10/2024", "signer": "Phạm Duy Hưng",
+            "signer_title": "vice_chair", **extra}
 
 
 def test_decision_dated_in_the_future_is_refused(client, finalised):

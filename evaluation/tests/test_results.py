@@ -507,8 +507,8 @@ def finalised(scene):
 
 
 def decision_data(**extra):
-    return {"number": "2156/QĐ-UBND", "signed_on": "25/10/2024", "signer": "Phạm Duy Hưng, Phó Chủ tịch UBND tỉnh",
-            **extra}
+    return {"number": "2156/QĐ-UBND", "signed_on": "25/10/2024", "signer": "Phạm Duy Hưng",
+            "signer_title": "vice_chair", **extra}
 
 
 def test_decision_create_recognises_only_3_stars_and_more(client, demo_units):

@@ -104,7 +104,8 @@ def test_decision_signed_from_the_merger_is_refused_naming_the_successor(finalis
 def test_decision_form_shows_the_refusal_beside_the_signing_date(client, finalised):
     client.force_login(finalised.province_staff)
     page = client.post(reverse("evaluation:decision-create", args=[finalised.session.pk]), {
-        "number": "1021/QĐ-UBND", "signed_on": "01/07/2025", "signer": "Chủ tịch UBND tỉnh Bắc Kạn"}).content.decode()
+        "number": "1021/QĐ-UBND", "signed_on": "01/07/2025", "signer": "Phạm Duy Hưng",
+        "signer_title": "vice_chair"}).content.decode()
     assert ("Cơ quan ban hành, Tỉnh Bắc Kạn, đã sáp nhập vào Tỉnh Thái Nguyên từ 01/07/2025: văn bản ký từ ngày đó do "
             "Tỉnh Thái Nguyên ban hành.") in page
     assert not Decision.objects.exists()

@@ -15,6 +15,7 @@ urlpatterns = [
     path("decisions/", views.decision_list_view, name="decision-list"),
     path("decisions/export/", views.decision_list_xlsx, name="decision-list-xlsx"),
     path("decisions/<int:pk>/", views.decision_detail, name="decision-detail"),
+    path("decisions/<int:pk>/decision.pdf", views.decision_pdf_view, name="decision-pdf"),
     path("nominations/", views.nomination_list_view, name="nominations"),
     path("nominations/export/", views.nomination_list_xlsx, name="nominations-xlsx"),
 ]

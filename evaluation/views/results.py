@@ -28,6 +28,8 @@ from ..documents import (
     MINUTES_INLINE,
     PAPER_SHEETS,
     PAPER_SHEETS_INLINE,
+    decision_filename,
+    decision_pdf,
     minutes_filename,
     minutes_pdf,
     paper_sheets_count,
@@ -36,7 +38,7 @@ from ..documents import (
     paper_sheets_pdf,
     session_slug,
 )
-from ..enums import SessionStatus
+from ..enums import EvaluationLevel, SessionStatus
 from ..forms.results import (
     DecisionFilterForm,
     DecisionForm,
@@ -237,7 +239,7 @@ def session_minutes_pdf(request, pk):
 def decision_create(request, pk):
     session = _session_with_perm(request, pk, "evaluation.issue_decision")
     finalised = session.status == SessionStatus.FINALISED
-    form = DecisionForm(request.POST or None)
+    form = DecisionForm(request.POST or None, central=session.council.level == EvaluationLevel.CENTRAL)
     if finalised and (decision := saved_by(
             request, form, lambda: decision_issue(session=session, by=request.user, **form.cleaned_data),
             lambda decision: _("The recognition decision %(number)s was recorded.") % {"number": decision.number})):
@@ -269,6 +271,14 @@ def decision_detail(request, pk):
         "can_open_products": request.user.has_perm("products.view_product_list"),
         "audit": audit_trail_for(decision)[:50],
     })
+
+
+@permission_required("evaluation.view_decision_list")
+def decision_pdf_view(request, pk):
+    """The decision as the authority issues it (Decree 30/2020/NĐ-CP's layout), for printing and signing."""
+    decision = get_object_or_404(decision_pages_of(request.user).select_related("issuing_unit", "session__council"),
+                                 pk=pk)
+    return _pdf_response(decision_pdf(decision), decision_filename(decision))
 
 
 DECISION_SORTS = {"signed": "signed_on", "number": "number", "unit": "issuing_unit__name", "level": "level",
