@@ -18,13 +18,14 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Sum,
     Value,
     When,
 )
 from django.db.models.functions import Coalesce, Greatest
 
+from ocop.rules import is_ministry_staff, is_subject_rep
+from ocop.selectors import scope_q
 from products.selectors import products_visible_to
 
 from ..enums import ScorecardStatus, SessionStatus
@@ -146,6 +147,19 @@ def evaluation_roadmap(evaluation: Evaluation, criteria: list[CriterionMean] | N
 # The products of an area closest to their next star
 # ---------------------------------------------------------------------------------------------
 GAP_FIELD = DecimalField(max_digits=8, decimal_places=2)
+# What the list and its export show: the rest of the rows stays in the database.
+UPGRADE_FIELDS = ("final_score", "recognised_star", "product_id", "session_id", "regulation_id",
+                  "session__held_on", "regulation__code", "product__name", "product__subject_id",
+                  "product__product_set_id", "product__commune_id", "product__subject__name",
+                  "product__product_set__number", "product__product_set__name", "product__commune__name")
+
+
+def _evaluations_of_products_seen_by(user) -> Q:
+    """Evaluations of the products the user sees. An official's are filtered on the product's commune itself, which
+    lets the database start from his area's units rather than from every evaluation of the country."""
+    if is_subject_rep(user) or is_ministry_staff(user):
+        return Q(product__in=products_visible_to(user))
+    return scope_q(user, "product__commune")
 
 
 def closest_to_next_star(*, user, within: Decimal | None = None, star: int | None = None) -> QuerySet:
@@ -153,25 +167,32 @@ def closest_to_next_star(*, user, within: Decimal | None = None, star: int | Non
     (`next_star`), that star's minimum under the evaluation's rules (`next_min`) and the points it lacks (`gap`,
     0 when the mean reaches the band and a mandatory criterion or the level holds it back), closest first.
     `within`: only gaps up to that many points; `star`: only products recognised at that star (0: none).
-    Computed in the database: one query for a page."""
+    Computed in the database, in one query for a page; the bands (a few rows per regulation) are read first and
+    written into the query as values, so that no band is looked up again for every evaluation."""
     later = Evaluation.objects.filter(product=OuterRef("product"), session__status=SessionStatus.FINALISED).filter(
         Q(session__held_on__gt=OuterRef("session__held_on"))
         | Q(session__held_on=OuterRef("session__held_on"), pk__gt=OuterRef("pk")))
     recognised = Coalesce(F("recognised_star"), Value(0))
     next_star = ExpressionWrapper(Greatest(recognised + 1, Value(MIN_RECOGNISED_STAR)), output_field=IntegerField())
-    next_min = StarBand.objects.filter(regulation=OuterRef("regulation"), star=OuterRef("next_star")).values(
-        "min_score")[:1]
-    qs = (finalised_evaluations().filter(product__in=products_visible_to(user), final_score__isnull=False)
+    regulations_by_band: dict[tuple, list[int]] = {}
+    for regulation_id, band_star, minimum in StarBand.objects.filter(star__gte=MIN_RECOGNISED_STAR).values_list(
+            "regulation_id", "star", "min_score"):
+        regulations_by_band.setdefault((band_star, minimum), []).append(regulation_id)
+    # One branch per band shared by regulations (the versions of the rules mostly keep 50, 70 and 90).
+    next_min = Case(*(When(next_star=band_star, regulation_id__in=sorted(ids), then=Value(minimum))
+                      for (band_star, minimum), ids in sorted(regulations_by_band.items())),
+                    default=None, output_field=GAP_FIELD)
+    qs = (finalised_evaluations().filter(_evaluations_of_products_seen_by(user), final_score__isnull=False)
           .exclude(Exists(later))
           .annotate(current_star=recognised).filter(current_star__lt=MAX_STAR)
           .annotate(next_star=next_star)
-          .annotate(next_min=Subquery(next_min, output_field=GAP_FIELD))
+          .annotate(next_min=next_min)
           .filter(next_min__isnull=False)
-          .annotate(gap=Case(When(final_score__gte=F("next_min"), then=Value(Decimal(0))),
-                             default=ExpressionWrapper(F("next_min") - F("final_score"), output_field=GAP_FIELD),
-                             output_field=GAP_FIELD)))
+          .annotate(gap=Greatest(ExpressionWrapper(F("next_min") - F("final_score"), output_field=GAP_FIELD),
+                                 Value(Decimal(0)), output_field=GAP_FIELD)))
     if within is not None:
         qs = qs.filter(gap__lte=within)
     if star is not None:
         qs = qs.filter(current_star=star)
-    return qs.select_related(*RESULT_RELATED).order_by("gap", "-final_score", "product__name", "pk")
+    return (qs.select_related("session", "regulation", "product__subject", "product__product_set", "product__commune")
+            .only(*UPGRADE_FIELDS).order_by("gap", "-final_score", "product__name", "pk"))
