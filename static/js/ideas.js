@@ -9,10 +9,12 @@
   var picked = form.querySelector("[data-subject-picked]");
   var pickedName = form.querySelector("[data-subject-picked-name]");
 
-  // The search box is a combobox: it says whether its list of results is open.
+  // The search box is a combobox (role set by the form): it says whether its list of results is open.
   function showExpanded() {
     search.setAttribute("aria-expanded", results.querySelector("[data-subject-id]") ? "true" : "false");
   }
+  search.setAttribute("aria-autocomplete", "list");
+  showExpanded();
   results.addEventListener("htmx:afterSwap", showExpanded);
 
   function showPicked(name) {
