@@ -20,7 +20,7 @@ from .models import Council, CycleRegulation, Evaluation, Regulation, Session
 from .selectors.preassessment import commune_criteria
 from .services.councils import conflict_declare, council_create, council_member_add, session_assign, session_create
 from .services.preassessment import dossier_preassess, dossier_sheet
-from .services.results import decision_issue, session_finalise
+from .services.results import decision_issue, evaluation_remarks_set, session_finalise
 from .services.scoring import scorecard_submit, scores_set
 
 MEMBERS = [("hoidong.1", MemberRole.CHAIR), ("hoidong.2", MemberRole.MEMBER), ("hoidong.3", MemberRole.SECRETARY)]
@@ -41,6 +41,16 @@ THAINGUYEN_2026 = {
     "Bún dong riềng Tài Hoan": (93, 91, 94),
     "Trà xanh Bản Dao": (78, 75, 80),
     "Măng vầu sấy Phiêng An": (63, 60, 66),
+    # HTX Thiên An's Túi thổ cẩm, 3★ in 2023 (its certificate has ended), comes back: 4★, a few points short of 5★.
+    "Túi thổ cẩm Thiên An": (84, 81, 86),
+}
+# What the council says of each product, written by its secretary before the chair finalises.
+THAINGUYEN_2026_REMARKS = {
+    "Túi thổ cẩm Thiên An": "Sản phẩm thủ công của phụ nữ Dao thôn Bản Cảu, hoa văn truyền thống, câu chuyện sản phẩm "
+                            "rõ ràng. Đề nghị hợp tác xã mở rộng thị trường ngoài tỉnh và chuẩn hoá kích thước, bao "
+                            "bì để hướng tới 5 sao.",
+    "Bún dong riềng Tài Hoan": "Sản phẩm chủ lực của tỉnh, chuỗi liên kết khép kín với 60 hộ thành viên; đề nghị "
+                               "Hội đồng cấp trung ương đánh giá, phân hạng 5 sao.",
 }
 THAINGUYEN_2026_DECISION = "3162/QĐ-UBND"
 THAINGUYEN_2026_PLANNED_ON = datetime.date(2026, 12, 8)
@@ -229,6 +239,10 @@ def _thainguyen_2026_session(council, province) -> None:
     session = session_create(council=council, held_on=held_on,
                              place="Hội trường Văn phòng Điều phối nông thôn mới tỉnh Thái Nguyên", by=office)
     _score_session(session, THAINGUYEN_2026, dossiers=dossiers, by=office, answer=_answer_total)
+    secretary = council.members.get(role=MemberRole.SECRETARY).user
+    for evaluation in session.evaluations.filter(product__name__in=THAINGUYEN_2026_REMARKS).select_related("product"):
+        evaluation_remarks_set(evaluation=evaluation, remarks=THAINGUYEN_2026_REMARKS[evaluation.product.name],
+                               by=secretary)
     session_finalise(session=session, by=User.objects.get(username="hoidong.1"))
     decision_issue(session=session, number=THAINGUYEN_2026_DECISION, signed_on=held_on,
                    signer=f"Chủ tịch UBND tỉnh {province.name}", by=office)

@@ -177,10 +177,13 @@ THAINGUYEN_2026_DOSSIERS = [
     ("Trà xanh Bản Dao", "checked", "xa.bachthong", "xa.bachthong"),
     ("Măng vầu sấy Phiêng An", "checked", "xa.bachthong", "xa.bachthong"),
     ("Bún dong riềng Tài Hoan", "checked", "xa.conminh", "xa.conminh"),
+    # HTX Thiên An's Túi thổ cẩm (a product of its own, no idea of 2026), 3★ in Bạch Thông's 2023 until its certificate
+    # ended in 2026, comes back: the province rates it 4★ in the second round.
+    ("Túi thổ cẩm Thiên An", "checked", "htx.thienan", "xa.bachthong"),
 ]
 # The checked dossiers each commune sends to the province in one list (evaluation's demo, after pre-assessing them).
 THAINGUYEN_2026_SENT = {
-    "xa.bachthong": ["Trà xanh Bản Dao", "Măng vầu sấy Phiêng An"],
+    "xa.bachthong": ["Trà xanh Bản Dao", "Măng vầu sấy Phiêng An", "Túi thổ cẩm Thiên An"],
     "xa.conminh": ["Bún dong riềng Tài Hoan"],
 }
 THAINGUYEN_2026_RETURN = (
@@ -285,8 +288,9 @@ def load_thainguyen_2026(log) -> None:
 
     opened = 0
     for name, stage, preparer, receiver in THAINGUYEN_2026_DOSSIERS:
-        product = Product.objects.select_related("product_set", "subject").get(
-            name=name, ideas__cycle=cycle)
+        # A new product comes from its idea of the cycle; a product that comes back (no idea of the cycle) by its name.
+        product = (Product.objects.select_related("product_set", "subject").filter(name=name, ideas__cycle=cycle)
+                   .first() or Product.objects.select_related("product_set", "subject").get(name=name))
         if Dossier.objects.filter(product=product, cycle=cycle).exists():
             continue
         by, officer = users[preparer], users[receiver]

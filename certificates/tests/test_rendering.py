@@ -85,7 +85,7 @@ def test_qr_code_holds_the_verification_address(certs, settings):
 
 def test_render_in_two_processes_stores_every_file(certs):
     rendered = certificates_render(Certificate.objects.all(), force=True, batch_size=3, processes=2)
-    assert rendered == Certificate.objects.count() == 13
+    assert rendered == Certificate.objects.count() == 14
     for certificate in Certificate.objects.select_related("product"):
         with certificate.pdf.open("rb") as handle:
             assert certificate.product.name in pdf_text(handle.read())

@@ -31,11 +31,12 @@ def test_demo_round_two_session_recognises_4_stars_and_nominates_the_bun_dong_to
         "Bún dong riềng Tài Hoan": (Decimal("92.67"), 4, EvaluationLevel.CENTRAL, DossierStatus.SENT),
         "Trà xanh Bản Dao": (Decimal("77.67"), 4, "", DossierStatus.SENT),
         "Măng vầu sấy Phiêng An": (Decimal("63.00"), 3, "", DossierStatus.SENT),
+        "Túi thổ cẩm Thiên An": (Decimal("83.67"), 4, "", DossierStatus.SENT),  # HTX Thiên An's, 3★ in 2023
     }
     # Every member scored at the sitting, not before it.
     cards = list(Evaluation.objects.filter(session=session).values_list("scorecards__status",
                                                                         "scorecards__submitted_at"))
-    assert len(cards) == 9
+    assert len(cards) == 12
     assert all(status == ScorecardStatus.SUBMITTED and timezone.localtime(at).date() >= session.held_on
                for status, at in cards)
 
@@ -72,6 +73,7 @@ def test_demo_thai_nguyen_decision_issues_certificates_in_the_provinces_name(dem
         "Bún dong riềng Tài Hoan": (4, "19", session.held_on),
         "Trà xanh Bản Dao": (4, "19", session.held_on),
         "Măng vầu sấy Phiêng An": (3, "19", session.held_on),
+        "Túi thổ cẩm Thiên An": (4, "19", session.held_on),
     }
 
 
@@ -84,6 +86,7 @@ def test_demo_commune_pre_assessed_the_dossiers_it_checked_and_sent(demo_full):
         "Măng ớt Phủ Thông": {("1.1", "xa.bachthong"), ("3.2", "xa.bachthong")},
         "Trà xanh Bản Dao": {("1.1", "xa.bachthong"), ("3.2", "xa.bachthong")},
         "Măng vầu sấy Phiêng An": {("1.1", "xa.bachthong"), ("3.2", "xa.bachthong")},
+        "Túi thổ cẩm Thiên An": {("1.1", "xa.bachthong"), ("3.2", "xa.bachthong")},
         "Bún dong riềng Tài Hoan": {("1.1", "xa.conminh"), ("3.2", "xa.conminh")},
     }
     checked = Dossier.objects.get(cycle__year=2026, product__name="Măng ớt Phủ Thông")

@@ -17,7 +17,7 @@ def test_worker_renders_a_job_in_chunks_and_reports_progress(demo_full, celery_w
     assert wait_for(lambda: RenderJob.objects.get(pk=job_id).status == RenderJob.Status.DONE), \
         render_job_progress(RenderJob.objects.get(pk=job_id))
     job = RenderJob.objects.get(pk=job_id)
-    assert render_job_progress(job)["done"] == job.total == len(ids) == 13  # the full demo's, 2026 included
+    assert render_job_progress(job)["done"] == job.total == len(ids) == 14  # the full demo's, 2026 included
     assert job.chunks.count() == 1 and not job.chunks.filter(finished_at__isnull=True).exists()
     assert all(c.pdf and c.pdf_fingerprint for c in Certificate.objects.all())
 
