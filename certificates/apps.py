@@ -17,11 +17,12 @@ class CertificatesConfig(AppConfig):
             register_nav,
             register_product_standing,
             register_record_panel,
+            register_star_held,
         )
 
         from . import demo, home
         from .panels import decision_panel
-        from .services import product_standing
+        from .services import product_standing, star_held
 
         register_nav(NavItem(_("Certificates"), "certificates:list", "patch-check",
                              "certificates.view_certificate_list", order=50))
@@ -32,3 +33,4 @@ class CertificatesConfig(AppConfig):
         register_demo_loader("certificates", demo.load, order=50, heavy=True)
         # The evaluation app asks through the registry what a product holds before it enters a session.
         register_product_standing(product_standing)
+        register_star_held(star_held)

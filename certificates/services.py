@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import OuterRef, PositiveSmallIntegerField, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -361,6 +362,13 @@ def product_standing(product, on: datetime.date):
     renewable = certificate.valid_until <= on + datetime.timedelta(days=expiring_window_days())
     return ProductStanding(certificate_number=certificate.number, star=certificate.star,
                            valid_until=certificate.valid_until, renewable=renewable)
+
+
+def star_held(product_ref: str, on: datetime.date) -> Subquery:
+    """For the evaluation app (through ocop.registry): the star of the certificate in force on `on` of the product a
+    query's row names by `product_ref`, the highest if two overlap; NULL when none is in force."""
+    return Subquery(Certificate.objects.in_force(on=on).filter(product=OuterRef(product_ref)).order_by("-star")
+                    .values("star")[:1], output_field=PositiveSmallIntegerField())
 
 
 def certificate_chains_repair(*, by: User | None = None, audit: bool = True) -> list[int]:

@@ -161,6 +161,19 @@ def product_standing(product, on: datetime.date) -> ProductStanding | None:
     return provider(product, on) if provider is not None else None
 
 
+def register_star_held(provider: Callable) -> None:
+    """`provider(product_ref, on)` returns an expression, for a query whose rows name a product by `product_ref`
+    (an OuterRef's path, e.g. "product"), of the star of the product's certificate in force on `on` (NULL when it
+    holds none). One provider: a later registration replaces the earlier."""
+    _product_standing["star_held"] = provider
+
+
+def star_held(product_ref: str, on: datetime.date):
+    """The expression of `register_star_held`; None when no app keeps certificates."""
+    provider = _product_standing.get("star_held")
+    return provider(product_ref, on) if provider is not None else None
+
+
 # ---------------------------------------------------------------------------------------------
 # A cycle's evaluation rounds: the rounds are ocop's, what they hold (sessions, dossiers, results) is a later
 # app's. That app tells the cycle page what each round holds, and places its records in the round whose days hold

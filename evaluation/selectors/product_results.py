@@ -23,7 +23,9 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce, Greatest
+from django.utils import timezone
 
+from ocop.registry import star_held
 from ocop.rules import is_ministry_staff, is_subject_rep
 from ocop.selectors import scope_q
 from products.selectors import products_visible_to
@@ -163,7 +165,8 @@ def _evaluations_of_products_seen_by(user) -> Q:
 
 
 def closest_to_next_star(*, user, within: Decimal | None = None, star: int | None = None) -> QuerySet:
-    """The latest finalised evaluation of each product the user sees, below 5★, with the star it aims at
+    """The latest finalised evaluation of each product the user sees, below 5★ (`current_star`: the star of its
+    certificate in force, or that of the result when higher), with the star it aims at
     (`next_star`), that star's minimum under the evaluation's rules (`next_min`) and the points it lacks (`gap`,
     0 when the mean reaches the band and a mandatory criterion or the level holds it back), closest first.
     `within`: only gaps up to that many points; `star`: only products recognised at that star (0: none).
@@ -172,8 +175,14 @@ def closest_to_next_star(*, user, within: Decimal | None = None, star: int | Non
     later = Evaluation.objects.filter(product=OuterRef("product"), session__status=SessionStatus.FINALISED).filter(
         Q(session__held_on__gt=OuterRef("session__held_on"))
         | Q(session__held_on=OuterRef("session__held_on"), pk__gt=OuterRef("pk")))
+    # The star it holds: its certificate's in force today, or the star its latest result recognised (a decision or a
+    # certificate may still be to come), whichever is higher.
+    held = star_held("product", timezone.localdate())
     recognised = Coalesce(F("recognised_star"), Value(0))
-    next_star = ExpressionWrapper(Greatest(recognised + 1, Value(MIN_RECOGNISED_STAR)), output_field=IntegerField())
+    if held is not None:
+        recognised = Greatest(Coalesce(held, Value(0)), recognised, output_field=IntegerField())
+    next_star = ExpressionWrapper(Greatest(F("current_star") + 1, Value(MIN_RECOGNISED_STAR)),
+                                  output_field=IntegerField())
     regulations_by_band: dict[tuple, list[int]] = {}
     for regulation_id, band_star, minimum in StarBand.objects.filter(star__gte=MIN_RECOGNISED_STAR).values_list(
             "regulation_id", "star", "min_score"):

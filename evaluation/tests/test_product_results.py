@@ -290,3 +290,25 @@ def test_product_results_read_in_the_same_queries_for_one_and_several_sessions(c
     url = product.get_absolute_url()
     page = page_of(client.get(url))
     assert page.count('data-testid="product-result"') == 2
+
+
+def test_closest_to_next_star_reads_the_star_a_certificate_holds(finalised):
+    """Each certificate of the session's decision holds its star; a product whose certificate in force is 5★ has no
+    next star, whatever its latest result says."""
+    import datetime
+
+    from certificates.models import Certificate
+    from certificates.services import certificates_issue_for_decision
+
+    from ..services.results import decision_issue
+
+    decision = decision_issue(session=finalised.session, number="1520/QĐ-UBND", signed_on=datetime.date(2024, 10, 20),
+                              signer="Nguyễn Văn A", by=None)
+    certificates_issue_for_decision(decision=decision, by=None, render=False)
+    assert [e.product.name for e in closest_to_next_star(user=finalised.province_staff)] == [
+        "Miến dong Tài Hoan", "Dầu lạc nguyên chất An Nhiên", "Gạo nếp Khẩu Nua Lương"]
+    Certificate.objects.filter(product=finalised.mien_dong.product).update(star=5)  # e.g. the ministry's since
+
+    rows = {e.product.name: (e.current_star, e.next_star) for e in closest_to_next_star(user=finalised.province_staff)}
+
+    assert rows == {"Dầu lạc nguyên chất An Nhiên": (3, 4), "Gạo nếp Khẩu Nua Lương": (3, 4)}
