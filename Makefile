@@ -14,6 +14,10 @@ RUN_PACKAGES := python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset
 TEST_PACKAGES := $(RUN_PACKAGES) poppler-utils chromium
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The address in emails and QR codes follows the one the demo is served on (make run PORT=8101), unless SITE_URL is
+# given: in the environment, on the command line or in .env.
+SITE_URL ?= $(shell grep -qs '^SITE_URL=' .env || echo http://$(HOST):$(PORT))
+RUN_ENV := $(if $(SITE_URL),SITE_URL='$(SITE_URL)')
 
 .PHONY: run test test-only lint system-run system-test venv messages migrate demo check-deploy clean
 
@@ -21,9 +25,9 @@ run: system-run venv messages
 	@echo "==> Migrating the SQLite database"
 	$(PY) manage.py migrate --noinput
 	@echo "==> Loading the demo data"
-	$(PY) manage.py seed_demo
-	@echo "==> Serving http://$(HOST):$(PORT)/ (Ctrl+C stops)"
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	$(RUN_ENV) $(PY) manage.py seed_demo
+	@echo "==> Serving http://$(HOST):$(PORT)/ (Ctrl+C stops); links in emails and QR codes: $(or $(SITE_URL),SITE_URL of .env)"
+	$(RUN_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: system-test venv messages lint test-only
 

@@ -2,8 +2,10 @@
 a date, and the address it gives; a user's notifications."""
 import datetime
 import logging
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 
@@ -367,6 +369,90 @@ def audit_trail_for(obj) -> QuerySet:
     return AuditEntry.objects.filter(
         content_type=ContentType.objects.get_for_model(type(obj)), object_id=obj.pk
     ).select_related("actor")
+
+
+@dataclass(frozen=True)
+class AuditChange:
+    label: str
+    old: str
+    new: str
+
+
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def audit_changes(entry: AuditEntry) -> list[AuditChange]:
+    """An audit entry's changes in people's words: each field by its label (a field of the record, or of the
+    records recorded on it: a business plan's milestones, a cycle's step dates), dates as dd/mm/yyyy, choices by
+    their labels, yes/no as Có/Không, lists joined. Values recorded as text (a related record's name) stay as they
+    are; a key that names no field (a criterion's code on a scorecard) is shown as recorded. No query: the entry's
+    model comes from the content types' cache."""
+    from django.contrib.contenttypes.models import ContentType
+
+    model = ContentType.objects.get_for_id(entry.content_type_id).model_class()
+    out = []
+    for name, values in (entry.changes or {}).items():
+        old, new = values if isinstance(values, (list, tuple)) and len(values) == 2 else (None, values)
+        label, field = _audit_field(model, name)
+        out.append(AuditChange(label=label, old=_audit_value(field, old), new=_audit_value(field, new)))
+    return out
+
+
+def _audit_field(model, name: str):
+    """(label, field or None) of a key of an entry's changes on a record of `model`."""
+    from django.core.exceptions import FieldDoesNotExist
+    from django.utils.text import capfirst
+
+    if model is None:
+        return name, None
+    candidates = [name, name.removesuffix("_id")] if name.endswith("_id") else [name]
+    # The record's own fields first, then those of the records whose changes are recorded on it (its reverse
+    # one-to-many relations: a plan's milestones and support, a cycle's step plans).
+    for meta in [model._meta, *(rel.related_model._meta for rel in model._meta.related_objects
+                               if not rel.many_to_many)]:
+        for candidate in candidates:
+            try:
+                field = meta.get_field(candidate)
+            except FieldDoesNotExist:
+                continue
+            if field.is_relation and field.auto_created and not field.concrete:  # a reverse relation: its records
+                return capfirst(str(field.related_model._meta.verbose_name_plural)), None
+            return capfirst(str(field.verbose_name)), field
+    return name, None
+
+
+def _audit_value(field, value) -> str:
+    from django.db import models
+    from django.utils import formats, timezone
+    from django.utils.dateparse import parse_date, parse_datetime
+    from django.utils.translation import gettext as _
+
+    if value is None or value == "" or value == []:
+        return "—"
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if isinstance(value, (list, tuple)):
+        return ", ".join(_audit_value(field, item) for item in value)
+    if field is not None and field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, str) and isinstance(field, models.DateTimeField):
+        moment = parse_datetime(value)
+        if moment is not None:
+            moment = timezone.localtime(moment) if timezone.is_aware(moment) else moment
+            return formats.date_format(moment, "SHORT_DATETIME_FORMAT")
+    if isinstance(value, str) and ISO_DATE.match(value) and (field is None or isinstance(field, models.DateField)):
+        day = parse_date(value)
+        if day is not None:
+            return formats.date_format(day, "SHORT_DATE_FORMAT")
+    if isinstance(field, (models.DecimalField, models.FloatField)) or isinstance(value, float):
+        try:
+            number = Decimal(str(value))
+        except InvalidOperation:
+            return str(value)
+        # 17.00 reads 17 and 12.50 reads 12,5 (normalize() alone would write 100 as 1E+2).
+        number = number.quantize(Decimal(1)) if number == number.to_integral_value() else number.normalize()
+        return formats.number_format(number, use_l10n=True)
+    return str(value)
 
 
 UNREAD_COUNT_CAP = 100

@@ -44,14 +44,27 @@ def audit_log(*, actor: User | None, obj, action: str, message: str = "", change
 
 
 def model_changes(before: dict, instance, fields: list[str]) -> dict:
-    """The fields whose value differs from `before`, as {field: [old, new]} in printable form."""
+    """The fields whose value differs from `before`, as {field: [old, new]} in printable form. A foreign key given
+    by its column (`commune_id`) is recorded under the field's name with the records' names, as people know them
+    (one query for the former record)."""
     changed = {}
     for name in fields:
         new = getattr(instance, name)
         old = before.get(name)
         if old != new:
-            changed[name] = [_printable(old), _printable(new)]
+            relation = _foreign_key_of_column(type(instance), name)
+            if relation is None:
+                changed[name] = [_printable(old), _printable(new)]
+                continue
+            former = relation.related_model._base_manager.filter(pk=old).first() if old is not None else None
+            changed[relation.name] = [_printable(former), _printable(getattr(instance, relation.name))]
     return changed
+
+
+def _foreign_key_of_column(model, name: str):
+    """The foreign key whose column is `name` (`commune_id` is the column of `commune`), if any."""
+    field = next((f for f in model._meta.concrete_fields if f.attname == name and f.attname != f.name), None)
+    return field if field is not None and field.many_to_one else None
 
 
 def model_snapshot(instance, fields: list[str]) -> dict:
@@ -357,7 +370,9 @@ def cycle_update(*, cycle: Cycle, data: dict, by: User | None) -> Cycle:
 def step_plan_update(*, plan: CycleStepPlan, planned_start, planned_end, note: str, by: User | None) -> CycleStepPlan:
     """Set a step's planned dates. Side effects: saves; writes an audit entry on the cycle."""
     with transaction.atomic():
-        before = model_snapshot(plan, ["planned_start", "planned_end", "note"])
+        # The values as recorded: a model form has already set the new ones on the instance it was given.
+        before = model_snapshot(CycleStepPlan.objects.select_for_update().get(pk=plan.pk),
+                                ["planned_start", "planned_end", "note"])
         plan.planned_start, plan.planned_end, plan.note = planned_start, planned_end, note
         plan.full_clean()
         plan.save()

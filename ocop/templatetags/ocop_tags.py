@@ -48,3 +48,21 @@ def get_item(mapping, key):
         return mapping.get(key)
     except AttributeError:
         return None
+
+
+@register.filter
+def audit_changes(entry):
+    """An audit entry's changes in people's words (ocop.selectors.audit_changes)."""
+    from ocop.selectors import audit_changes as changes
+
+    return changes(entry)
+
+
+@register.filter
+def cycle_ended_on(cycle):
+    """The last day of a cycle (of its year, or of its province when that ended first) once it has passed, else
+    None: a past cycle has no current step any more (Bắc Kạn's 2024 cycle read in 2026)."""
+    from django.utils import timezone
+
+    last = cycle.year_span()[1]
+    return last if last < timezone.localdate() else None

@@ -61,3 +61,25 @@ def test_media_is_not_routed_publicly(client, db, settings, tmp_path):
     (tmp_path / "media").mkdir(exist_ok=True)
     (tmp_path / "media" / "secret.pdf").write_bytes(b"%PDF-1.4")
     assert client.get("/media/secret.pdf").status_code == 404
+
+
+def make_run_commands(*args: str, **env) -> list[str]:
+    """The commands `make run` would run (make -n prints them without running any)."""
+    base = {k: v for k, v in os.environ.items() if k not in {"SITE_URL", "HOST", "PORT", "MAKEFLAGS", "MAKELEVEL"}}
+    base.update(env)
+    out = subprocess.run(["make", "-n", "--no-print-directory", "run", *args], cwd=ROOT, env=base,
+                         capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    return out.stdout.splitlines()
+
+
+def test_make_run_on_another_port_puts_that_port_in_links_and_qr_codes():
+    commands = make_run_commands("PORT=8101")
+    assert "SITE_URL='http://127.0.0.1:8101' .venv/bin/python manage.py seed_demo" in commands
+    assert "SITE_URL='http://127.0.0.1:8101' .venv/bin/python manage.py runserver 127.0.0.1:8101" in commands
+
+
+def test_make_run_keeps_a_site_url_that_is_given():
+    commands = make_run_commands("PORT=8101", SITE_URL="https://ocop.thainguyen.gov.vn")
+    assert ("SITE_URL='https://ocop.thainguyen.gov.vn' .venv/bin/python manage.py runserver 127.0.0.1:8101"
+            in commands)
