@@ -4,7 +4,7 @@ from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from ocop.enums import AuditAction, UnitLevel
 from ocop.models import Cycle
 from ocop.rules import is_local_officer, is_ministry_staff, is_province_staff, is_subject_rep, is_system_admin
-from ocop.selectors import audit_trail_for, scope_q, unit_scope_q
+from ocop.selectors import audit_changes, audit_trail_for, scope_q, unit_scope_q
 from ocop.text import search_q
 from subjects.selectors import subjects_visible_to
 
@@ -86,6 +86,18 @@ def ideas_screened_by(user) -> QuerySet:
     return ProductIdea.objects.filter(screening_q(user))
 
 
+def ideas_to_screen(user) -> QuerySet:
+    """The submitted ideas `user` screens now (select, return or reject), with what the bulk screening lists."""
+    return (ideas_screened_by(user).filter(status__in=IdeaStatus.SCREENABLE)
+            .select_related("subject", "commune__parent", "cycle__province").order_by("product_name", "pk"))
+
+
+def ideas_to_screen_among(user, ideas) -> set[int]:
+    """Which of `ideas` (a page of the list) `user` may tick to screen together: one query, whatever their number."""
+    keys = [idea.pk for idea in ideas]
+    return set(ideas_to_screen(user).filter(pk__in=keys).values_list("pk", flat=True)) if keys else set()
+
+
 # ---------------------------------------------------------------------------------------------
 # Ideas
 # ---------------------------------------------------------------------------------------------
@@ -130,34 +142,13 @@ def idea_history(idea: ProductIdea) -> list[dict]:
         status = entry.changes.get("status") if entry.action == AuditAction.TRANSITION else None
         if status and status[1] == IdeaStatus.SUBMITTED:
             round_number += 1
-        changes = []
-        if entry.action == AuditAction.UPDATE:
-            for name, values in entry.changes.items():
-                changes.append((_field_label(name), _field_value(name, values[0]), _field_value(name, values[1])))
+        changes = audit_changes(entry) if entry.action == AuditAction.UPDATE else []
         rows.append({
             "entry": entry, "round": round_number, "changes": changes,
             "status_from": labels.get(status[0], status[0]) if status else None,
             "status_to": labels.get(status[1], status[1]) if status else None,
         })
     return rows
-
-
-def _field_label(name: str) -> str:
-    try:
-        return str(ProductIdea._meta.get_field(name).verbose_name)
-    except Exception:  # noqa: BLE001 - a field renamed since the entry was written
-        return name
-
-
-def _field_value(name: str, value):
-    if value in (None, ""):
-        return "—"
-    try:
-        field = ProductIdea._meta.get_field(name)
-    except Exception:  # noqa: BLE001
-        return value
-    choices = dict(field.choices or [])
-    return choices.get(value, value)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -146,12 +146,19 @@ class PhotoUploadForm(forms.Form):
 
 
 class BusinessPlanForm(forms.Form):
+    """A business plan's summary, date received and document. `has_document`: the plan being edited has a document,
+    which an empty file field keeps (a new plan has none to keep)."""
+
     summary = forms.CharField(label=_("Summary"), required=False, widget=forms.Textarea(attrs={"rows": 5}))
     received_on = forms.DateField(label=_("Received on"), required=False, widget=DATE_WIDGET)
     document = forms.FileField(
         label=_("Plan document (PDF or DOCX)"), required=False,
-        widget=forms.FileInput(attrs={"accept": ".pdf,.docx,application/pdf"}),
-        help_text=_("Leave empty to keep the current document."))
+        widget=forms.FileInput(attrs={"accept": ".pdf,.docx,application/pdf"}))
+
+    def __init__(self, *args, has_document: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if has_document:
+            self.fields["document"].help_text = _("Leave empty to keep the current document.")
 
 
 class MilestoneForm(forms.ModelForm):

@@ -138,8 +138,9 @@ class IdeaForm(forms.Form):
     form_token = forms.CharField(widget=forms.HiddenInput, required=False)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     cycle = forms.ModelChoiceField(label=_("Cycle"), queryset=Cycle.objects.none(), empty_label=None)
+    # The fieldsets' legends say "Subject" and "Product": the fields under them name what they ask.
     subject_search = forms.CharField(
-        label=_("Subject"), required=False, max_length=100,
+        label=_("Find the subject"), required=False, max_length=100,
         help_text=_("Type part of the name, tax code or representative (accents not needed) and pick the subject."),
     )
     subject = forms.ModelChoiceField(
@@ -155,7 +156,7 @@ class IdeaForm(forms.Form):
     new_subject_legal_representative = forms.CharField(label=_("Legal representative"), required=False,
                                                        max_length=150)
     product = forms.ModelChoiceField(
-        label=_("Product"), queryset=Product.objects.none(), required=False,
+        label=_("Existing product"), queryset=Product.objects.none(), required=False,
         empty_label=_("A new product"),
         help_text=_("Choose one of the subject's products when the idea improves a product it already makes."),
     )
@@ -379,6 +380,26 @@ class ReasonForm(forms.Form):
         label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": _("Give the reason: the subject will read it.")},
     )
+
+
+class IdeaBulkScreenForm(forms.Form):
+    """The screener ticks submitted ideas in the list and selects, returns or rejects them together, with one reason
+    for a return or a rejection (`ideas`: those he screens now)."""
+
+    ideas = forms.ModelMultipleChoiceField(
+        label=_("Ticked ideas"), queryset=ProductIdea.objects.none(), widget=forms.MultipleHiddenInput,
+        error_messages={"required": _("Tick at least one submitted idea."),
+                        "invalid_choice": _("One of the ticked ideas can no longer be screened by you: reload the "
+                                            "list.")},
+    )
+    action = forms.ChoiceField(choices=[(action, action) for action in IdeaStatus.SCREENING], widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label=_("Reason"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Needed to return or reject: each subject will read it."))
+
+    def __init__(self, *args, ideas, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["ideas"].queryset = ideas
 
 
 class IdeaSendForm(forms.Form):

@@ -418,6 +418,35 @@ def idea_reject(*, idea: ProductIdea, reason: str, by: User) -> ProductIdea:
     return _screen(idea, "reject", by=by, reason=reason, message=_("Rejected: %(reason)s") % {"reason": reason})
 
 
+# The screener's services, by the action IdeaStatus.SCREENING names.
+SCREENING_SERVICES: dict[str, Callable] = {"select": idea_select, "return": idea_return, "reject": idea_reject}
+
+
+def ideas_screen(*, ideas: Iterable[ProductIdea], action: str, by: User, reason: str = "") -> list[ProductIdea]:
+    """Select, return or reject several submitted ideas at once (`action`, one of IdeaStatus.SCREENING), with one
+    reason for a return or a rejection: each idea through its own service (`idea_select`, `idea_return`,
+    `idea_reject`), all of them or none.
+
+    Side effects: those of the service for each idea, in one transaction. Raises ValidationError, nothing saved:
+    without an idea; without the reason a return or a rejection needs; naming the first idea a service refuses
+    and why (its status has moved on, or `by` does not screen its commune).
+    """
+    screen = SCREENING_SERVICES[action]
+    ideas = list(ideas)
+    if not ideas:
+        raise ValidationError({"ideas": _("Tick at least one submitted idea.")}, code="required")
+    values = {} if action == "select" else {"reason": _reason(reason)}
+    with transaction.atomic():
+        for idea in ideas:
+            try:
+                screen(idea=idea, by=by, **values)
+            except (ValidationError, PermissionDenied) as exc:
+                why = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+                raise ValidationError(_("Nothing was changed. “%(idea)s”: %(why)s") % {
+                    "idea": idea.product_name, "why": why}, code="refused") from exc
+    return ideas
+
+
 def ideas_send(*, ideas: Iterable[ProductIdea], by: User, note: str = "") -> IdeaList:
     """Send the selected ideas of the screener's area, all of one cycle, to the province as one list.
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path("ideas/new/", views.idea_create, name="idea-create"),
     path("ideas/subject-search/", views.subject_search, name="idea-subject-search"),
     path("ideas/subject-products/", views.subject_products, name="idea-subject-products"),
+    path("ideas/screen/", views.idea_bulk_screen, name="idea-bulk-screen"),
     path("ideas/send/", views.idea_send, name="idea-send"),
     path("ideas/lists/", views.province_lists, name="province-lists"),
     path("ideas/lists/export/", views.province_lists_export, name="province-lists-export"),

@@ -263,7 +263,7 @@ def plan_detail(request, pk):
 @permission_required("products.view_plan_list")
 def plan_edit(request, pk):
     plan = _visible_plan(request, pk, for_change=True)
-    form = BusinessPlanForm(request.POST or None, request.FILES or None,
+    form = BusinessPlanForm(request.POST or None, request.FILES or None, has_document=bool(plan.document),
                             initial={"summary": plan.summary, "received_on": plan.received_on})
     if saved_by(request, form, lambda: services.business_plan_update(plan=plan, by=request.user, **form.cleaned_data),
                 _("The business plan was saved.")):

@@ -9,7 +9,7 @@ from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from ocop.downloads import private_file_response, xlsx_response
@@ -26,6 +26,7 @@ from ..enums import IdeaStatus
 from ..forms.ideas import (
     NEW_SUBJECT_FIELDS,
     NEW_SUBJECT_PREFIX,
+    IdeaBulkScreenForm,
     IdeaFilterForm,
     IdeaForm,
     IdeaSendForm,
@@ -69,11 +70,15 @@ def _filtered_ideas(request):
 def idea_list_view(request):
     form, qs, sort = _filtered_ideas(request)
     user = request.user
-    return render(request, "products/ideas/list.html", list_context(
+    context = list_context(
         request, qs, sort=sort, form=form,
         can_add=user.has_perm("products.add_idea"), can_send=user.has_perm("products.send_ideas"),
         can_view_lists=user.has_perm("products.view_province_lists"),
-    ))
+    )
+    # The rows a screener may tick to select, return or reject together.
+    context["screenable"] = selectors.ideas_to_screen_among(
+        user, context["page"].object_list) if context["can_send"] else set()
+    return render(request, "products/ideas/list.html", context)
 
 
 @permission_required("products.view_idea_list")
@@ -367,6 +372,42 @@ def idea_screen(request, pk, action: str):
     else:
         messages.success(request, screening.done)
     return redirect(idea)
+
+
+# What the page says once several ideas were screened together.
+BULK_SCREENED = {
+    "select": lambda n: ngettext(
+        "%(count)s idea was selected. Send it to the province with the other selected ideas.",
+        "%(count)s ideas were selected. Send them to the province with the other selected ideas.", n),
+    "return": lambda n: ngettext("%(count)s idea was returned to be completed.",
+                                 "%(count)s ideas were returned to be completed.", n),
+    "reject": lambda n: ngettext("%(count)s idea was rejected.", "%(count)s ideas were rejected.", n),
+}
+
+
+@require_POST
+@permission_required("products.send_ideas")
+def idea_bulk_screen(request):
+    """Several submitted ideas ticked in the list, selected, returned or rejected together with one reason.
+
+    Posted from the list: the confirmation page, which names the ideas, the action and the reason. Posted again
+    with `confirmed`: every idea screened through its own service, all or none; a refusal (no reason, an idea whose
+    status moved on) comes back on the confirmation page and nothing is changed. Only the submitted ideas the user
+    screens may be ticked (the form's queryset), and each must pass the screening rule."""
+    form = IdeaBulkScreenForm(request.POST, ideas=selectors.ideas_to_screen(request.user))
+    if form.is_valid() and request.POST.get("confirmed") == "1":
+        ideas, action = list(form.cleaned_data["ideas"]), form.cleaned_data["action"]
+        if not all(request.user.has_perm("products.screen_idea", idea) for idea in ideas):
+            raise PermissionDenied
+        done = saved_by(request, form, lambda: services.ideas_screen(
+            ideas=ideas, action=action, reason=form.cleaned_data["reason"], by=request.user),
+            lambda screened: BULK_SCREENED[action](len(screened)) % {"count": len(screened)})
+        if done is not None:
+            return redirect("products:idea-list")
+    cleaned = getattr(form, "cleaned_data", {})
+    return render(request, "products/ideas/bulk_screen.html", {
+        "form": form, "ideas": list(cleaned.get("ideas") or []), "action": cleaned.get("action", ""),
+    })
 
 
 # ---------------------------------------------------------------------------------------------
