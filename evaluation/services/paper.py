@@ -4,12 +4,16 @@ A printed sheet carries the code SC-<scorecard id>-<checksum>; the checksum (fou
 scorecard, its evaluation and its member) catches a mistyped code before it lands on another member's card.
 
 The Excel template has one worksheet, one row per scorecard and criterion, with the columns named in its
-first row (the order does not matter; columns other than these are ignored):
-  scorecard_code  SC-... printed on the paper sheet
-  criterion_code  the criterion's code on the sheet (1.1, 2.3, ...)
-  option          the number of the ticked answer, counted from 1 in the printed order
-  points          or the points of the ticked answer (when two answers are worth the same, give `option`)
-A scorecard whose rows are all left blank is not imported; one with any answer must have all of them.
+first row (COLUMNS; the order does not matter; columns other than these are ignored). The headers are written in
+the site's language ("Mã phiếu chấm", ...); the import reads them in any of the site's languages, and the English
+keys the first templates wrote (scorecard_code, ...) too:
+  scorecard_code  Mã phiếu chấm    SC-... printed on the paper sheet
+  criterion_code  Mã tiêu chí      the criterion's code on the sheet (1.1, 2.3, ...)
+  option          Phương án chọn   the number of the ticked answer, counted from 1 in the printed order
+  points          Điểm             or the points of the ticked answer (when two answers are worth the same, give
+                                   the answer's number)
+A scorecard whose rows are all left blank is not imported; one with any answer must have all of them; an error
+about a scorecard's missing answers names the row of the first one left blank.
 The workbook is read within bounds (ocop/workbooks.py): at most MAX_LINES lines, only these four columns.
 """
 import re
@@ -18,13 +22,18 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from io import BytesIO
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from ocop.enums import AuditAction
 from ocop.models import User
 from ocop.services import audit_log
+from ocop.text import fold
 from ocop.workbooks import MAX_COLUMNS, workbook_open
 
 from ..enums import ScorecardStatus, SessionStatus
@@ -32,7 +41,35 @@ from ..models import Criterion, CriterionScore, Scorecard, Session
 from .scoring import scorecard_submit, scores_set, session_held_check
 
 CODE_PATTERN = re.compile(r"^SC-(\d{1,12})-([0-9A-F]{4})$", re.IGNORECASE)
-COLUMNS = ("scorecard_code", "member", "product", "criterion_code", "criterion", "answers", "option", "points")
+
+
+@dataclass(frozen=True)
+class PaperColumn:
+    """A column of the template: the key the import also accepts as its header (the header the first templates
+    wrote), the header written in the site's language, whether the import reads it, and what it holds."""
+
+    key: str
+    header: Promise
+    read: bool
+    meaning: Promise
+
+
+_READ_ONLY = gettext_lazy("for reading only")
+COLUMNS = (
+    PaperColumn("scorecard_code", pgettext_lazy("paper template", "Scorecard code"), True,
+                gettext_lazy("the code printed on the paper sheet")),
+    PaperColumn("member", pgettext_lazy("paper template", "Member"), False, _READ_ONLY),
+    PaperColumn("product", pgettext_lazy("paper template", "Product"), False, _READ_ONLY),
+    PaperColumn("criterion_code", pgettext_lazy("paper template", "Criterion code"), True,
+                gettext_lazy("the criterion's code on the sheet")),
+    PaperColumn("criterion", pgettext_lazy("paper template", "Criterion"), False, _READ_ONLY),
+    PaperColumn("answers", pgettext_lazy("paper template", "Answers"), False, _READ_ONLY),
+    PaperColumn("option", pgettext_lazy("paper template", "Answer number"), True,
+                gettext_lazy("the number of the ticked answer, counted from 1")),
+    PaperColumn("points", pgettext_lazy("paper template", "Points"), True,
+                gettext_lazy("or the points of the ticked answer")),
+)
+_HEADER = {column.key: column.header for column in COLUMNS}
 # A session of 60 products, 9 members and 40 criteria fills 21,600 lines.
 MAX_LINES = 30_000
 
@@ -127,7 +164,7 @@ def paper_template_xlsx(session: Session, *, member=None) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = _("Paper score sheets")[:31]
-    sheet.append(list(COLUMNS))
+    sheet.append([str(column.header) for column in COLUMNS])
     bold = Font(bold=True)
     for cell in sheet[1]:
         cell.font = bold
@@ -163,13 +200,28 @@ def paper_template_xlsx(session: Session, *, member=None) -> bytes:
 
 
 def paper_instructions() -> list[str]:
+    names = {key: str(header) for key, header in _HEADER.items()}
     return [
         _("Type the answers ticked on each paper sheet into the yellow columns, one row per criterion."),
-        _("option: the number of the ticked answer, counted from 1 in the printed order; or points: its points."),
+        _("%(option)s: the number of the ticked answer, counted from 1 in the printed order; or %(points)s: its "
+          "points.") % names,
         _("Leave every row of a scorecard blank to skip it; a scorecard with any answer must have all of them."),
-        _("Do not change the columns scorecard_code and criterion_code; other columns are for reading only."),
+        _("Do not change the columns %(scorecard_code)s and %(criterion_code)s; other columns are for reading "
+          "only.") % names,
         _("Check the file first: nothing is saved until every row is valid, then all rows are saved at once."),
     ]
+
+
+def _column_keys() -> dict[str, str]:
+    """{folded header: column key}: the headers in each of the site's languages, and the keys themselves (the
+    headers of the templates written before they were translated)."""
+    keys = {}
+    for column in COLUMNS:
+        keys[fold(column.key)] = column.key
+        for language, _name in settings.LANGUAGES:
+            with translation.override(language):
+                keys[fold(str(column.header))] = column.key
+    return keys
 
 
 # ---------------------------------------------------------------------------------------------
@@ -227,9 +279,10 @@ def paper_rows_read(uploaded) -> list[PaperRow]:
     with workbook_open(uploaded, max_lines=MAX_LINES) as workbook:
         for worksheet in workbook.worksheets:
             header, header_line = None, 0
+            known = _column_keys()
             for number, values in workbook.rows(worksheet, columns=MAX_COLUMNS):
                 if any(not _empty(v) for v in values):
-                    header, header_line = [_text(v).lower() for v in values], number
+                    header, header_line = [known.get(fold(_text(v)), "") for v in values], number
                     break
             if not header or "scorecard_code" not in header or "criterion_code" not in header:
                 continue
@@ -246,8 +299,9 @@ def paper_rows_read(uploaded) -> list[PaperRow]:
                     continue
                 out.append(PaperRow(row=number, code=code, criterion_code=criterion, option=option, points=points))
             return out
-    raise ValidationError(_("The first row must name the columns scorecard_code, criterion_code and option or "
-                            "points, as in the template."))
+    raise ValidationError(_("The first row must name the columns %(scorecard_code)s, %(criterion_code)s and "
+                            "%(option)s or %(points)s, as in the template.") % {
+        key: str(header) for key, header in _HEADER.items()})
 
 
 def _parse_points(value) -> Decimal | None:
@@ -336,7 +390,10 @@ def paper_import(*, session: Session, rows: list[PaperRow], submit: bool = False
         layout = layouts.get(card.evaluation.sheet_id, SheetLayout())
         missing = [c for c in layout.criteria if c not in target["answers"]]
         if missing:
-            errors.append(PaperError(target["first_row"], _(
+            # The row of the first answer left blank, where the secretary has to type it (the card's first row
+            # when the missing criteria have no row at all).
+            blank = [target["blank"][c][0] for c in missing if c in target["blank"]]
+            errors.append(PaperError(min(blank) if blank else target["first_row"], _(
                 "Scorecard %(code)s (%(member)s – %(product)s) has no answer for: %(criteria)s.") % {
                 "code": scorecard_code(card), "member": card.member.user, "product": card.evaluation.product,
                 "criteria": ", ".join(missing)}))

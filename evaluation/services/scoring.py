@@ -1,18 +1,23 @@
 """Writes on scorecards: one choice at a time (autosave) or a whole sheet, submission, reopening by the chair."""
 from collections.abc import Mapping
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Sum
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from ocop.enums import AuditAction
 from ocop.models import User
-from ocop.services import audit_log
+from ocop.services import audit_log, notify
 
 from ..enums import MemberRole, ScorecardStatus, SessionStatus
 from ..models import Criterion, CriterionOption, CriterionScore, Scorecard, Session
+
+# The notification a member gets when the chair reopens his scorecard.
+SCORECARD_REOPENED = "evaluation.scorecard_reopened"
 
 
 def session_held_check(session: Session) -> None:
@@ -174,12 +179,18 @@ def scorecard_submit(*, scorecard: Scorecard, by: User) -> Scorecard:
 
 
 def scorecard_reopen(*, scorecard: Scorecard, reason: str, by: User) -> Scorecard:
-    """The chair reopens a submitted scorecard with a recorded reason."""
+    """The chair reopens a submitted scorecard with a recorded reason.
+
+    Side effects: the scorecard open again (submitted_at cleared, the reason kept); an audit entry; the member
+    told once, in the bell and by email, with the reason and a link to his scorecard (not when the chair reopens
+    his own)."""
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Give the reason for reopening.")})
     with transaction.atomic():
-        card = Scorecard.objects.select_for_update().select_related("evaluation__session").get(pk=scorecard.pk)
+        card = (Scorecard.objects.select_for_update(of=("self",))
+                .select_related("evaluation__session__council", "evaluation__product", "member__user")
+                .get(pk=scorecard.pk))
         session = card.evaluation.session
         if not session.council.members.filter(user=by, role=MemberRole.CHAIR).exists():
             raise ValidationError(_("Only the chair of the council can reopen a scorecard."))
@@ -191,4 +202,20 @@ def scorecard_reopen(*, scorecard: Scorecard, reason: str, by: User) -> Scorecar
         card.save(update_fields=["status", "submitted_at", "reopen_reason"])
         audit_log(actor=by, obj=card, action=AuditAction.TRANSITION,
                   message=_("Scorecard reopened: %(reason)s") % {"reason": reason})
+        if card.member.user_id != by.pk:
+            _reopen_notify(card, reason=reason, by=by)
     return card
+
+
+def _reopen_notify(card: Scorecard, *, reason: str, by: User) -> None:
+    """Tell the member his scorecard was reopened by the chair, why, and where to correct it (in the site's
+    language: the text is stored as written)."""
+    product, session = card.evaluation.product, card.evaluation.session
+    with translation.override(settings.LANGUAGE_CODE):
+        notify([card.member.user], kind=SCORECARD_REOPENED, target=card, email=True,
+               title=_("Your scorecard for %(product)s was reopened") % {"product": product.name},
+               body=_("%(chair)s, the chair of %(council)s, reopened your scorecard for %(product)s (session of "
+                      "%(date)s) for you to correct it and submit it again. Reason: %(reason)s") % {
+                   "chair": by, "council": session.council.name, "product": product.name,
+                   "date": session.held_on.strftime("%d/%m/%Y"), "reason": reason},
+               url=reverse("evaluation:score", args=[card.pk]))

@@ -420,6 +420,32 @@ def test_chair_reopens_a_submitted_scorecard_with_a_reason(client_for, provincia
         ScorecardStatus.OPEN, "Chấm lại tiêu chí B2.1 sau thảo luận", None)
 
 
+def test_the_member_is_told_once_that_the_chair_reopened_his_scorecard(client_for, provincial, users):
+    from ocop.enums import NotificationEmail
+    from ocop.models import Notification
+
+    member = users["hoidong.2"]
+    card = provincial.card(member)
+    answer_all(card)
+    scorecard_submit(scorecard=card, by=member)
+    client = client_for("hoidong.1")
+    reason = "Chấm lại tiêu chí B2.1 sau thảo luận"
+    client.post(f"/evaluation/scorecards/{card.pk}/reopen/", {"reason": reason})
+    again = client.post(f"/evaluation/scorecards/{card.pk}/reopen/", {"reason": reason})  # a second click
+
+    notices = list(Notification.objects.filter(kind="evaluation.scorecard_reopened"))
+    assert [(n.recipient.username, n.url) for n in notices] == [("hoidong.2", f"/evaluation/score/{card.pk}/")]
+    product = card.evaluation.product.name
+    assert notices[0].title == f"Phiếu chấm điểm sản phẩm {product} của bạn đã được mở lại"
+    assert notices[0].body == (
+        f"Nguyễn Văn An, Chủ tịch Hội đồng cấp tỉnh Bắc Kạn (kiểm thử), đã mở lại phiếu chấm điểm sản phẩm {product} "
+        f"của bạn (phiên họp ngày {provincial.session.held_on:%d/%m/%Y}) để bạn sửa và nộp lại. Lý do: {reason}")
+    assert again.status_code == 200  # refused: the scorecard is open already
+    assert notices[0].email_status == NotificationEmail.PENDING  # and by email, once the change is committed
+    page = client_for("hoidong.2").get("/notifications/").content.decode()
+    assert f"Phiếu chấm điểm sản phẩm {product} của bạn đã được mở lại" in page
+
+
 def test_only_the_chair_reopens_a_scorecard(client_for, provincial, users):
     card = provincial.card(users["hoidong.2"])
     answer_all(card)

@@ -1,5 +1,6 @@
 """The paper path: printed sheets with their codes, the Excel template, and the all-or-nothing import."""
 import io
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -131,7 +132,8 @@ def test_paper_sheets_pdf_of_another_council_is_not_found(client, scene, demo_un
 def test_paper_template_has_a_row_per_open_scorecard_and_criterion(scene):
     answer(card(scene, scene.gao_nep, "an"), GAO_NEP["an"])  # submitted: no longer in the template
     rows = template_rows(scene)
-    assert rows[0] == COLUMNS
+    assert rows[0] == ("Mã phiếu chấm", "Thành viên hội đồng", "Sản phẩm", "Mã tiêu chí", "Tiêu chí", "Các phương án",
+                       "Phương án chọn", "Điểm")
     assert len(rows) == 1 + 7 * 5
     first = rows[1]
     assert first[:5] == (scorecard_code(card(scene, scene.mien_dong, "an")), "Nguyễn Văn An", "Miến dong Tài Hoan",
@@ -246,6 +248,34 @@ def test_paper_import_skips_a_scorecard_left_blank(scene):
     assert (result.ok, result.scorecards, result.answers) == (True, 1, 5)
 
 
+def test_paper_import_reads_a_template_with_the_english_headers_of_before(scene):
+    code = scorecard_code(card(scene, scene.mien_dong, "an"))
+
+    def old_headers(sheet):
+        for cell, column in zip(sheet[1], COLUMNS, strict=True):
+            cell.value = column.key  # scorecard_code, member, ... as the templates wrote them until now
+
+    rows = paper_rows_read(io.BytesIO(filled_template(scene, {code: options_for(MIEN_DONG["an"])}, edit=old_headers)))
+    result = paper_import(session=scene.session, rows=rows, dry_run=True, by=scene.binh)
+    assert (result.ok, result.scorecards, result.answers) == (True, 1, 5)
+
+
+def test_paper_import_names_the_row_left_blank_of_an_incomplete_scorecard(scene):
+    code = scorecard_code(card(scene, scene.mien_dong, "an"))
+    answers = options_for(MIEN_DONG["an"])
+    del answers["2.1"]  # the secretary skipped one criterion: its row stays blank
+    content = filled_template(scene, {code: answers})
+    blank = next(row[0].row for row in load_workbook(io.BytesIO(content)).worksheets[0].iter_rows(min_row=2)
+                 if row[0].value == code and row[3].value == "2.1")
+    first = next(row[0].row for row in load_workbook(io.BytesIO(content)).worksheets[0].iter_rows(min_row=2)
+                 if row[0].value == code)
+    with translation.override("vi"):
+        result = paper_import(session=scene.session, rows=paper_rows_read(io.BytesIO(content)), by=scene.binh)
+    assert blank != first
+    assert [(e.row, e.message) for e in result.errors] == [
+        (blank, f"Phiếu chấm {code} (Nguyễn Văn An – Miến dong Tài Hoan) chưa có điểm các tiêu chí: 2.1.")]
+
+
 def test_paper_import_of_an_empty_template_says_so(scene):
     rows = paper_rows_read(io.BytesIO(filled_template(scene, {})))
     with translation.override("vi"):
@@ -260,8 +290,8 @@ def test_paper_rows_read_refuses_a_workbook_without_the_columns(scene):
     workbook.save(out)
     with translation.override("vi"), pytest.raises(Exception) as error:
         paper_rows_read(io.BytesIO(out.getvalue()))
-    assert error.value.messages == ["Dòng đầu tiên phải ghi tên các cột scorecard_code, criterion_code và option "
-                                    "hoặc points như trong tệp mẫu."]
+    assert error.value.messages == ["Dòng đầu tiên phải ghi tên các cột Mã phiếu chấm, Mã tiêu chí và Phương án "
+                                    "chọn hoặc Điểm như trong tệp mẫu."]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -321,8 +351,11 @@ def test_paper_import_refuses_a_file_that_is_not_a_workbook(client, scene):
 def test_paper_import_page_documents_the_columns(client, scene):
     client.force_login(scene.binh)
     page = client.get(import_url(scene)).content.decode()
-    for column in ("scorecard_code", "criterion_code", "option", "points"):
-        assert f"<code>{column}</code>" in page
+    assert re.findall(r'data-testid="column">([^<]*)</dt>', page) == [
+        "Mã phiếu chấm", "Thành viên hội đồng", "Sản phẩm", "Mã tiêu chí", "Tiêu chí", "Các phương án",
+        "Phương án chọn", "Điểm"]
+    assert "scorecard_code" not in page
+    assert "Không sửa các cột Mã phiếu chấm và Mã tiêu chí; các cột khác chỉ để đọc." in page
     assert "Tệp mẫu Excel của phiên họp" in page
 
 
