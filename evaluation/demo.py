@@ -1,13 +1,15 @@
-"""Demo evaluations: a finalised 2023 district session in Bạch Thông with its decision, a provincial
-session in Bắc Kạn being scored (148/QĐ-TTg), and Thái Nguyên's 2026 under the two-tier rules: the communes'
-pre-assessment of the dossiers they checked and the lists they sent, a provincial session of the second round
-scored and finalised (a product recognised 4★ and nominated to the central level) with its decision, and a
-planned session. Scores are chosen per member to land near a target total."""
+"""Demo evaluations: Bắc Kạn's 2023 under 148/QĐ-TTg, as history (a district session in Bạch Thông with its
+decision, a provincial session, both finalised and dated on their days of 2023), and Thái Nguyên's 2026 under the
+two-tier rules: the communes' pre-assessment of the dossiers they checked and the lists they sent, a provincial
+session of the second round scored and finalised (a product recognised 4★ and nominated to the central level) with
+its decision, and a planned session. Scores are chosen per member to land near a target total."""
 import datetime
 from decimal import Decimal
 
 from django.utils import timezone
 
+from ocop.demo import demo_backdate, demo_moment
+from ocop.enums import SignerTitle
 from ocop.models import AdministrativeUnit, Cycle, User
 from ocop.registry import product_standing
 from products.demo import THAINGUYEN_2026_DOSSIERS, THAINGUYEN_2026_SENT
@@ -16,7 +18,7 @@ from products.models import Dossier, Product
 from products.services.dossiers import dossiers_send
 
 from .enums import EvaluationKind, EvaluationLevel, MemberRole, ScorecardStatus, SessionStatus
-from .models import Council, CycleRegulation, Evaluation, Regulation, Session
+from .models import ConflictOfInterest, Council, CycleRegulation, Evaluation, Regulation, Scorecard, Session
 from .selectors.preassessment import commune_criteria
 from .services.councils import conflict_declare, council_create, council_member_add, session_assign, session_create
 from .services.preassessment import dossier_preassess, dossier_sheet
@@ -32,7 +34,7 @@ DISTRICT_2023 = {
     "Túi thổ cẩm Thiên An": (55, 52, 56),
     "Chè Bản Dao": (73, 71, 75),
 }
-PROVINCE_2023 = {"Miến dong Tài Hoan": (93, 91, 94), "Chè Bản Dao": (76, 74, None)}
+PROVINCE_2023 = {"Miến dong Tài Hoan": (93, 91, 94), "Chè Bản Dao": (76, 74, 78)}
 
 # Thái Nguyên 2026, second round: the dossiers the communes sent. The province's council may recognise at most 4★
 # (26/2026/QĐ-TTg); a mean of 90 or more is nominated to the central level (LevelRule.nomination_score): the
@@ -142,22 +144,21 @@ def load(log) -> None:
         chair = User.objects.get(username="hoidong.1")
         session_finalise(session=session, by=chair)
         decision_issue(session=session, number="1568/QĐ-UBND", signed_on=datetime.date(2023, 10, 5),
-                       signer="Chủ tịch UBND huyện Bạch Thông", by=None)
+                       signer="Hoàng Văn Tuấn", signer_title=SignerTitle.VICE_CHAIR, by=None)
 
     province = _council(backan_2023, EvaluationLevel.PROVINCE, units["06"],
                         "Hội đồng đánh giá, phân hạng sản phẩm OCOP tỉnh Bắc Kạn năm 2023",
                         "Quyết định số 1702/QĐ-UBND ngày 01/9/2023 của UBND tỉnh Bắc Kạn")
     if not province.sessions.exists():
+        # Scored and finalised on its day in 2023 (a session still being scored years later would confuse): the
+        # council members' queue of today is the central council's sitting (load_central).
         session = session_create(council=province, held_on=datetime.date(2023, 11, 14),
                                  place="Văn phòng Điều phối nông thôn mới tỉnh Bắc Kạn", by=None)
         session.status = SessionStatus.SCORING
         session.save(update_fields=["status"])
-        _score_session(session, PROVINCE_2023, submit=False)
-        # hoidong.2 and hoidong.3 have submitted the miến dong; the chair is still scoring.
-        mien_dong = session.evaluations.get(product__name="Miến dong Tài Hoan")
-        for card in mien_dong.scorecards.select_related("member__user"):
-            if card.member.role != MemberRole.CHAIR:
-                scorecard_submit(scorecard=card, by=card.member.user)
+        _score_session(session, PROVINCE_2023)
+        session_finalise(session=session, by=User.objects.get(username="hoidong.1"))
+    _date_backan_2023(district, province)
 
     # The province's council of the year: a session of the second round held today (scored, finalised, its decision
     # issued), then its session of 08/12/2026, planned.
@@ -174,6 +175,25 @@ def load(log) -> None:
     submitted = Session.objects.filter(evaluations__scorecards__status=ScorecardStatus.SUBMITTED).distinct().count()
     log(f"evaluation: {Council.objects.count()} councils, {Session.objects.count()} sessions "
         f"({submitted} with submitted scorecards)")
+
+
+def _date_backan_2023(*councils) -> None:
+    """Bắc Kạn's 2023 councils, sessions, scorecards and decisions dated on their days of 2023 rather than on the
+    day the demo is loaded: each council on the day it was established, a session's scores, its finalisation and
+    its history on the day it sat, a decision on the day it was signed. Idempotent."""
+    for council in councils:
+        established = datetime.date(council.cycle.year, 8, 15 if council.level == EvaluationLevel.DISTRICT else 1)
+        demo_backdate([council], demo_moment(established))
+        for session in council.sessions.all():
+            demo_backdate([session], demo_moment(session.held_on, 16, 30), fields=("finalised_at",))
+            evaluations = list(session.evaluations.all())
+            demo_backdate(evaluations, demo_moment(session.held_on, 8, 30))
+            cards = list(Scorecard.objects.filter(evaluation__in=evaluations))
+            demo_backdate(cards, demo_moment(session.held_on, 11), fields=("submitted_at",))
+            ConflictOfInterest.objects.filter(evaluation__in=evaluations).update(
+                declared_at=demo_moment(session.held_on, 8, 45))
+            for decision in session.decisions.all():
+                demo_backdate([decision], demo_moment(decision.signed_on, 10), fields=("created_at",))
 
 
 def load_central(log) -> None:
@@ -245,4 +265,4 @@ def _thainguyen_2026_session(council, province) -> None:
                                by=secretary)
     session_finalise(session=session, by=User.objects.get(username="hoidong.1"))
     decision_issue(session=session, number=THAINGUYEN_2026_DECISION, signed_on=held_on,
-                   signer=f"Chủ tịch UBND tỉnh {province.name}", by=office)
+                   signer="Lê Thị Thu Hà", signer_title=SignerTitle.VICE_CHAIR, by=office)

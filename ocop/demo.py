@@ -4,10 +4,12 @@ cycles (Thái Nguyên's 2026 with its two evaluation rounds)."""
 import datetime
 from pathlib import Path
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.utils import timezone
 
 from .enums import CycleStep, Role
-from .models import AdministrativeUnit, Cycle, Round, User
+from .models import AdministrativeUnit, AuditEntry, Cycle, Round, User
 from .services import cycle_create, round_create, units_import_csv
 
 DEMO_PASSWORD = "ocop-demo"
@@ -65,6 +67,29 @@ THAINGUYEN_2026_ROUNDS = [
     (1, datetime.date(2026, 1, 1), datetime.date(2026, 6, 30)),
     (2, datetime.date(2026, 7, 1), datetime.date(2026, 12, 30)),
 ]
+
+
+def demo_moment(day: datetime.date, hour: int = 9, minute: int = 0) -> datetime.datetime:
+    """A time of day on `day`, in the site's time zone."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, minute)))
+
+
+def demo_backdate(records, moment: datetime.datetime, *, fields: tuple[str, ...] = ()) -> None:
+    """Date demo records of a past year at `moment` rather than on the day the demo is loaded.
+
+    The services date what they write now (timestamps, the audit trail): a 2023 session loaded in 2026 would say it
+    was finalised today. Each of `fields` that a record has set is set to `moment`, and so is every audit entry of
+    the record. Idempotent: a second run writes the same values.
+    """
+    by_model: dict[type, list] = {}
+    for record in records:
+        by_model.setdefault(type(record), []).append(record)
+    for model, rows in by_model.items():
+        names = [name for name in fields if any(f.name == name for f in model._meta.concrete_fields)]
+        for name in names:
+            model.objects.filter(pk__in=[r.pk for r in rows], **{f"{name}__isnull": False}).update(**{name: moment})
+        AuditEntry.objects.filter(content_type=ContentType.objects.get_for_model(model),
+                                  object_id__in=[r.pk for r in rows]).update(at=moment)
 
 
 def load(log) -> None:

@@ -126,8 +126,98 @@ def load_ideas(log) -> None:
     for (_cycle, screener), ideas in to_send.items():
         ideas_send(ideas=[ProductIdea.objects.get(pk=i.pk) for i in ideas], by=User.objects.get(username=screener),
                    note="Danh sách ý tưởng sản phẩm đề nghị tỉnh thẩm định")
+    _date_past_ideas()
+    _backan_2024_plan()
     states = dict(ProductIdea.objects.values_list("status").annotate(n=models.Count("pk")).order_by())
     log(f"ideas: {created} created; " + ", ".join(f"{IdeaStatus(k).label}: {v}" for k, v in sorted(states.items())))
+
+
+# Step 3 of Bắc Kạn's 2024 cycle: the business plan of HTX Thiên An's trà hoa vàng, selected and sent to the province,
+# received by Bạch Thông district in May 2024, with its milestones and the support the cooperative received (steps 3
+# and 4).
+BACKAN_2024_PLAN = {
+    "idea": "Trà hoa vàng Thiên An", "registered_by": "huyen.bachthong", "received_on": (2024, 5, 20),
+    "summary": "Mở rộng vùng trồng trà hoa vàng dưới tán rừng thôn Bản Cảu lên 5 ha; cải tạo 80 m² nhà xưởng thành "
+               "xưởng sấy, đóng gói đạt điều kiện an toàn thực phẩm; bán tại các điểm du lịch Ba Bể và siêu thị "
+               "trong tỉnh.",
+    "milestones": [("Hoàn thiện xưởng sấy, được cấp giấy chứng nhận cơ sở đủ điều kiện an toàn thực phẩm",
+                    (2024, 7, 31), (2024, 7, 25)),
+                   ("Thiết kế bao bì, nhãn và tem truy xuất nguồn gốc", (2024, 8, 31), (2024, 8, 28))],
+    "support": ("packaging", "Thiết kế bao bì và nhãn sản phẩm", "Trung tâm Khuyến công tỉnh Bắc Kạn",
+                (2024, 8, 5), (2024, 8, 20)),
+}
+
+
+def _backan_2024_plan() -> None:
+    """The business plan of BACKAN_2024_PLAN through the services, dated on its day of 2024. Idempotent."""
+    import datetime
+
+    from ocop.demo import demo_backdate, demo_moment
+    from ocop.models import User
+
+    from .models import BusinessPlan, ProductIdea
+    from .services.catalog import business_plan_create, plan_milestone_save, support_activity_save
+
+    spec = BACKAN_2024_PLAN
+    idea = ProductIdea.objects.filter(product_name=spec["idea"], cycle__year=2024).first()
+    if idea is None:
+        return
+    plan = BusinessPlan.objects.filter(idea=idea).first()
+    if plan is None:
+        officer = User.objects.get(username=spec["registered_by"])
+        plan = business_plan_create(idea=idea, summary=spec["summary"],
+                                    received_on=datetime.date(*spec["received_on"]), by=officer)
+        for title, due_on, done_on in spec["milestones"]:
+            plan_milestone_save(plan=plan, title=title, due_on=datetime.date(*due_on), done_on=datetime.date(*done_on),
+                                by=officer)
+        kind, description, provider, starts_on, ends_on = spec["support"]
+        support_activity_save(plan=plan, kind=kind, description=description, provider=provider,
+                              starts_on=datetime.date(*starts_on), ends_on=datetime.date(*ends_on), by=officer)
+    demo_backdate([plan], demo_moment(datetime.date(*spec["received_on"]), 10), fields=("created_at", "updated_at"))
+
+
+def _date_past_ideas() -> None:
+    """Date the ideas of past cycles (Bắc Kạn 2024, Hòa Bình 2023) in their cycle's step 2, as they were
+    registered, screened and sent then, not on the day the demo is loaded: a 2024 idea says it was registered in
+    March 2024 (one every three days from the 11th), screened ten days later and sent with its list on 26 April.
+    Idempotent."""
+    import datetime
+
+    from django.utils import timezone
+
+    from ocop.demo import demo_moment
+    from ocop.models import AuditEntry
+    from ocop.selectors import audit_trail_for
+
+    from .enums import IdeaStatus
+    from .models import IdeaAttachment, IdeaList, ProductIdea
+
+    screened_to = {IdeaStatus.TRANSITIONS[action][1] for action in IdeaStatus.SCREENING}
+    ideas = (ProductIdea.objects.filter(product_name__in=[row[2] for row in DEMO_IDEAS],
+                                        cycle__year__lt=timezone.localdate().year)
+             .select_related("cycle").order_by("cycle__year", "cycle_id", "pk"))
+    position: dict[int, int] = {}
+    for idea in ideas:
+        index = position[idea.cycle_id] = position.get(idea.cycle_id, -1) + 1
+        registered_on = datetime.date(idea.cycle.year, 3, 11) + datetime.timedelta(days=3 * index)
+        registered = demo_moment(registered_on, 9)
+        screened = demo_moment(registered_on + datetime.timedelta(days=10), 14)
+        sent = demo_moment(datetime.date(idea.cycle.year, 4, 26), 15)
+        entries = list(audit_trail_for(idea).order_by("id"))
+        for entry in entries:
+            moved_to = (entry.changes.get("status") or [None, None])[1]
+            entry.at = sent if moved_to == IdeaStatus.SENT else screened if moved_to in screened_to else registered
+        AuditEntry.objects.bulk_update(entries, ["at"])
+        ProductIdea.objects.filter(pk=idea.pk).update(
+            created_at=registered, updated_at=max([registered, *(e.at for e in entries)]),
+            submitted_at=registered if idea.submitted_at else None,
+            procedure_on=registered_on if idea.procedure_on else None,
+            screened_at=screened if idea.screened_at else None)
+        IdeaAttachment.objects.filter(idea=idea).update(uploaded_at=registered)
+    for idea_list in IdeaList.objects.filter(ideas__in=ideas).distinct().select_related("cycle"):
+        sent = demo_moment(datetime.date(idea_list.cycle.year, 4, 26), 15)
+        IdeaList.objects.filter(pk=idea_list.pk).update(sent_at=sent)
+        audit_trail_for(idea_list).update(at=sent)
 
 
 # ---------------------------------------------------------------------------------------------
