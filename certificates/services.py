@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import OuterRef, PositiveSmallIntegerField, Subquery
+from django.db.models import FilteredRelation, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,7 +22,7 @@ from ocop.services import audit_log, unit_in_force_check
 
 from .chain import Link, supersessions
 from .enums import CertificateStatus, RevocationGround
-from .models import Certificate, CertificateSequence, Renewal, expiring_window_days
+from .models import Certificate, CertificateSequence, Renewal, expiring_window_days, live_q
 from .validity import valid_until
 
 
@@ -364,11 +364,12 @@ def product_standing(product, on: datetime.date):
                            valid_until=certificate.valid_until, renewable=renewable)
 
 
-def star_held(product_ref: str, on: datetime.date) -> Subquery:
-    """For the evaluation app (through ocop.registry): the star of the certificate in force on `on` of the product a
-    query's row names by `product_ref`, the highest if two overlap; NULL when none is in force."""
-    return Subquery(Certificate.objects.in_force(on=on).filter(product=OuterRef(product_ref)).order_by("-star")
-                    .values("star")[:1], output_field=PositiveSmallIntegerField())
+def star_held(product_path: str, on: datetime.date) -> tuple[dict, str]:
+    """For the evaluation app (through ocop.registry): a join from a query's rows (reaching a product by
+    `product_path`) to the product's certificate in force on `on`, and the path of its star."""
+    relation = f"{product_path}__certificates"
+    condition = live_q(on, prefix=f"{relation}__") & Q(**{f"{relation}__valid_until__gte": on})
+    return {"held_certificate": FilteredRelation(relation, condition=condition)}, "held_certificate__star"
 
 
 def certificate_chains_repair(*, by: User | None = None, audit: bool = True) -> list[int]:

@@ -162,16 +162,18 @@ def product_standing(product, on: datetime.date) -> ProductStanding | None:
 
 
 def register_star_held(provider: Callable) -> None:
-    """`provider(product_ref, on)` returns an expression, for a query whose rows name a product by `product_ref`
-    (an OuterRef's path, e.g. "product"), of the star of the product's certificate in force on `on` (NULL when it
-    holds none). One provider: a later registration replaces the earlier."""
+    """`provider(product_path, on)` returns ({alias: FilteredRelation}, star_path): a join, for a query whose rows
+    reach a product by `product_path` (e.g. "product"), to the product's certificate in force on `on` (at most one:
+    the register supersedes a certificate when the next is issued), and the path of its star (NULL when none is in
+    force). A join rather than a subquery: a query may name the star many times at no cost. One provider: a later
+    registration replaces the earlier."""
     _product_standing["star_held"] = provider
 
 
-def star_held(product_ref: str, on: datetime.date):
-    """The expression of `register_star_held`; None when no app keeps certificates."""
+def star_held(product_path: str, on: datetime.date) -> tuple[dict, str] | None:
+    """The join and the star's path of `register_star_held`; None when no app keeps certificates."""
     provider = _product_standing.get("star_held")
-    return provider(product_ref, on) if provider is not None else None
+    return provider(product_path, on) if provider is not None else None
 
 
 # ---------------------------------------------------------------------------------------------

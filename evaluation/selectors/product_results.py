@@ -179,8 +179,10 @@ def closest_to_next_star(*, user, within: Decimal | None = None, star: int | Non
     # certificate may still be to come), whichever is higher.
     held = star_held("product", timezone.localdate())
     recognised = Coalesce(F("recognised_star"), Value(0))
+    joins = {}
     if held is not None:
-        recognised = Greatest(Coalesce(held, Value(0)), recognised, output_field=IntegerField())
+        joins, star_path = held
+        recognised = Greatest(Coalesce(F(star_path), Value(0)), recognised, output_field=IntegerField())
     next_star = ExpressionWrapper(Greatest(F("current_star") + 1, Value(MIN_RECOGNISED_STAR)),
                                   output_field=IntegerField())
     regulations_by_band: dict[tuple, list[int]] = {}
@@ -193,6 +195,7 @@ def closest_to_next_star(*, user, within: Decimal | None = None, star: int | Non
                     default=None, output_field=GAP_FIELD)
     qs = (finalised_evaluations().filter(_evaluations_of_products_seen_by(user), final_score__isnull=False)
           .exclude(Exists(later))
+          .annotate(**joins)
           .annotate(current_star=recognised).filter(current_star__lt=MAX_STAR)
           .annotate(next_star=next_star)
           .annotate(next_min=next_min)
