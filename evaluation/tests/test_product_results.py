@@ -312,3 +312,16 @@ def test_closest_to_next_star_reads_the_star_a_certificate_holds(finalised):
     rows = {e.product.name: (e.current_star, e.next_star) for e in closest_to_next_star(user=finalised.province_staff)}
 
     assert rows == {"Dầu lạc nguyên chất An Nhiên": (3, 4), "Gạo nếp Khẩu Nua Lương": (3, 4)}
+
+
+def test_roadmap_page_lists_every_criterion_beside_the_ranked_ones(client, finalised):
+    rep = _rep(finalised, finalised.mien_dong)
+    client.force_login(rep)
+
+    page = page_of(client.get(reverse("evaluation:evaluation-roadmap", args=[finalised.mien_dong.pk])))
+
+    ranked, every = page.split('data-testid="roadmap-ranked"')[1].split('data-testid="criterion-means"')
+    # 1.1 (10 of 10) and 3.1 (15 of 15) have nothing left to gain: only in the table of every criterion.
+    assert 'data-code="1.1"' not in ranked and 'data-code="3.1"' not in ranked
+    assert [code for code in ("1.1", "1.2", "2.1", "3.1", "3.2") if f'data-code="{code}"' in every] == [
+        "1.1", "1.2", "2.1", "3.1", "3.2"]
