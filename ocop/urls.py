@@ -12,7 +12,7 @@ from .views import jobs as views_jobs
 from .views import pages as views
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", promotion_public.home, name="home"),
     path("accounts/login/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
@@ -44,10 +44,12 @@ urlpatterns = [
     path("dashboard/", include("promotion.urls.dashboard")),
     path("catalog/", promotion_public.catalog, name="catalog"),
     path("catalog/<int:pk>/", promotion_public.catalog_product, name="catalog-product"),
+    path("catalog/photos/<int:pk>.jpg", promotion_public.catalog_photo, name="catalog-photo"),
     path("api/v1/products/", promotion_public.api_products, name="api-products"),
     path("api/v1/certificates/<path:number>/", promotion_public.api_certificate, name="api-certificate"),
     path("api/v1/openapi.json", promotion_public.api_openapi, name="api-openapi"),
     path("verify/", views_public.verify_search, name="verify-search"),
+    path("verify/photo/", views_public.verify_photo, name="verify-photo"),
     path("verify/<path:number>/", views_public.verify, name="verify"),
 ]
 

@@ -37,7 +37,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_htmx",
     "rules.apps.AutodiscoverRulesConfig",
-    "axes",
+    "ocop.apps.LoginLockoutsConfig",  # django-axes, under a name in the site's language (ocop/apps.py)
     "ocop",
     "subjects",
     "products",
@@ -132,11 +132,13 @@ CELERY_TIMEZONE = "Asia/Ho_Chi_Minh"
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 # Task modules besides each app's tasks module (which autodiscovery finds; a tasks/ package imports its own).
-CELERY_IMPORTS = ["certificates.tasks.notices"]
+CELERY_IMPORTS = ["certificates.tasks.notices", "certificates.tasks.inspections"]
 # The daily schedule `celery -A ocop beat` keeps (in CELERY_TIMEZONE). Without a broker nothing is scheduled:
-# run `manage.py flag_expiring_certificates` from cron instead.
+# run `manage.py flag_expiring_certificates` and `manage.py inspection_notices` from cron instead.
 CELERY_BEAT_SCHEDULE = {
     "certificate-expiry-notices": {"task": "certificates.expiry_notices", "schedule": crontab(hour=6, minute=0)},
+    # Corrective actions due within 7 days and overdue, schedules and proposed revocations not told yet.
+    "inspection-notices": {"task": "certificates.inspection_notices", "schedule": crontab(hour=6, minute=5)},
     # The outbox (ocop/outbox.py): hand over the tasks the broker could not take when their change was saved.
     "outbox-sweep": {"task": "ocop.outbox_sweep", "schedule": 60.0},
 }
@@ -263,6 +265,8 @@ OCOP_TRUSTED_PROXY_COUNT = env.int("OCOP_TRUSTED_PROXY_COUNT", default=0)
 OCOP_VERIFY_RATE = env.int("OCOP_VERIFY_RATE", default=30)
 OCOP_CATALOG_RATE = env.int("OCOP_CATALOG_RATE", default=120)
 OCOP_API_RATE = env.int("OCOP_API_RATE", default=60)
+# The province (its unit code, e.g. 19) whose OCOP products the public home counts; empty: the whole register.
+OCOP_PUBLIC_PROVINCE = env.str("OCOP_PUBLIC_PROVINCE", default="")
 # Days before a certificate's end when its holder and officers are told (and once more when it ends), and
 # how long after its end an ended certificate is still worth telling about.
 OCOP_CERTIFICATE_NOTICE_DAYS = env.list("OCOP_CERTIFICATE_NOTICE_DAYS", cast=int, default=[180, 90, 30])

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ocop.enums import AuditAction
+from ocop.images import thumbnails_delete
 from ocop.models import User
 from ocop.services import audit_log, model_changes, model_snapshot
 from ocop.uploads import EXTENSIONS, IMAGE_TYPES, stored_files_removed_on_failure, uploads_accepted
@@ -108,14 +109,15 @@ def product_photos_add(*, product: Product, files: list, caption: str = "", by: 
 
 
 def product_photo_remove(*, photo: ProductPhoto, by: User | None) -> None:
-    """Remove a photo. Side effects: deletes it and, once committed, its file; writes an audit entry."""
+    """Remove a photo. Side effects: deletes it and, once committed, its file and its thumbnail; writes an audit
+    entry."""
     with transaction.atomic():
         product, label = photo.product, str(photo)
         storage, path = photo.file.storage, photo.file.name
         photo.delete()
         audit_log(actor=by, obj=product, action=AuditAction.UPDATE, message=_("Removed a photo"),
                   changes={"photos": [label, None]})
-        transaction.on_commit(lambda: storage.delete(path))
+        transaction.on_commit(lambda: (storage.delete(path), thumbnails_delete(storage, path)))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -2,8 +2,9 @@
 where to buy them. Nothing private: no tax code, no representative, no phone, no file, no score."""
 import datetime
 
+from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from certificates.models import Certificate
@@ -12,7 +13,7 @@ from ocop.models import AdministrativeUnit
 from ocop.selectors import unit_scope_q
 from ocop.text import fold
 from ocop.validators import record_key
-from products.models import Product, ProductSet
+from products.models import Product, ProductPhoto, ProductSet
 from subjects.models import Subject
 
 from ..models import Booth, Listing, PromotionEvent, SalesPoint
@@ -71,14 +72,28 @@ def catalogue_ids(params) -> QuerySet:
     return certified_filtered(params).values_list("pk", flat=True)
 
 
+def _with_photo(qs: QuerySet) -> QuerySet:
+    """Each row's `photo_id`: the product's first photo (the one the catalogue shows), None without one; a
+    subquery in the same query, so a page of 24 products costs no query more."""
+    first = ProductPhoto.objects.filter(product=OuterRef("product_id")).order_by("uploaded_at", "pk").values("pk")[:1]
+    return qs.annotate(photo_id=Subquery(first))
+
+
 def catalogue_rows(*, ids: list[int]) -> dict[int, Certificate]:
     """The certified products of a catalogue page, by their certificate's id."""
-    return {c.pk: c for c in certified().filter(pk__in=ids)}
+    return {c.pk: c for c in _with_photo(certified().filter(pk__in=ids))}
 
 
 def catalogue_product(*, product_id: int) -> Certificate | None:
     """The certificate in force of a product the catalogue shows (its latest if it has two); None if none."""
-    return certified().filter(product_id=product_id).order_by("-issued_on").first()
+    return _with_photo(certified().filter(product_id=product_id)).order_by("-issued_on").first()
+
+
+def catalogue_photo(*, photo_id: int, today: datetime.date | None = None) -> ProductPhoto | None:
+    """A photo the public may see: one of a product the catalogue shows (a certificate in force); None otherwise
+    (the photos of other products stay private)."""
+    in_catalogue = Certificate.objects.in_force(on=today or timezone.localdate()).filter(product=OuterRef("product"))
+    return ProductPhoto.objects.filter(Exists(in_catalogue), pk=photo_id).only("pk", "file", "uploaded_at").first()
 
 
 def catalogue_product_sets() -> QuerySet:
@@ -122,3 +137,33 @@ def provinces_with_products(today=None) -> list:
         codes = sorted({path.split("/")[0] for path in paths})
         cache.set(key, codes, 600)
     return list(AdministrativeUnit.objects.filter(path__in=[f"{code}/" for code in codes]).order_by("name"))
+
+
+PUBLIC_FIGURES_SECONDS = 300  # the public home's figures change with a decision, not with each visit
+
+
+def public_province() -> AdministrativeUnit | None:
+    """The province whose figures the public home shows (OCOP_PUBLIC_PROVINCE, a unit code); None for the whole
+    register."""
+    code = settings.OCOP_PUBLIC_PROVINCE
+    return AdministrativeUnit.objects.filter(code=code).first() if code else None
+
+
+def recognised_by_star(*, province: AdministrativeUnit | None, today: datetime.date | None = None) -> dict:
+    """OCOP products (a certificate in force) by star and their holders, in `province` as the catalogue's province
+    filter counts them (its units and those it took over) or in the whole register: one aggregate query, kept
+    PUBLIC_FIGURES_SECONDS. {"total": n, "subjects": n, "by_star": [(3, n), (4, n), (5, n)]}."""
+    today = today or timezone.localdate()
+    key = f"public:figures:{province.code if province else '*'}:{today.isoformat()}"
+    figures = cache.get(key)
+    if figures is None:
+        qs = Certificate.objects.in_force(on=today)
+        if province is not None:
+            qs = qs.filter(unit_scope_q(province, "product__commune__"))
+        totals = qs.aggregate(
+            total=Count("product", distinct=True), subjects=Count("subject", distinct=True),
+            **{f"star_{star}": Count("product", distinct=True, filter=Q(star=star)) for star in RECOGNISED_STARS})
+        figures = {"total": totals["total"], "subjects": totals["subjects"],
+                   "by_star": [(star, totals[f"star_{star}"]) for star in RECOGNISED_STARS]}
+        cache.set(key, figures, PUBLIC_FIGURES_SECONDS)
+    return figures

@@ -1,18 +1,25 @@
-"""The public catalogue of certified OCOP products (no login), and the read-only JSON API for platforms."""
+"""The public front door (the home a visitor lands on), the catalogue of certified OCOP products with their
+photos (no login), and the read-only JSON API for platforms."""
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, JsonResponse
+from django.http import FileResponse, Http404, HttpResponseNotModified, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import http_date
 from django.views.decorators.http import require_GET
 
 from certificates.enums import CertificateStatus
 from evaluation.star_rules import RECOGNISED_STARS
+from ocop.forms.qr import QrPhotoForm
+from ocop.images import thumbnail_stored
 from ocop.listing import list_context
 from ocop.throttle import throttle
+from ocop.views.pages import home as staff_home
 
 from ..selectors.public import (
     catalogue_ids,
+    catalogue_photo,
     catalogue_product,
     catalogue_product_sets,
     catalogue_rows,
@@ -20,11 +27,25 @@ from ..selectors.public import (
     certificates_numbered,
     certified_filtered,
     provinces_with_products,
+    public_province,
+    recognised_by_star,
     where_to_buy,
 )
 
 CATALOG_PAGE = 24
 API_PAGE, API_PAGE_MAX = 50, 200
+PHOTO_CACHE_SECONDS = 7 * 24 * 3600  # a photo's address names the photo, whose file never changes in place
+
+
+def home(request):
+    """`/`: a logged-in user's home (his panels); a visitor's front door: what OCOP is, the catalogue's search,
+    certificate verification by number or QR photo, the province's figures, and the way in for staff."""
+    if request.user.is_authenticated:
+        return staff_home(request)
+    province = public_province()
+    return render(request, "promotion/public_home.html", {
+        "province": province, "figures": recognised_by_star(province=province), "qr_form": QrPhotoForm(),
+    })
 
 
 @require_GET
@@ -51,6 +72,28 @@ def catalog_product(request, pk):
         "c": certificate, "product": certificate.product, **where_to_buy(certificate.product),
         "today": timezone.localdate(),
     })
+
+
+@require_GET
+def catalog_photo(request, pk):
+    """A catalogue photo's thumbnail: made once and stored (ocop.images), then served to any cache for a week (the
+    address names the photo; a new photo has a new address)."""
+    photo = catalogue_photo(photo_id=pk)
+    if photo is None:
+        raise Http404
+    etag = f'"photo-{photo.pk}"'
+    if request.headers.get("If-None-Match") == etag:
+        response = HttpResponseNotModified()
+    else:
+        try:
+            name = thumbnail_stored(photo.file)
+        except (FileNotFoundError, ValidationError) as exc:  # the file is gone, or is no picture
+            raise Http404 from exc
+        response = FileResponse(photo.file.storage.open(name, "rb"), content_type="image/jpeg")
+        response["Last-Modified"] = http_date(photo.uploaded_at.timestamp())
+    response["ETag"] = etag
+    response["Cache-Control"] = f"public, max-age={PHOTO_CACHE_SECONDS}"
+    return response
 
 
 # ---------------------------------------------------------------------------------------------
