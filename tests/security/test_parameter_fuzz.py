@@ -34,9 +34,9 @@ FUZZ_SETTINGS = settings(max_examples=int(os.environ.get("HYPOTHESIS_EXAMPLES", 
 
 # Downloads left out: PDFs rendered in the request (seconds each) and stored files; their arguments are
 # records' keys, which the scope matrix requests already.
-SLOW_OR_FILES = {"certificates:pdf", "evaluation:session-minutes-pdf", "evaluation:session-paper-sheets",
-                 "evaluation:score-document", "products:dossier-document", "products:idea-attachment",
-                 "products:photo", "products:plan-document"}
+SLOW_OR_FILES = {"certificates:pdf", "evaluation:session-minutes-pdf", "evaluation:decision-pdf",
+                 "evaluation:session-paper-sheets", "evaluation:score-document", "products:dossier-document",
+                 "products:idea-attachment", "products:photo", "products:plan-document"}
 PUBLIC = {"health", "javascript-catalog", "catalog", "catalog-product", "api-products", "api-certificate",
           "api-openapi", "verify", "verify-search"}
 APPS = ("ocop", "subjects", "products", "evaluation", "certificates", "promotion")
