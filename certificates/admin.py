@@ -1,9 +1,20 @@
-"""Django admin for certificates, their numbering, notices, rendering jobs and renewals."""
+"""Django admin for certificates, their numbering, notices, rendering jobs, renewals and inspections."""
 from django.contrib import admin
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Certificate, CertificateNotice, CertificateSequence, RenderChunk, RenderJob, Renewal
+from .models import (
+    Certificate,
+    CertificateNotice,
+    CertificateSequence,
+    Inspection,
+    InspectionFile,
+    InspectionNotice,
+    InspectionPlan,
+    RenderChunk,
+    RenderJob,
+    Renewal,
+)
 from .services import certificate_chain_rebuild
 
 
@@ -14,7 +25,7 @@ class CertificateAdmin(admin.ModelAdmin):
     search_fields = ["number", "product__search_text", "subject__search_text", "decision_number"]
     list_select_related = ["product", "subject"]
     autocomplete_fields = ["product", "subject", "issuing_unit"]
-    raw_id_fields = ["recognition", "decision", "revoked_by"]
+    raw_id_fields = ["recognition", "decision", "revoked_by", "revoke_inspection"]
     # The chain is derived from the product's certificates (services.certificate_chain_rebuild), never typed.
     readonly_fields = ["superseded_by", "superseded_on", "pdf", "pdf_fingerprint", "created_at"]
     date_hierarchy = "issued_on"
@@ -68,3 +79,37 @@ class RenewalAdmin(admin.ModelAdmin):
     list_display = ["certificate", "kind", "dossier", "started_by", "started_at"]
     list_filter = ["kind"]
     raw_id_fields = ["certificate", "dossier", "started_by"]
+
+
+@admin.register(InspectionPlan)
+class InspectionPlanAdmin(admin.ModelAdmin):
+    list_display = ["title", "unit", "year", "created_at"]
+    list_filter = ["year"]
+    search_fields = ["title", "unit__name"]
+    list_select_related = ["unit"]
+    autocomplete_fields = ["unit"]
+    raw_id_fields = ["created_by"]
+
+
+class InspectionFileInline(admin.TabularInline):
+    model = InspectionFile
+    extra = 0
+    readonly_fields = ["kind", "file", "original_name", "file_type", "size", "uploaded_by", "uploaded_at"]
+
+
+@admin.register(Inspection)
+class InspectionAdmin(admin.ModelAdmin):
+    list_display = ["certificate", "planned_on", "inspected_on", "verdict", "corrective_status", "corrective_deadline"]
+    list_filter = ["verdict", "corrective_status"]
+    search_fields = ["certificate__number", "certificate__product__search_text"]
+    list_select_related = ["certificate"]
+    raw_id_fields = ["certificate", "plan", "created_by", "recorded_by", "closed_by"]
+    date_hierarchy = "inspected_on"
+    inlines = [InspectionFileInline]
+
+
+@admin.register(InspectionNotice)
+class InspectionNoticeAdmin(admin.ModelAdmin):
+    list_display = ["inspection", "kind", "created_at", "told_at"]
+    list_filter = ["kind"]
+    raw_id_fields = ["inspection"]

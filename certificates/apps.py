@@ -1,4 +1,5 @@
-"""Certificates: issuing, PDFs, expiry notices, renewal, revocation and public verification."""
+"""Certificates: issuing, PDFs, expiry notices, renewal, revocation, public verification and the inspections
+after recognition."""
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -30,6 +31,10 @@ class CertificatesConfig(AppConfig):
                               RecordPanel("certificates/panels/decision.html", decision_panel))
         register_home_panel("certificates", HomePanel("certificates/panels/home.html", home.certificates_panel,
                                                       order=12))
+        register_nav(NavItem(_("Inspections"), "certificates:inspection-list", "clipboard-check",
+                             "certificates.view_inspection_list", order=55, more=True))
+        register_home_panel("inspections", HomePanel("certificates/panels/inspections.html", home.inspections_panel,
+                                                     order=13))
         register_demo_loader("certificates", demo.load, order=50, heavy=True)
         # The evaluation app asks through the registry what a product holds before it enters a session.
         register_product_standing(product_standing)

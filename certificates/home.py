@@ -1,11 +1,12 @@
-"""The home page's certificate panel: a cooperative's certificates with the days left; an officer's expiring."""
+"""The home page's certificate panel (a cooperative's certificates with the days left; an officer's expiring) and
+inspection panel (an officer's overdue corrective actions; a cooperative's open ones)."""
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from ocop.rules import is_official, is_subject_rep
+from ocop.rules import is_local_official, is_official, is_subject_rep
 
 from .enums import CertificateStatus
-from .selectors import certificate_list, certificates_visible_to
+from .selectors import certificate_list, certificates_visible_to, inspections_for_home
 
 PANEL_ROWS = 6
 
@@ -25,3 +26,18 @@ def certificates_panel(user):
             return None
         return {"rep": False, **counts}
     return None
+
+
+def inspections_panel(user):
+    """Officials of the provinces and communes: the overdue corrective actions of their area (the soonest due first),
+    the evidence waiting for them and the inspections scheduled; representatives: their open corrective actions and
+    scheduled inspections. Hidden when there is nothing of the kind."""
+    if not (is_local_official(user) or is_subject_rep(user)):
+        return None
+    today = timezone.localdate()
+    found = inspections_for_home(user=user, today=today)
+    if not any(found[key] for key in ("overdue", "evidence", "open", "scheduled")):
+        return None
+    rows = list(found.pop("rows")[:PANEL_ROWS + 1])
+    return {**found, "rep": is_subject_rep(user), "rows": rows[:PANEL_ROWS], "more": len(rows) > PANEL_ROWS,
+            "today": today}

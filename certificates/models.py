@@ -1,10 +1,11 @@
-"""Certificates (giấy chứng nhận) of recognised products, their notices and their numbering."""
+"""Certificates (giấy chứng nhận) of recognised products, their notices and their numbering, and the inspections
+after recognition."""
 import datetime
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Case, CharField, Q, Value, When
+from django.db.models import Case, CharField, F, Q, Value, When
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -13,10 +14,17 @@ from evaluation.models import Decision, RecognisedProduct, Regulation
 from evaluation.star_rules import MAX_STAR, MIN_RECOGNISED_STAR
 from ocop.models import AdministrativeUnit
 from ocop.validators import validate_name
-from products.models import Product
+from products.models import Product, private_upload_to
 from subjects.models import Subject
 
-from .enums import CertificateStatus, RevocationGround
+from .enums import (
+    CertificateStatus,
+    CorrectiveStatus,
+    InspectionFileKind,
+    InspectionNoticeKind,
+    InspectionVerdict,
+    RevocationGround,
+)
 
 
 def expiring_window_days() -> int:
@@ -102,6 +110,9 @@ class Certificate(models.Model):
     revoke_decision_number = models.CharField(_("revocation decision"), max_length=100, blank=True)
     revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                    related_name="+")
+    # The inspection after recognition that proposed the revocation, when one did (its basis).
+    revoke_inspection = models.ForeignKey("Inspection", verbose_name=_("inspection proposing the revocation"),
+                                          on_delete=models.PROTECT, null=True, blank=True, related_name="revocations")
     superseded_by = models.ForeignKey("self", verbose_name=_("superseded by"), on_delete=models.PROTECT, null=True,
                                       blank=True, related_name="supersedes")
     # Derived (services.certificate_chain_rebuild): the issue date of the next certificate of the product, when
@@ -263,3 +274,207 @@ class Renewal(models.Model):
 
     def __str__(self):
         return f"{self.certificate} · {self.get_kind_display()}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Inspections after recognition (kiểm tra, giám sát sau công nhận)
+# ---------------------------------------------------------------------------------------------
+
+# What an inspection checks, each with a field `<area>_ok` (None: not checked) and `<area>_notes`.
+CHECK_AREAS = (
+    ("quality", _("Product quality and test results")),
+    ("labelling", _("Labelling")),
+    ("traceability", _("Traceability stamp")),
+    ("mark", _("Use of the OCOP mark")),
+    ("production", _("Production still active")),
+)
+FIRST_PLAN_YEAR = 2018  # the programme began in 2018 (Decision 490/QĐ-TTg)
+
+
+class InspectionPlan(models.Model):
+    """A unit's plan of inspections after recognition for a year (kế hoạch kiểm tra, giám sát sau công nhận)."""
+
+    unit = models.ForeignKey(AdministrativeUnit, verbose_name=_("unit"), on_delete=models.PROTECT,
+                             related_name="inspection_plans")
+    year = models.PositiveSmallIntegerField(_("year"))
+    title = models.CharField(_("title"), max_length=255, validators=[validate_name])
+    notes = models.TextField(_("notes"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("inspection plan")
+        verbose_name_plural = _("inspection plans")
+        ordering = ["-year", "unit__path", "title"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "year", "title"], name="inspection_plan_unique_title",
+                                    violation_error_message=_("The unit already has a plan of this title for "
+                                                              "the year.")),
+            models.CheckConstraint(condition=Q(year__gte=FIRST_PLAN_YEAR), name="inspection_plan_year"),
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({self.year})"
+
+    def get_absolute_url(self):
+        return reverse("certificates:inspection-plan-detail", args=[self.pk])
+
+
+def _none_fails() -> Q:
+    """No area checked and found wanting (each `<area>_ok` empty or true)."""
+    q = Q()
+    for area, _label in CHECK_AREAS:
+        q &= Q(**{f"{area}_ok__isnull": True}) | Q(**{f"{area}_ok": True})
+    return q
+
+
+class Inspection(models.Model):
+    """An inspection of a certified product after its recognition: scheduled (a planned day, no result yet) or
+    recorded (the day it took place, what was checked, the findings and the verdict).
+
+    A verdict of corrective action sets a deadline after the inspection day; the subject uploads its evidence and
+    an officer closes it. A verdict proposing revocation names the ground, and the certificate's revocation may
+    then carry the inspection as its basis (Certificate.revoke_inspection).
+    """
+
+    plan = models.ForeignKey(InspectionPlan, verbose_name=_("inspection plan"), on_delete=models.PROTECT,
+                             null=True, blank=True, related_name="inspections")
+    certificate = models.ForeignKey(Certificate, verbose_name=_("certificate"), on_delete=models.PROTECT,
+                                    related_name="inspections")
+    planned_on = models.DateField(_("planned on"), null=True, blank=True)
+    inspected_on = models.DateField(_("inspected on"), null=True, blank=True)
+    inspectors = models.TextField(_("inspectors"), blank=True)
+    quality_ok = models.BooleanField(_("product quality and test results"), null=True, blank=True)
+    quality_notes = models.TextField(_("notes on quality and test results"), blank=True)
+    labelling_ok = models.BooleanField(_("labelling"), null=True, blank=True)
+    labelling_notes = models.TextField(_("notes on labelling"), blank=True)
+    traceability_ok = models.BooleanField(_("traceability stamp"), null=True, blank=True)
+    traceability_notes = models.TextField(_("notes on traceability"), blank=True)
+    mark_ok = models.BooleanField(_("use of the OCOP mark"), null=True, blank=True)
+    mark_notes = models.TextField(_("notes on the use of the OCOP mark"), blank=True)
+    production_ok = models.BooleanField(_("production still active"), null=True, blank=True)
+    production_notes = models.TextField(_("notes on production"), blank=True)
+    findings = models.TextField(_("findings"), blank=True)
+    verdict = models.CharField(_("verdict"), max_length=20, choices=InspectionVerdict.choices, blank=True)
+    corrective_action = models.TextField(_("corrective action required"), blank=True)
+    corrective_deadline = models.DateField(_("corrective action deadline"), null=True, blank=True)
+    corrective_status = models.CharField(_("corrective action"), max_length=20, choices=CorrectiveStatus.choices,
+                                         blank=True)
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                  related_name="+")
+    closing_note = models.TextField(_("closing note"), blank=True)
+    proposed_ground = models.CharField(_("proposed ground for revocation"), max_length=20,
+                                       choices=RevocationGround.choices, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="+")
+    recorded_at = models.DateTimeField(_("recorded at"), null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("inspection")
+        verbose_name_plural = _("inspections")
+        ordering = ["-inspected_on", "-planned_on", "-pk"]
+        constraints = [
+            # Scheduled (a planned day) or recorded (the day it took place, with a verdict), never neither.
+            models.CheckConstraint(condition=Q(planned_on__isnull=False) | Q(inspected_on__isnull=False),
+                                   name="inspection_scheduled_or_recorded"),
+            models.CheckConstraint(condition=Q(inspected_on__isnull=True, verdict="")
+                                   | (Q(inspected_on__isnull=False) & ~Q(verdict="")),
+                                   name="inspection_verdict_when_recorded"),
+            # A corrective action says what to do, by a day after the inspection, and where it stands.
+            models.CheckConstraint(
+                condition=(Q(verdict=InspectionVerdict.CORRECTIVE, corrective_deadline__gt=F("inspected_on"))
+                           & ~Q(corrective_action="") & ~Q(corrective_status=""))
+                | (~Q(verdict=InspectionVerdict.CORRECTIVE) & Q(corrective_deadline__isnull=True,
+                                                                corrective_status="")),
+                name="inspection_corrective_deadline"),
+            models.CheckConstraint(
+                condition=Q(corrective_status=CorrectiveStatus.CLOSED, closed_on__gte=F("inspected_on"))
+                | (~Q(corrective_status=CorrectiveStatus.CLOSED) & Q(closed_on__isnull=True)),
+                name="inspection_closed_on"),
+            models.CheckConstraint(
+                condition=(Q(verdict=InspectionVerdict.REVOCATION) & ~Q(proposed_ground=""))
+                | (~Q(verdict=InspectionVerdict.REVOCATION) & Q(proposed_ground="")),
+                name="inspection_revocation_ground"),
+            # Compliant only when no area checked was found wanting; any other verdict says what was found.
+            models.CheckConstraint(condition=~Q(verdict=InspectionVerdict.COMPLIANT) | _none_fails(),
+                                   name="inspection_compliant_without_breach"),
+            models.CheckConstraint(
+                condition=Q(verdict__in=["", InspectionVerdict.COMPLIANT]) | ~Q(findings=""),
+                name="inspection_findings_stated"),
+        ]
+        indexes = [
+            models.Index(fields=["certificate", "inspected_on"], name="inspection_certificate_idx"),
+            # The open corrective actions by deadline: the daily notices and the officers' overdue panel.
+            models.Index(fields=["corrective_deadline"], condition=Q(corrective_status=CorrectiveStatus.OPEN),
+                         name="inspection_open_deadline_idx"),
+        ]
+
+    def __str__(self):
+        day = self.inspected_on or self.planned_on
+        return f"{self.certificate} · {day:%d/%m/%Y}" if day else str(self.certificate)
+
+    def get_absolute_url(self):
+        return reverse("certificates:inspection-detail", args=[self.pk])
+
+    @property
+    def is_recorded(self) -> bool:
+        return self.inspected_on is not None
+
+    def checks(self) -> list[dict]:
+        """Each area with its label, its finding (None: not checked) and its notes."""
+        return [{"area": area, "label": label, "ok": getattr(self, f"{area}_ok"),
+                 "notes": getattr(self, f"{area}_notes")} for area, label in CHECK_AREAS]
+
+
+class InspectionFile(models.Model):
+    """A file of an inspection: the officers' evidence of the findings, or the subject's of the corrective
+    action."""
+
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="files")
+    kind = models.CharField(_("kind"), max_length=20, choices=InspectionFileKind.choices)
+    file = models.FileField(_("file"), upload_to=private_upload_to("inspections"))
+    original_name = models.CharField(_("file name"), max_length=255)
+    file_type = models.CharField(_("type"), max_length=10)
+    size = models.PositiveIntegerField(_("size"))
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                    related_name="+")
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("inspection file")
+        verbose_name_plural = _("inspection files")
+        ordering = ["kind", "uploaded_at", "id"]
+
+    def __str__(self):
+        return self.original_name
+
+    def get_absolute_url(self):
+        return reverse("certificates:inspection-file", args=[self.pk])
+
+
+class InspectionNotice(models.Model):
+    """That the people of an inspection were told one thing about it (scheduled, due soon, overdue, revocation
+    proposed): unique per inspection and kind, so that a job run twice, or killed half-way, never tells twice."""
+
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="notices")
+    kind = models.CharField(_("kind"), max_length=20, choices=InspectionNoticeKind.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+    told_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("inspection notice")
+        verbose_name_plural = _("inspection notices")
+        constraints = [models.UniqueConstraint(fields=["inspection", "kind"], name="inspection_notice_unique")]
+        indexes = [models.Index(fields=["created_at"], condition=Q(told_at__isnull=True),
+                                name="inspection_notice_untold_idx")]
+
+    def __str__(self):
+        return f"{self.inspection} · {self.get_kind_display()}"

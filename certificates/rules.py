@@ -3,6 +3,7 @@ import rules
 
 from evaluation.enums import EvaluationLevel
 from ocop.rules import (
+    is_local_official,
     is_ministry_staff,
     is_official,
     is_province_staff,
@@ -57,3 +58,43 @@ rules.add_perm("certificates.renew_certificate", official_of_holder | represents
 
 
 rules.add_perm("certificates.import_register", is_system_admin | is_province_staff)
+
+
+# ---------------------------------------------------------------------------------------------
+# Inspections after recognition: the provincial office and the officers of the holder's area plan, record and
+# close them; the holder's representatives read their products' and send the evidence of a corrective action.
+# The ministry's office and the councils take no part.
+# ---------------------------------------------------------------------------------------------
+
+
+@rules.predicate
+def inspects_holder(user, certificate) -> bool:
+    """An official of the provinces and communes (or an administrator) whose area holds the certificate's subject."""
+    return bool(certificate) and is_local_official(user) and unit_within_scope(user, certificate.subject.commune)
+
+
+@rules.predicate
+def inspects(user, inspection) -> bool:
+    return bool(inspection) and inspects_holder(user, inspection.certificate)
+
+
+@rules.predicate
+def represents_inspected(user, inspection) -> bool:
+    return bool(inspection) and represents_holder(user, inspection.certificate)
+
+
+@rules.predicate
+def plan_in_scope(user, plan) -> bool:
+    return bool(plan) and is_local_official(user) and unit_within_scope(user, plan.unit)
+
+
+rules.add_perm("certificates.view_inspection_list", is_local_official | is_subject_rep)
+rules.add_perm("certificates.view_inspection_plan_list", is_local_official)
+rules.add_perm("certificates.add_inspection_plan", is_local_official)
+rules.add_perm("certificates.view_inspection_plan", plan_in_scope)
+rules.add_perm("certificates.change_inspection_plan", plan_in_scope)
+rules.add_perm("certificates.inspect_certificate", inspects_holder)  # checked against the certificate
+rules.add_perm("certificates.view_inspection", inspects | represents_inspected)
+rules.add_perm("certificates.record_inspection", inspects)
+rules.add_perm("certificates.close_corrective_action", inspects)
+rules.add_perm("certificates.send_corrective_evidence", represents_inspected)

@@ -21,8 +21,8 @@ from ocop.outbox import outbox_enqueue
 from ocop.services import audit_log, unit_in_force_check
 
 from .chain import Link, supersessions
-from .enums import CertificateStatus, RevocationGround
-from .models import Certificate, CertificateSequence, Renewal, expiring_window_days, live_q
+from .enums import CertificateStatus, InspectionVerdict, RevocationGround
+from .models import Certificate, CertificateSequence, Inspection, Renewal, expiring_window_days, live_q
 from .validity import valid_until
 
 
@@ -194,10 +194,13 @@ def certificates_issue_for_decision(*, decision: Decision, by: User | None, rend
 
 
 def certificate_revoke(*, certificate: Certificate, reason: str, decision_number: str, ground: str = "",
-                       revoked_on: datetime.date | None = None, by: User | None) -> Certificate:
-    """Withdraw a certificate (thu hồi) on a ground of Art. 8, with a note and the revoking decision.
+                       revoked_on: datetime.date | None = None, inspection: Inspection | None = None,
+                       by: User | None) -> Certificate:
+    """Withdraw a certificate (thu hồi) on a ground of Art. 8, with a note and the revoking decision, and the
+    inspection after recognition that proposed it when there was one (its basis).
 
-    Refused: no ground, note or decision number; a date in the future or before the certificate's issue; a
+    Refused: no ground, note or decision number; a date in the future or before the certificate's issue, or
+    before the inspection it rests on; an inspection of another certificate or that did not propose revocation; a
     certificate already revoked. Side effects: records the revocation (public on the verification page);
     audited; re-renders the PDF (it shows the revocation).
     """
@@ -215,6 +218,13 @@ def certificate_revoke(*, certificate: Certificate, reason: str, decision_number
     elif revoked_on < certificate.issued_on:
         errors["revoked_on"] = _("A certificate cannot be revoked before it was issued (%(date)s).") % {
             "date": certificate.issued_on.strftime("%d/%m/%Y")}
+    if inspection is not None:
+        if inspection.certificate_id != certificate.pk or inspection.verdict != InspectionVerdict.REVOCATION:
+            errors["inspection"] = _("Only an inspection of this certificate that proposed its revocation can be "
+                                     "its basis.")
+        elif "revoked_on" not in errors and revoked_on < inspection.inspected_on:
+            errors["revoked_on"] = _("The revocation cannot come before the inspection it rests on (%(date)s).") % {
+                "date": inspection.inspected_on.strftime("%d/%m/%Y")}
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -223,12 +233,16 @@ def certificate_revoke(*, certificate: Certificate, reason: str, decision_number
             raise ValidationError(_("The certificate is already revoked."))
         certificate.revoked_on, certificate.revoke_ground = revoked_on, ground
         certificate.revoke_reason, certificate.revoke_decision_number = reason, decision_number
+        certificate.revoke_inspection = inspection
         certificate.revoked_by = by if by is not None and by.is_authenticated else None
         certificate.save(update_fields=["revoked_on", "revoke_ground", "revoke_reason", "revoke_decision_number",
-                                        "revoked_by"])
-        audit_log(actor=by, obj=certificate, action=AuditAction.TRANSITION,
-                  message=_("Revoked by %(number)s (%(ground)s): %(reason)s") % {
-                      "number": decision_number, "ground": RevocationGround(ground).label, "reason": reason})
+                                        "revoke_inspection", "revoked_by"])
+        message = _("Revoked by %(number)s (%(ground)s): %(reason)s") % {
+            "number": decision_number, "ground": RevocationGround(ground).label, "reason": reason}
+        if inspection is not None:
+            message += " " + _("[on the basis of the inspection of %(date)s]") % {
+                "date": inspection.inspected_on.strftime("%d/%m/%Y")}
+        audit_log(actor=by, obj=certificate, action=AuditAction.TRANSITION, message=message)
         _queue_pdf(certificate)
     return certificate
 

@@ -107,9 +107,12 @@ def report_xlsx(unit, year=None, today=None) -> bytes:
     row = _table(sheet, row, _("V. Targets of the year"),
                  [_("Indicator"), pgettext("target", "Planned"), _("Achieved"), _("Share of plan (%)")],
                  [[str(t.label), t.planned, t.actual, t.percent] for t in summary.targets])
-    _table(sheet, row, _("VI. OCOP products by commune"), [_("Commune"), _("Products")],
-           [[c["name"] or _("Former communes with no successor recorded"), c["products"]]
-            for c in summary.by_commune])
+    row = _table(sheet, row, _("VI. OCOP products by commune"), [_("Commune"), _("Products")],
+                 [[c["name"] or _("Former communes with no successor recorded"), c["products"]]
+                  for c in summary.by_commune])
+    verdicts = [[row["label"], row["inspections"]] for row in summary.inspections_by_verdict]
+    _table(sheet, row, _("VII. Inspections after recognition in the year"), [_("Verdict"), _("Inspections")],
+           [*verdicts, [_("Total"), summary.inspections]])
     for col, width in zip("ABCD", (48, 14, 14, 12), strict=True):
         sheet.column_dimensions[col].width = width
 

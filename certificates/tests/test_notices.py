@@ -6,7 +6,7 @@ from django.core import mail
 from django.core.management import call_command
 
 from certificates import notices
-from certificates.models import Certificate, CertificateNotice, CertificateSequence
+from certificates.models import Certificate, CertificateNotice, CertificateSequence, Inspection
 from certificates.notices import expiry_notices_deliver, expiry_notices_insert, expiry_notices_run
 from certificates.services import certificate_revoke, certificates_issue_for_decision
 from ocop.enums import NotificationEmail, Role
@@ -26,7 +26,9 @@ def issued(demo_full):
     from evaluation.models import Decision
 
     Certificate.objects.update(superseded_by=None, superseded_on=None)
+    Inspection.objects.all().delete()  # the demo's inspections after recognition keep their certificates
     Certificate.objects.all().delete()
+    Notification.objects.all().delete()  # the demo's own (results published, roadmaps): only the expiry's are counted
     CertificateSequence.objects.all().delete()
     decision = Decision.objects.get(number="1568/QĐ-UBND")
     certificates = certificates_issue_for_decision(decision=decision, by=None, render=False)

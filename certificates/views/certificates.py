@@ -20,12 +20,13 @@ from ocop.permissions import permission_required
 from ocop.selectors import audit_trail_for
 
 from .. import services
-from ..enums import CertificateStatus
+from ..enums import CertificateStatus, InspectionVerdict
 from ..forms import ENDING_6_MONTHS, IN_FORCE, CertificateFilterForm, RenewalForm, RevokeForm
 from ..models import Certificate
 from ..rendering import certificate_pdf, certificates_for_rendering
 from ..selectors import (
     certificate_history,
+    certificate_inspections,
     certificate_list_filtered,
     certificate_pages_of,
     certificate_renewals,
@@ -105,17 +106,29 @@ def certificate_detail(request, pk):
     today = timezone.localdate()
     kinds = services.renewal_kinds_open(certificate, today)
     can_renew = bool(kinds) and user.has_perm("certificates.renew_certificate", certificate)
+    can_revoke = user.has_perm("certificates.revoke_certificate", certificate) and not certificate.revoked_on
+    # Opened from an inspection proposing the revocation: the form carries its ground, findings and the inspection.
+    basis = None
+    if can_revoke and request.GET.get("inspection", "").isdigit():
+        basis = certificate.inspections.filter(pk=request.GET["inspection"],
+                                               verdict=InspectionVerdict.REVOCATION).first()
+    revoke_initial = ({"ground": basis.proposed_ground, "reason": basis.findings, "inspection": basis.pk}
+                      if basis else {})
     return render(request, "certificates/detail.html", {
         "c": certificate,
         # The product's chain, oldest first: what each one superseded and when (derived from issue dates).
         "history": certificate_history(certificate=certificate, on=today),
         "renewals": certificate_renewals(certificate=certificate),
-        "can_revoke": user.has_perm("certificates.revoke_certificate", certificate) and not certificate.revoked_on,
+        "can_revoke": can_revoke,
         # The decision's page is the councils' and officials' of its area (a representative, or the officer of a
         # former district reading a certificate Thái Nguyên issued to a subject of his, reads its number and date).
         "can_open_decision": certificate.decision_id is not None and user.has_perm("evaluation.view_decision_list")
         and decisions_visible_to(user).filter(pk=certificate.decision_id).exists(),
-        "revoke_form": RevokeForm(),
+        "revoke_form": RevokeForm(certificate=certificate, initial=revoke_initial),
+        "revoke_basis": basis,
+        "inspections": certificate_inspections(user=user, certificate=certificate),
+        "can_inspect": certificate.status in (CertificateStatus.VALID, CertificateStatus.EXPIRING)
+        and user.has_perm("certificates.inspect_certificate", certificate),
         "can_renew": can_renew,
         "renew_form": RenewalForm(certificate=certificate, kinds=kinds) if can_renew else None,
         "audit": audit_trail_for(certificate)[:50] if user.has_perm("ocop.view_audit") else None,
@@ -141,7 +154,7 @@ def certificate_revoke_view(request, pk):
     certificate = _visible(request, pk)
     if not request.user.has_perm("certificates.revoke_certificate", certificate):
         raise PermissionDenied
-    form = RevokeForm(request.POST)
+    form = RevokeForm(request.POST, certificate=certificate)
     if form.is_valid():
         acted_by(request, lambda: services.certificate_revoke(certificate=certificate, by=request.user,
                                                               **form.cleaned_data),

@@ -15,7 +15,9 @@ What counts as what (the monthly report's conventions):
 - **communes with an OCOP product**: the unit's communes that exist on the report date where at least one OCOP
   product is made, a product made in a former commune counting for the commune that stands for it on that date
   (`by_commune`), out of all those communes;
-- **expiring in the next 6 months**: in force today and ending within 6 calendar months.
+- **expiring in the next 6 months**: in force today and ending within 6 calendar months;
+- **inspections after recognition**: those that took place in the year up to the report date, of products in the
+  unit (whatever their certificate's state now), by verdict.
 """
 import datetime
 from dataclasses import dataclass, field
@@ -23,7 +25,8 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 
-from certificates.models import Certificate
+from certificates.enums import InspectionVerdict
+from certificates.models import Certificate, Inspection
 from certificates.validity import add_months
 from evaluation.star_rules import RECOGNISED_STARS
 from ocop.enums import UnitLevel
@@ -90,6 +93,8 @@ class Summary:
     upgraded: int = 0
     expiring_6_months: int = 0
     targets: list[TargetProgress] = field(default_factory=list)
+    inspections: int = 0
+    inspections_by_verdict: list[dict] = field(default_factory=list)  # verdict, label, inspections (every verdict)
 
     def as_dict(self) -> dict:
         return {
@@ -106,6 +111,8 @@ class Summary:
             "expiring_in_6_months": self.expiring_6_months,
             "targets": [{"metric": t.metric, "label": str(t.label), "planned": t.planned, "actual": t.actual,
                          "percent": t.percent} for t in self.targets],
+            "inspections": {"total": self.inspections,
+                            "by_verdict": {row["verdict"]: row["inspections"] for row in self.inspections_by_verdict}},
         }
 
 
@@ -199,7 +206,19 @@ def programme_summary(unit: AdministrativeUnit, year: int | None = None,
     summary.new_this_year, summary.new_4_star = issued["new"], issued["new_4"]
     summary.re_recognised, summary.upgraded = issued["again"], issued["upgraded"]
     summary.targets = target_progress(unit, year, today, summary)
+    summary.inspections_by_verdict = inspections_by_verdict(units, year, today)
+    summary.inspections = sum(row["inspections"] for row in summary.inspections_by_verdict)
     return summary
+
+
+def inspections_by_verdict(units: UnitsCounted, year: int, today: datetime.date) -> list[dict]:
+    """The inspections after recognition of the units' products that took place in the year by the report date, by
+    verdict (one grouped count)."""
+    counts = dict(Inspection.objects.filter(units.q("certificate__product__commune"), inspected_on__year=year,
+                                            inspected_on__lte=today)
+                  .values("verdict").annotate(n=Count("pk")).order_by().values_list("verdict", "n"))
+    return [{"verdict": verdict.value, "label": str(verdict.label), "inspections": counts.get(verdict.value, 0)}
+            for verdict in InspectionVerdict]
 
 
 def target_progress(unit, year, today, summary: Summary) -> list[TargetProgress]:

@@ -4,7 +4,8 @@ Bạch Thông ("063") and Na Rì ("066") in Bắc Kạn, Đà Bắc ("150") in H
 representative, a product with a photo, ideas (sent with their list, submitted, draft), a business plan with
 its document, milestone and support record, a dossier with a document, a district council with an adviser,
 a finalised session with its decision and an open one with the dossier on its agenda, a certificate, a
-rendering job, a notification, a file prepared in the background (its paper sheets), and trade promotion's
+rendering job, a notification, a file prepared in the background (its paper sheets), inspections after recognition
+(the district's plan, an inspection with an open corrective action and its file, one scheduled), and trade promotion's
 records (a district fair with the certified product's booth, a sales point in the subject's commune, an
 e-commerce listing, a training course, the district's targets). Everything is written through the services,
 on top of what `seed_demo` loads (promotion's demo aside: the matrix builds its own records there).
@@ -157,6 +158,10 @@ def _area(*, officer, subject, product, sent_idea, idea_list, submitted_idea, dr
     file_job = _file_job(officer=officer, session=open_session)
     promotion = _promotion(officer=officer, unit=AdministrativeUnit.objects.get(code=unit), subject=subject,
                            product=product, certificate=certificate)
+    # Of the area's subject, whose representative sends the evidence (Na Rì's certificate is Hương Ngàn's, Tài Hoan's
+    # is its 5★ miến dong).
+    inspected = certificate if certificate.subject_id == subject.pk else subject.certificates.order_by("issued_on")[0]
+    inspections = _inspections(officer=officer, unit=AdministrativeUnit.objects.get(code=unit), certificate=inspected)
     return SimpleNamespace(
         officer=officer.username, chair=chair.username, scorer=scorer.username,
         subject=subject, link=link, product=product, photo=photo,
@@ -166,6 +171,7 @@ def _area(*, officer, subject, product, sent_idea, idea_list, submitted_idea, dr
         council=council, member=member, adviser=adviser, session=open_session, scorecard=scorecard,
         final_session=final_session, decision=decision, certificate=certificate, job=job,
         unit=unit, cycle=cycle, notification=notification, file_job=file_job, **promotion,
+        rep=rep.username, **inspections,
     )
 
 
@@ -208,6 +214,28 @@ def _promotion(*, officer, unit, subject, product, certificate) -> dict:
         "topic": "Tập huấn xây dựng câu chuyện sản phẩm", "unit": unit, "held_on": datetime.date(2024, 3, 12),
         "place": "Hội trường UBND huyện", "participants_count": 30, "participants": ""})
     return {"event": event, "booth": booth, "sales_point": sales_point, "listing": listing, "training": training}
+
+
+def _inspections(*, officer, unit, certificate) -> dict:
+    """Inspections after recognition of one area: the district's plan of 2024, an inspection of its subject's
+    certificate with a corrective action still open (and a file of its findings), and one scheduled in 2024 whose
+    result was never recorded (written as it stood: the service schedules only after today, and the certificate has
+    ended)."""
+    from certificates.inspections import inspection_plan_save, inspection_record
+    from certificates.models import Inspection
+
+    plan = inspection_plan_save(unit=unit, year=2024, title=f"Kế hoạch kiểm tra sau công nhận {unit.name} 2024",
+                                by=officer)
+    conform = {area: (True, "") for area in ("quality", "traceability", "mark", "production")}
+    inspection = inspection_record(
+        certificate=certificate, plan=plan, inspected_on=datetime.date(2024, 7, 10),
+        inspectors="Đoàn kiểm tra huyện", checks={**conform, "labelling": (False, "Thiếu hạn sử dụng")},
+        verdict="corrective", findings="Nhãn thiếu hạn sử dụng", corrective_action="In lại nhãn",
+        corrective_deadline=datetime.date(2024, 8, 10), files=[pdf_upload("bien-ban-kiem-tra.pdf")], by=officer)
+    scheduled = Inspection.objects.create(certificate=certificate, plan=plan, planned_on=datetime.date(2024, 9, 20),
+                                          inspectors="Đoàn kiểm tra huyện", created_by=officer)
+    return {"inspection_plan": plan, "inspection": inspection, "scheduled_inspection": scheduled,
+            "inspection_file": inspection.files.get()}
 
 
 def build_world(media_root) -> World:

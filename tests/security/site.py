@@ -23,7 +23,8 @@ DOWNLOADS = {
     "evaluation:sheet-list-export", "evaluation:sheet-download", "evaluation:session-results-xlsx",
     "evaluation:session-minutes-pdf", "evaluation:session-paper-sheets", "evaluation:session-paper-template",
     "evaluation:decision-list-xlsx", "evaluation:nominations-xlsx", "certificates:export",
-    "certificates:expiry-export", "certificates:pdf", "dashboard:report", "promotion:event-export",
+    "certificates:expiry-export", "certificates:pdf", "certificates:inspection-file", "dashboard:report",
+    "promotion:event-export",
     "file-job-download",
 }
 # GET answers with a redirect or refuses the method: actions, not pages.

@@ -165,6 +165,18 @@ MATRIX = {
     "certificates:renew": Row(P, "area", pk("certificate"), expected=302),
     "certificates:decision-issue": Row(P, "council", pk("decision"), expected=302),
     "certificates:job-progress": Row(G, "council", pk("job")),
+    # certificates: inspections after recognition (the holder's area; the holder's representative sends evidence)
+    "certificates:inspection-record": Row(G, "area", pk("certificate")),
+    "certificates:inspection-schedule": Row(G, "area", pk("certificate")),
+    "certificates:inspection-detail": Row(G, "area", pk("inspection")),
+    "certificates:inspection-result": Row(G, "area", pk("scheduled_inspection")),
+    "certificates:inspection-evidence": Row(P, "area", pk("inspection"), control="rep"),  # no file: the page again
+    "certificates:inspection-close": Row(P, "area", pk("inspection")),  # no evidence and no note: the page again
+    "certificates:inspection-file": Row(G, "area", pk("inspection_file")),
+    "certificates:inspection-plan-detail": Row(G, "area", pk("inspection_plan")),
+    "certificates:inspection-plan-edit": Row(G, "area", pk("inspection_plan")),
+    "certificates:plan-inspection-record": Row(G, "area", pk("inspection_plan")),
+    "certificates:plan-inspection-schedule": Row(G, "area", pk("inspection_plan")),
     # files prepared in the background (ocop/views/jobs.py)
     "file-job": Row(G, "requester", pk("file_job")),
     "file-job-progress": Row(G, "requester", pk("file_job")),
