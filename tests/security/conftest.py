@@ -169,7 +169,9 @@ def _area(*, officer, subject, product, sent_idea, idea_list, submitted_idea, dr
         submitted_idea=submitted_idea, draft_idea=draft_idea, draft_attachment=draft_idea.attachments.first(),
         plan=plan, milestone=milestone, support=support, dossier=dossier, document=document,
         council=council, member=member, adviser=adviser, session=open_session, scorecard=scorecard,
-        final_session=final_session, decision=decision, certificate=certificate, job=job,
+        final_session=final_session, final_evaluation=final_session.evaluations.order_by("pk").first(),
+        decision=decision,
+        certificate=certificate, job=job,
         unit=unit, cycle=cycle, notification=notification, file_job=file_job, **promotion,
         rep=rep.username, **inspections,
     )

@@ -9,8 +9,8 @@ from .test_scope_matrix import MATRIX
 SKIPPED_NAMESPACES = {
     "admin": "Django admin: Django's own CSRF and headers; staff only (see test_scope_matrix)",
 }
-PUBLIC_GET_ONLY = {"health", "javascript-catalog", "catalog", "catalog-product", "api-products", "api-certificate",
-                   "api-openapi", "verify", "verify-search"}
+PUBLIC_GET_ONLY = {"health", "javascript-catalog", "catalog", "catalog-product", "catalog-photo", "api-products",
+                   "api-certificate", "api-openapi", "verify", "verify-search"}
 ANONYMOUS = {"login", "password_reset", "password_reset_done", "password_reset_complete"}
 # The password-reset link's page: Django's own view, reached only with a signed token from the email.
 NOT_REACHABLE = {"password_reset_confirm"}
@@ -21,14 +21,16 @@ DOWNLOADS = {
     "products:export", "products:photo", "products:plan-export", "products:plan-document", "products:dossier-export",
     "products:dossier-document", "evaluation:score-document", "evaluation:council-export",
     "evaluation:sheet-list-export", "evaluation:sheet-download", "evaluation:session-results-xlsx",
-    "evaluation:session-minutes-pdf", "evaluation:session-paper-sheets", "evaluation:session-paper-template",
-    "evaluation:decision-list-xlsx", "evaluation:nominations-xlsx", "certificates:export",
+    "evaluation:session-minutes-pdf", "evaluation:decision-pdf", "evaluation:session-paper-sheets",
+    "evaluation:session-paper-template",
+    "evaluation:decision-list-xlsx", "evaluation:nominations-xlsx", "evaluation:evaluation-roadmap-pdf",
+    "evaluation:upgrade-list-xlsx", "certificates:export",
     "certificates:expiry-export", "certificates:pdf", "certificates:inspection-file", "dashboard:report",
     "promotion:event-export",
     "file-job-download",
 }
 # GET answers with a redirect or refuses the method: actions, not pages.
-ACTIONS = {"logout", "set_language", "notifications-read-all", "products:plan-create"} | {
+ACTIONS = {"logout", "set_language", "notifications-read-all", "products:plan-create", "products:idea-bulk-screen"} | {
     name for name, row in MATRIX.items() if row.method == "post"}
 
 

@@ -54,9 +54,16 @@ FAMILY_AREAS = {"cycle": ["bachthong", "dabac"], "sheet": ["national"]}
 THROUGH_MERGES = {(name, "bachthong"): {"xa.bachthong"} for name in (
     "products:idea-edit", "products:idea-submit", "products:idea-attachment-remove")}
 
+# The ministry's office reads the results of the products the provinces nominated to it: Na Rì's finalised session
+# rated the miến dong, nominated to the central level.
+THROUGH_NOMINATION_NAMES = (
+    "evaluation:evaluation-detail", "evaluation:evaluation-roadmap", "evaluation:evaluation-roadmap-pdf")
+THROUGH_NOMINATION = {(name, "nari"): {"bo.nnmt"} for name in THROUGH_NOMINATION_NAMES}
+
 
 def visible(name: str, row, area: str) -> set:
-    return VISIBLE[row.family][area] | THROUGH_MERGES.get((name, area), set())
+    return (VISIBLE[row.family][area] | THROUGH_MERGES.get((name, area), set())
+            | THROUGH_NOMINATION.get((name, area), set()))
 
 
 def areas_of(row: Row) -> list[str]:
@@ -158,6 +165,12 @@ MATRIX = {
     "evaluation:session-paper-template": Row(G, "council", pk("session")),
     "evaluation:session-paper-import": Row(G, "council", pk("session")),
     "evaluation:decision-detail": Row(G, "council", pk("decision")),
+    "evaluation:decision-pdf": Row(G, "council", pk("decision")),
+    # evaluation: a product's result after its session, and its roadmap to the next star (the product's area, the
+    # council's members)
+    "evaluation:evaluation-detail": Row(G, "council", pk("final_evaluation")),
+    "evaluation:evaluation-roadmap": Row(G, "council", pk("final_evaluation")),
+    "evaluation:evaluation-roadmap-pdf": Row(G, "council", pk("final_evaluation")),
     # certificates
     "certificates:detail": Row(G, "area", pk("certificate")),
     "certificates:pdf": Row(G, "area", pk("certificate")),
@@ -200,6 +213,8 @@ MATRIX = {
 ALLOWED = {
     "password_reset_confirm": "the link of the password-reset email: Django checks its signed token",
     "catalog-product": "public catalogue of certified products (no login by design; promotion's tests)",
+    "catalog-photo": "a catalogue product's photo, public while the product holds a certificate in force (no login by "
+                     "design; promotion's tests/test_public_home.py)",
     "api-certificate": "public read-only API: a certificate's public fields, as on the verification page",
     "verify": "public verification page the certificate's QR code opens (throttled; certificates' tests)",
 }
@@ -424,3 +439,26 @@ def test_the_commune_officer_of_2026_reaches_what_his_commune_took_over(world):
     client = world.client("xa.bachthong")
     for name in ("products:idea-edit", "cycle-detail"):
         assert request(client, MATRIX[name], url_for(name, world, "bachthong")).status_code == 200, name
+
+
+def test_the_ministry_reads_the_results_of_a_product_nominated_to_it(world):
+    """The control of THROUGH_NOMINATION: Na Rì's miến dong was nominated to the central level; the ministry's office
+    reads its result and roadmap, and no result of Bạch Thông's (nothing nominated there)."""
+    client = world.client("bo.nnmt")
+    for name in THROUGH_NOMINATION_NAMES:
+        assert request(client, MATRIX[name], url_for(name, world, "nari")).status_code == 200, name
+        assert request(client, MATRIX[name], url_for(name, world, "bachthong")).status_code == 404, name
+
+
+def test_bulk_screening_takes_no_idea_of_another_area(world):
+    """Ideas ticked for bulk screening are named in the posted form: another district's submitted idea is refused
+    and stays as it was; the control, that district's own officer, gets the confirmation page listing it."""
+    from products.models import ProductIdea
+
+    nari = world.areas["nari"].submitted_idea
+    data = {"ideas": [nari.pk], "action": "select", "confirmed": "1"}
+    refused = world.client("huyen.bachthong").post(reverse("products:idea-bulk-screen"), data)
+    assert refused.status_code == 200 and "ideas" in refused.context["form"].errors
+    assert ProductIdea.objects.get(pk=nari.pk).status == nari.status == "submitted"
+    control = world.client("huyen.nari").post(reverse("products:idea-bulk-screen"), {**data, "confirmed": ""})
+    assert nari.product_name in control.content.decode() and control.context["form"].is_valid()
