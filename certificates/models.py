@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Case, CharField, F, Q, Value, When
+from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -44,6 +45,11 @@ class CertificateQuerySet(models.QuerySet):
     def live_on(self, on: datetime.date):
         """Issued by `on` and neither revoked nor superseded by then, whether or not ended (expiry notices)."""
         return self.filter(live_q(on))
+
+    def numbered(self, number: str):
+        """Certificates numbered `number`, whatever its case ("12/2025/gcn-06" finds 12/2025/GCN-06), through the
+        index on UPPER(number)."""
+        return self.alias(number_upper=Upper("number")).filter(number_upper=Upper(Value(number)))
 
     def with_status(self, on: datetime.date, expiring_days: int | None = None):
         """Annotate `status` as it stood on `on`, in the database (not issued yet, revoked, superseded,
@@ -150,7 +156,9 @@ class Certificate(models.Model):
                                superseded_on__lte=models.F("valid_until"))),
                 name="certificate_superseded_in_validity"),
         ]
-        indexes = [models.Index(fields=["product", "issued_on"], name="certificate_product_idx")]
+        indexes = [models.Index(fields=["product", "issued_on"], name="certificate_product_idx"),
+                   # The public verification looks a number up whatever its case (CertificateQuerySet.numbered).
+                   models.Index(Upper("number"), name="certificate_number_upper_idx")]
 
     def __str__(self):
         return self.number
@@ -175,11 +183,13 @@ class CertificateSequence(models.Model):
     number already recorded (services.certificate_number_next), so imported numbers are never reissued.
     """
 
-    authority = models.CharField(max_length=20, default="")
-    year = models.PositiveSmallIntegerField()
-    last = models.PositiveIntegerField(default=0)
+    authority = models.CharField(_("authority code"), max_length=20, default="")
+    year = models.PositiveSmallIntegerField(_("year"))
+    last = models.PositiveIntegerField(_("last number used"), default=0)
 
     class Meta:
+        verbose_name = _("certificate number sequence")
+        verbose_name_plural = _("certificate number sequences")
         constraints = [models.UniqueConstraint(fields=["authority", "year"], name="certificate_sequence_unique")]
 
     def __str__(self):
@@ -222,16 +232,19 @@ class RenderJob(models.Model):
         DONE = "done", _("Done")
         FAILED = "failed", _("Failed")
 
-    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, null=True, blank=True, related_name="render_jobs")
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                     related_name="+")
+    decision = models.ForeignKey(Decision, verbose_name=_("decision"), on_delete=models.CASCADE, null=True,
+                                 blank=True, related_name="render_jobs")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("requested by"),
+                                     on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
-    total = models.PositiveIntegerField(default=0)
-    error = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
+    total = models.PositiveIntegerField(_("certificates"), default=0)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("certificate rendering job")
+        verbose_name_plural = _("certificate rendering jobs")
         ordering = ["-created_at"]
 
     def __str__(self):
@@ -239,12 +252,15 @@ class RenderJob(models.Model):
 
 
 class RenderChunk(models.Model):
-    job = models.ForeignKey(RenderJob, on_delete=models.CASCADE, related_name="chunks")
-    certificate_ids = models.JSONField()
-    size = models.PositiveIntegerField()
-    finished_at = models.DateTimeField(null=True, blank=True)
+    job = models.ForeignKey(RenderJob, verbose_name=_("rendering job"), on_delete=models.CASCADE,
+                            related_name="chunks")
+    certificate_ids = models.JSONField(_("certificate ids"))
+    size = models.PositiveIntegerField(_("certificates"))
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("rendering batch")
+        verbose_name_plural = _("rendering batches")
         indexes = [models.Index(fields=["job", "finished_at"], name="render_chunk_job_idx")]
 
     def __str__(self):

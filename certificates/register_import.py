@@ -36,11 +36,13 @@ The workbook is read within bounds (ocop/workbooks.py): at most MAX_LINES lines,
 whatever size the sheet declares; a file over a bound is refused whole, with the reason.
 """
 import datetime
+import io
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from evaluation.enums import EvaluationLevel
@@ -48,7 +50,8 @@ from evaluation.models import Regulation
 from evaluation.star_rules import RECOGNISED_STARS
 from ocop.enums import UnitLevel
 from ocop.models import AdministrativeUnit
-from ocop.rules import unit_within_scope
+from ocop.rules import has_area, unit_within_scope
+from ocop.selectors import province_of, units_in_scope
 from ocop.text import fold
 from ocop.workbooks import MAX_COLUMNS, workbook_open
 from products.models import Product, ProductSet
@@ -79,6 +82,7 @@ LEVEL_OF_UNIT = {UnitLevel.PROVINCE: EvaluationLevel.PROVINCE, UnitLevel.DISTRIC
 class RowResult:
     line: int
     product: str = ""
+    subject_name: str = ""
     outcome: str = ""            # "imported", "unchanged" (already recorded as written) or "refused"
     subject: str = ""            # "created" / "matched"
     product_action: str = ""     # "created" / "matched"
@@ -168,7 +172,7 @@ def _row(line, cells: dict, units, sets, regulations, seen_numbers, by) -> RowRe
         value = cells.get(key)
         return value.strip() if isinstance(value, str) else value
 
-    result = RowResult(line=line, product=str(get("product") or ""))
+    result = RowResult(line=line, product=str(get("product") or ""), subject_name=str(get("subject") or ""))
     errors = result.errors
     for key in REQUIRED:
         if get(key) in (None, ""):
@@ -290,6 +294,48 @@ def _register_lines(fileobj, errors: list[str]) -> list[tuple[int, dict]]:
         return [(line, dict(zip(keys, values)))
                 for line, values in book.rows(sheet, columns=[positions[key] for key in keys], first_line=2)
                 if any(value not in (None, "") for value in values)]
+
+
+def _sample_units(by) -> tuple[AdministrativeUnit | None, AdministrativeUnit | None]:
+    """A commune in force today in the actor's area and the province it lies in (any, for an administrator)."""
+    today = timezone.localdate()
+    communes = AdministrativeUnit.objects.communes().valid_on(today).select_related("parent__parent").order_by("code")
+    if by is not None and has_area(by):
+        communes = communes.filter(pk__in=units_in_scope(by).values("pk"))
+    commune = communes.first()
+    return commune, province_of(commune)
+
+
+def register_sample_xlsx(*, by=None) -> bytes:
+    """A register of one certificate as `register_import` reads it: its first row the headers it looks for
+    (COLUMNS' first names), then an example in the actor's area (a commune of his in force today, his province as
+    the authority, a cooperative group, which needs no tax code), so that a dry run of the file passes."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    today = timezone.localdate()
+    commune, province = _sample_units(by)
+    with translation.override("vi"):
+        kind = str(SubjectKind.COOPERATIVE_GROUP.label)
+    example = {
+        "product": "Mật ong hoa rừng (ví dụ)", "product_set": 4, "subject": "Tổ hợp tác nuôi ong (ví dụ)", "kind": kind,
+        "tax_code": "", "representative": "Nguyễn Văn An", "commune": commune.code if commune else "",
+        "star": 3, "number": f"999/{today.year}/GCN-{province.code if province else ''}", "decision": "999/QĐ-UBND",
+        "decision_date": today.strftime("%d/%m/%Y"), "issued_on": today.strftime("%d/%m/%Y"),
+        "authority": province.code if province else "", "signer": "", "regulation": "",
+    }
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "So theo doi OCOP"
+    sheet.append([COLUMNS[key][0].capitalize() for key in COLUMNS])
+    sheet.append([example[key] for key in COLUMNS])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for index, key in enumerate(COLUMNS):
+        sheet.column_dimensions[chr(ord("A") + index)].width = max(14, len(COLUMNS[key][0]) + 4)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
 
 
 def register_import(fileobj, *, by=None, commit: bool = False) -> ImportResult:

@@ -50,13 +50,17 @@ def certificate_list(*, user, today: datetime.date | None = None) -> QuerySet:
 
 
 def expiry_by_month(*, user, months: int = 12, today: datetime.date | None = None) -> list[dict]:
-    """Certificates in force ending in each of the next `months` months, counted in the database."""
+    """Certificates in force ending in each of the next `months` months, today's month first, counted in the
+    database: every month is listed, 0 for a month in which none ends."""
     today = today or timezone.localdate()
-    end = (today.replace(day=1) + datetime.timedelta(days=32 * months)).replace(day=1)
-    rows = (certificates_visible_to(user).in_force(on=today).filter(valid_until__lt=end)
+    starts = [today.replace(day=1)]
+    while len(starts) <= months:
+        starts.append((starts[-1] + datetime.timedelta(days=32)).replace(day=1))
+    rows = (certificates_visible_to(user).in_force(on=today).filter(valid_until__lt=starts[-1])
             .annotate(month=TruncMonth("valid_until")).values("month").order_by("month")
             .annotate(count=Count("pk")))
-    return list(rows)
+    counts = {row["month"]: row["count"] for row in rows}
+    return [{"month": start, "count": counts.get(start, 0)} for start in starts[:-1]]
 
 
 def certificate_list_filtered(*, user, on: datetime.date, query: str = "", in_force: bool = False,
@@ -145,9 +149,9 @@ PUBLIC_FIELDS = ("number", "star", "issued_on", "valid_until", "revoked_on", "re
 
 
 def certificates_published(*, number: str) -> list[Certificate]:
-    """The certificates numbered `number` with their statuses today and only the fields the public
+    """The certificates numbered `number` (whatever its case) with their statuses today and only the fields the public
     verification shows (PUBLIC_FIELDS)."""
-    return list(Certificate.objects.filter(number=number).with_status(on=timezone.localdate()).select_related(
+    return list(Certificate.objects.numbered(number).with_status(on=timezone.localdate()).select_related(
         "product__product_set", "subject__commune__parent__parent", "issuing_unit", "superseded_by", "regulation"
     ).only(*PUBLIC_FIELDS))
 

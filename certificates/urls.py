@@ -9,6 +9,7 @@ urlpatterns = [
     path("", views.certificate_list_view, name="list"),
     path("export/", views.certificate_export, name="export"),
     path("import/", register_import.register_import_view, name="import"),
+    path("import/sample/", register_import.register_sample, name="import-sample"),
     path("expiry/", views.expiry_view, name="expiry"),
     path("expiry/export/", views.expiry_export, name="expiry-export"),
     path("<int:pk>/", views.certificate_detail, name="detail"),

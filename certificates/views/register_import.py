@@ -8,10 +8,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from ocop.downloads import XLSX_TYPE, attachment_response
 from ocop.permissions import permission_required
 
 from ..forms import RegisterUploadForm
-from ..register_import import COLUMNS, REQUIRED, register_import
+from ..register_import import COLUMNS, REQUIRED, register_import, register_sample_xlsx
 
 SESSION_KEY = "certificates.register_import"
 
@@ -54,3 +55,10 @@ def register_import_view(request):
             context["token"] = token
         return render(request, "certificates/import.html", context)
     return render(request, "certificates/import.html", context)
+
+
+@permission_required("certificates.import_register")
+def register_sample(request):
+    """A register of one example row in the columns the import reads, in the user's area: fill it in, or compare."""
+    return attachment_response(register_sample_xlsx(by=request.user), filename="so-theo-doi-ocop-mau.xlsx",
+                               content_type=XLSX_TYPE)

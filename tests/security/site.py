@@ -27,7 +27,7 @@ DOWNLOADS = {
     "evaluation:upgrade-list-xlsx", "certificates:export",
     "certificates:expiry-export", "certificates:pdf", "certificates:inspection-file", "dashboard:report",
     "promotion:event-export",
-    "file-job-download",
+    "file-job-download", "certificates:import-sample",
 }
 # GET answers with a redirect or refuses the method: actions, not pages.
 ACTIONS = {"logout", "set_language", "notifications-read-all", "products:plan-create", "products:idea-bulk-screen"} | {
