@@ -158,6 +158,26 @@ def test_report_command_refuses_an_unknown_unit(db):
         call_command("ocop_report", "--unit", "999", stdout=io.StringIO())
 
 
+def test_dashboard_lists_product_sets_under_their_sector_and_says_so(bach_thong, client_for):
+    import re
+
+    drink_set = ProductSet.objects.exclude(sector="Thực phẩm").order_by("number").first()
+    subject = Subject.objects.filter(name="Hợp tác xã Bạch Thông 0").get()
+    certify(Product.objects.create(subject=subject, product_set=drink_set, name="Đồ uống", commune=subject.commune),
+            4, datetime.date(2024, 10, 1), "904/GCN-063", bach_thong)
+    page = client_for("huyen.bachthong").get("/dashboard/?unit=063&year=2024").content.decode()
+
+    table = page[page.index('data-testid="by-set"'):]
+    table = table[:table.index("</table>")]
+    rows = [(kind, " ".join(re.sub(r"<[^>]+>", " ", cells).split()))
+            for kind, cells in re.findall(r'<tr[^>]*data-testid="(sector|set)-row">(.*?)</tr>', table, re.S)]
+    sets = {s.number: s.name for s in ProductSet.objects.filter(number__in=[1, 2, 3, 4, 5, drink_set.number])}
+    assert "<h2 class=\"h6\">Theo ngành và bộ sản phẩm</h2>" in page
+    assert rows == [("sector", "Thực phẩm 31"), *[("set", f"{n}. {sets[n]} {count}") for n, count in
+                                                   ((1, 7), (2, 6), (3, 6), (4, 6), (5, 6))],
+                    ("sector", f"{drink_set.sector} 1"), ("set", f"{drink_set.number}. {drink_set.name} 1")]
+
+
 def test_dashboard_numbers_match_the_lists_behind_them(bach_thong, client_for, users):
     client = client_for("huyen.bachthong")
     page = client.get("/dashboard/?year=2024").content.decode()

@@ -50,8 +50,11 @@ def dashboard(request):
                     "actual": [t.actual for t in summary.targets if t.planned]},
         "labels": {"products": _("OCOP products"), "planned": pgettext("target", "Planned"), "actual": _("Achieved")},
     }
+    # The table under the sectors' chart: each sector with its total, then its product sets.
+    sectors = [{**row, "sets": [s for s in summary.by_product_set if s["sector"] == row["sector"]]}
+               for row in summary.by_sector]
     return render(request, "promotion/dashboard.html", {
-        "unit": unit, "year": year, "summary": summary, "drill": drill, "chart_data": chart_data,
+        "unit": unit, "year": year, "summary": summary, "drill": drill, "chart_data": chart_data, "sectors": sectors,
         "units": dashboard_unit_choices(user=request.user), "years": range(timezone.localdate().year, 2018, -1),
         "expiring_until": summary.today,
         "including": including_text(summary) if summary.units.predecessors else "",
