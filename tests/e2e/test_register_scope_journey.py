@@ -62,8 +62,8 @@ def test_a_register_with_another_provinces_rows_is_refused_row_by_row(demo, logi
     expect(result).to_contain_text("Một số dòng bị từ chối: hãy sửa trong tệp rồi kiểm tra lại. Chưa có dữ liệu "
                                    "nào được nhập.")
     own = page.locator("[data-testid=import-row][data-line='2']")
-    expect(own.locator("td")).to_have_text(["2", "Trà hoa vàng Hợp Giang", "chủ thể đã có", "sản phẩm mới",
-                                            "giấy chứng nhận sẽ được ghi nhận"])
+    expect(own.locator("td")).to_have_text(["2", "Trà hoa vàng Hợp Giang (sản phẩm mới)",
+                                            "Hợp tác xã Hợp Giang (chủ thể đã có)", "giấy chứng nhận sẽ được ghi nhận"])
     for line, (row, reason) in OUTSIDE.items():
         refused = page.locator(f"[data-testid=import-row][data-line='{line}']")
         expect(refused).to_have_class("table-danger")
