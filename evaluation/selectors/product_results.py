@@ -73,6 +73,18 @@ def evaluation_results_visible_to(user) -> QuerySet:
         Q(product__in=products_visible_to(user)) | Q(session__in=sessions_visible_to(user)))
 
 
+def evaluation_result_pages_of(user) -> QuerySet:
+    """The finalised results the user may open, with what their pages name."""
+    return evaluation_results_visible_to(user).select_related(*RESULT_RELATED)
+
+
+def evaluations_awaiting_remarks(user) -> QuerySet:
+    """The evaluations of sessions not finalised yet that the user may open: their council's remarks are written
+    on the result's address until the chair finalises."""
+    return (Evaluation.objects.exclude(session__status=SessionStatus.FINALISED)
+            .filter(session__in=sessions_visible_to(user)).select_related(*RESULT_RELATED))
+
+
 def product_results(product) -> list[EvaluationResult]:
     """Every finalised evaluation of the product, the latest sitting first, with its group totals: three queries
     whatever the number of evaluations."""

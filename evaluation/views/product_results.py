@@ -15,26 +15,23 @@ from ocop.listing import list_context
 from ocop.pdf import render_pdf
 from ocop.permissions import permission_required
 
-from ..enums import SessionStatus
 from ..forms.results import RemarksForm, UpgradeFilterForm
 from ..models import Evaluation
 from ..results_table import nomination_label
-from ..selectors.councils import sessions_visible_to
 from ..selectors.product_results import (
-    RESULT_RELATED,
     closest_to_next_star,
     evaluation_criterion_means,
     evaluation_result,
-    evaluation_results_visible_to,
+    evaluation_result_pages_of,
     evaluation_roadmap,
+    evaluations_awaiting_remarks,
     product_results,
 )
 from ..services.results import evaluation_remarks_set
 
 
 def _result(request, pk) -> Evaluation:
-    evaluation = get_object_or_404(evaluation_results_visible_to(request.user).select_related(*RESULT_RELATED),
-                                   pk=pk)
+    evaluation = get_object_or_404(evaluation_result_pages_of(request.user), pk=pk)
     if not request.user.has_perm("evaluation.view_evaluation_result", evaluation):
         raise Http404
     return evaluation
@@ -56,8 +53,7 @@ def evaluation_detail(request, pk):
     """One product's result: what the council found, the group totals against their maxima and each criterion's
     mean (never a member's own scores), its remarks. Before the session is finalised there is no result yet: its
     chair or secretary writes the council's remarks here."""
-    unfinished = (Evaluation.objects.select_related(*RESULT_RELATED).exclude(session__status=SessionStatus.FINALISED)
-                  .filter(pk=pk, session__in=sessions_visible_to(request.user)).first())
+    unfinished = evaluations_awaiting_remarks(request.user).filter(pk=pk).first()
     if unfinished is not None:
         if not request.user.has_perm("evaluation.write_remarks", unfinished):
             raise PermissionDenied
@@ -69,6 +65,9 @@ def evaluation_detail(request, pk):
         "roadmap": evaluation_roadmap(evaluation, criteria),
         "nomination": nomination_label(evaluation.nominated_to) if evaluation.nominated_to else "",
         "can_see_session": request.user.has_perm("evaluation.view_results", evaluation.session),
+        # A council's expert reads the result from the session's: the products' pages are the officials' and the
+        # subjects'.
+        "can_open_product": request.user.has_perm("products.view_product", evaluation.product),
     })
 
 
@@ -83,22 +82,23 @@ def _remarks_page(request, evaluation):
     return render(request, "evaluation/product_results/remarks.html", {"evaluation": evaluation, "form": form})
 
 
-def _roadmap_context(evaluation) -> dict:
+def _roadmap_context(request, evaluation) -> dict:
     criteria = evaluation_criterion_means(evaluation)
     return {"evaluation": evaluation, "criteria": criteria, "roadmap": evaluation_roadmap(evaluation, criteria),
-            "result": evaluation_result(evaluation)}
+            "result": evaluation_result(evaluation),
+            "can_open_product": request.user.has_perm("products.view_product", evaluation.product)}
 
 
 @_logged_in
 def evaluation_roadmap_view(request, pk):
     evaluation = _result(request, pk)
-    return render(request, "evaluation/product_results/roadmap.html", _roadmap_context(evaluation))
+    return render(request, "evaluation/product_results/roadmap.html", _roadmap_context(request, evaluation))
 
 
 @_logged_in
 def evaluation_roadmap_pdf(request, pk):
     evaluation = _result(request, pk)
-    content = render_pdf("evaluation/pdf/roadmap.html", _roadmap_context(evaluation))
+    content = render_pdf("evaluation/pdf/roadmap.html", _roadmap_context(request, evaluation))
     return attachment_response(content, filename=f"lo-trinh-nang-hang-{evaluation.product_id}-{evaluation.pk}.pdf",
                                content_type="application/pdf")
 

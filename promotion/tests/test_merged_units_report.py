@@ -155,7 +155,8 @@ def rows(request, demo_units):
 
 def test_thai_nguyen_summary_runs_the_same_queries_for_one_or_several_products(demo_units, rows,
                                                                               django_assert_num_queries):
-    with django_assert_num_queries(11):  # Thái Nguyên's units and Bắc Kạn's, then 9 for the figures
+    # Thái Nguyên's units and Bắc Kạn's, then 10 for the figures (the inspections by verdict among them)
+    with django_assert_num_queries(12):
         summary = programme_summary(demo_units["19"], 2026, ON)
     assert (summary.products, summary.communes_with_product, summary.communes) == (
         rows, {1: 1, 6: 3}[rows], 5)
@@ -164,9 +165,9 @@ def test_thai_nguyen_summary_runs_the_same_queries_for_one_or_several_products(d
 def test_thai_nguyen_dashboard_runs_the_same_queries_for_one_or_several_products(demo_units, rows, client,
                                                                                 django_assert_num_queries):
     client.force_login(UserFactory(username="tinh.thainguyen", role=Role.PROVINCE_STAFF, unit=demo_units["19"]))
-    # The session, the user and his unit; Thái Nguyên's units and Bắc Kạn's; the 10 of the figures; the units to
-    # switch to; the navigation's permission checks and the notification bell.
-    with django_assert_num_queries(19):
+    # The session, the user and his unit; Thái Nguyên's units and Bắc Kạn's; the 11 of the figures (the inspections
+    # by verdict among them); the units to switch to; the navigation's permission checks and the notification bell.
+    with django_assert_num_queries(20):
         page = client.get("/dashboard/?year=2026")
     assert texts(page.content.decode(), "figure-products") == [f"{rows} Sản phẩm OCOP"]
 
