@@ -236,11 +236,16 @@ def inspection_record(*, certificate: Certificate | None = None, inspection: Ins
     (ValidationError naming the field): a day in the future, before the certificate's issue or when it was no
     longer in force; nothing checked; a compliant verdict with an area that did not conform; other verdicts without
     findings; a corrective action without what to correct or a deadline after the day; a proposed revocation
-    without its ground; a plan of another year or unit; a refused file (none is stored). Side effects: saves it
+    without its ground; a plan of another year or unit; a refused file (none is stored). A scheduled inspection keeps
+    its plan when `plan` is None. Side effects: saves it
     (a corrective action opens awaiting the subject's evidence); stores the files of the findings; audited; a
     proposed revocation is told to the provincial office (once, in the application and by email).
     """
     certificate = _fresh(inspection.certificate if inspection is not None else certificate)
+    if inspection is not None and plan is None:
+        # A scheduled inspection keeps its plan unless another is chosen: an empty choice may only mean that the
+        # recording officer's form did not offer it (a commune's officer and the province's plan).
+        plan = Inspection.objects.select_related("plan__unit").get(pk=inspection.pk).plan
     findings, corrective_action = (findings or "").strip(), (corrective_action or "").strip()
     inspectors = (inspectors or "").strip()
     checks = {area: (checks.get(area, (None, ""))[0], (checks.get(area, (None, ""))[1] or "").strip())

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from certificates.demo import THAINGUYEN_2026_PLAN
 from certificates.enums import CorrectiveStatus, InspectionVerdict
-from certificates.inspections import inspection_plan_save, inspection_record
+from certificates.inspections import inspection_plan_save, inspection_record, inspection_schedule
 from certificates.models import Certificate, Inspection, InspectionPlan
 from ocop.models import AdministrativeUnit
 from ocop.tests.utils import count_queries
@@ -108,6 +108,20 @@ def test_the_officer_records_a_corrective_action_and_the_page_shows_it(herbs, cl
     assert f"Thời hạn: {day(30):%d/%m/%Y} · Chờ khắc phục" in page
     assert "Xác nhận hoàn thành khắc phục" in page and "Gửi minh chứng khắc phục" not in page
     assert (inspection.corrective_status, inspection.labelling_ok, inspection.traceability_ok) == ("open", False, None)
+
+
+def test_a_commune_officer_recording_a_scheduled_result_keeps_the_province_plan(herbs, login, users):
+    office = users["tinh.thainguyen"]
+    plan = inspection_plan_save(unit=AdministrativeUnit.objects.get(code="19"), year=TODAY.year,
+                                title="Kế hoạch kiểm tra thử", by=office)
+    scheduled = inspection_schedule(certificate=herbs, planned_on=day(3), plan=plan, by=office)
+    Inspection.objects.filter(pk=scheduled.pk).update(planned_on=TODAY)
+    # The commune's officer is not offered the province's plan: his form posts none.
+    response = login("xa.bachthong").post(reverse("certificates:inspection-result", args=[scheduled.pk]),
+                                          {**RECORD_FORM, "plan": ""}, follow=True)
+    assert f"Đã ghi nhận cuộc kiểm tra ngày {TODAY:%d/%m/%Y}: Yêu cầu khắc phục." in text(response)
+    scheduled.refresh_from_db()
+    assert (scheduled.verdict, scheduled.plan) == (InspectionVerdict.CORRECTIVE, plan)
 
 
 def test_a_refused_record_shows_its_reasons_on_the_form(herbs, client_for):

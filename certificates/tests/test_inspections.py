@@ -248,6 +248,15 @@ def test_the_result_of_a_scheduled_inspection_is_recorded_once(herbs, office):
     assert refused.value.messages == ["Kết quả cuộc kiểm tra này đã được ghi nhận."]
 
 
+def test_the_result_of_a_scheduled_inspection_keeps_its_plan_unless_another_is_chosen(herbs, office, plan):
+    scheduled = inspection_schedule(certificate=herbs, planned_on=day(3), plan=plan, by=office)
+    Inspection.objects.filter(pk=scheduled.pk).update(planned_on=TODAY)
+    done = inspection_record(inspection=scheduled, plan=None, inspected_on=TODAY, inspectors="Đoàn tỉnh",
+                             checks=ALL_CONFORM, verdict=InspectionVerdict.COMPLIANT, by=office)
+    done.refresh_from_db()
+    assert done.plan == plan
+
+
 # ---------------------------------------------------------------------------------------------
 # The corrective action: the subject's evidence, the officer's closing
 # ---------------------------------------------------------------------------------------------
