@@ -5,8 +5,10 @@ pinned by tests at the band edges. The rules it follows are those of `star_rules
 - the next star is the one above the star recognised (3★ for a product not recognised), none above 5★;
 - the points needed are what the official mean lacks to reach that star's band (0 when the mean reaches it
   already and something else holds the product back);
+- a product eliminated by knock-out answers (chosen, over its criteria, more times than half of the members counted)
+  reaches no star until they are answered otherwise: the criteria that drew them are named first;
 - a mandatory criterion failed by the council (more than half of the members counted chose a 0-point answer)
-  blocks its star and every star above: those criteria are named first, whatever their points;
+  blocks its star and every star above: those criteria are named next, whatever their points;
 - the others follow, ranked by their headroom, the sheet's maximum less the mean obtained, the largest first;
 - a star above what the council's level may recognise is recognised by the next level's council (5★: the
   ministry's), which takes a product whose mean reaches the level's nomination score.
@@ -14,7 +16,7 @@ pinned by tests at the band edges. The rules it follows are those of `star_rules
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from .star_rules import MAX_STAR, MIN_RECOGNISED_STAR, LevelCeiling, round_score, star_band_for
+from .star_rules import MAX_STAR, MIN_RECOGNISED_STAR, LevelCeiling, majority, round_score, star_band_for
 
 
 @dataclass(frozen=True)
@@ -28,6 +30,7 @@ class CriterionMean:
     mean: Decimal
     required_for_star: int | None = None
     failed: bool = False            # mandatory and failed: more than half of the members counted gave 0 points
+    knock_outs: int = 0             # knock-out answers the members counted chose for it
 
     @property
     def headroom(self) -> Decimal:
@@ -41,6 +44,7 @@ class RankedCriterion:
     cumulative: Decimal     # the headroom of this criterion and of every one ranked before it
     enough: bool            # closing it and those ranked before it would reach the next band
     blocking: bool = False  # a failed mandatory criterion that holds the next star back, whatever the points
+    eliminating: bool = False  # it drew the knock-out answers that eliminate the product
 
 
 @dataclass(frozen=True)
@@ -56,6 +60,7 @@ class Roadmap:
     headroom: Decimal = Decimal(0)          # all the points the sheet still offers
     next_level: str = ""                    # the level whose council recognises the next star, when not this one
     nomination_score: Decimal | None = None
+    eliminated: bool = False                # knock-out answers eliminate the product: no star until they change
 
     @property
     def enough_at(self) -> int | None:
@@ -71,9 +76,10 @@ class Roadmap:
 
 
 def upgrade_roadmap(*, score: Decimal, star: int, bands: list[tuple[int, Decimal]], criteria: list[CriterionMean],
-                    ceiling: LevelCeiling | None = None) -> Roadmap:
-    """The roadmap from the recognised `star` to the next, for an official mean `score` under `bands` ((star,
-    minimum score) pairs of the evaluation's regulation) and the council level's `ceiling`."""
+                    ceiling: LevelCeiling | None = None, counted: int = 0) -> Roadmap:
+    """The roadmap from the `star` the product holds to the next, for an official mean `score` under `bands` ((star,
+    minimum score) pairs of the evaluation's regulation), the council level's `ceiling`, and the `counted` members
+    whose knock-out answers decide an elimination."""
     score = round_score(score)
     star = star or 0
     band = star_band_for(score, bands)
@@ -82,18 +88,22 @@ def upgrade_roadmap(*, score: Decimal, star: int, bands: list[tuple[int, Decimal
     next_star = max(star + 1, MIN_RECOGNISED_STAR)
     minimum = dict(bands).get(next_star)
     needed = max(Decimal(0), minimum - score) if minimum is not None else Decimal(0)
-    blockers = sorted((c for c in criteria if c.failed and c.required_for_star and c.required_for_star <= next_star),
-                      key=lambda c: (c.required_for_star, c.code))
+    eliminated = majority(sum(c.knock_outs for c in criteria), counted)
+    eliminating = [c for c in criteria if c.knock_outs] if eliminated else []
+    blockers = eliminating + sorted(
+        (c for c in criteria if c.failed and c.required_for_star and c.required_for_star <= next_star
+         and c not in eliminating), key=lambda c: (c.required_for_star, c.code))
     open_criteria = sorted((c for c in criteria if c.headroom > 0 and c not in blockers),
                            key=lambda c: (-c.headroom, c.code))
     ranked, cumulative = [], Decimal(0)
     for criterion in [*blockers, *open_criteria]:
         cumulative += criterion.headroom
         ranked.append(RankedCriterion(criterion=criterion, headroom=criterion.headroom, cumulative=cumulative,
-                                      enough=cumulative >= needed, blocking=criterion in blockers))
+                                      enough=cumulative >= needed, blocking=criterion in blockers,
+                                      eliminating=criterion in eliminating))
     next_level, nomination = "", None
     if ceiling is not None and next_star > ceiling.max_star:
         next_level, nomination = ceiling.next_level, ceiling.nomination_score
     return Roadmap(score=score, star=star, band=band, next_star=next_star, next_min=minimum, points_needed=needed,
                    blockers=blockers, ranked=ranked, headroom=sum((c.headroom for c in criteria), Decimal(0)),
-                   next_level=next_level, nomination_score=nomination)
+                   next_level=next_level, nomination_score=nomination, eliminated=eliminated)

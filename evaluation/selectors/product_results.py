@@ -25,7 +25,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
-from ocop.registry import star_held
+from ocop.registry import product_standing, star_held
 from ocop.rules import is_ministry_staff, is_subject_rep
 from ocop.selectors import scope_q
 from products.selectors import products_visible_to
@@ -132,7 +132,8 @@ def evaluation_criterion_means(evaluation: Evaluation) -> list[CriterionMean]:
     counted = Scorecard.objects.filter(_counted_q(), evaluation=evaluation).values("pk").distinct().count()
     rows = {row["criterion_id"]: row for row in (
         CriterionScore.objects.filter(_counted_q("scorecard__"), scorecard__evaluation=evaluation)
-        .values("criterion_id").annotate(total=Sum("points"), zeros=Count("pk", filter=Q(points=0))))}
+        .values("criterion_id").annotate(total=Sum("points"), zeros=Count("pk", filter=Q(points=0)),
+                                         knock_outs=Count("pk", filter=Q(option__knocks_out=True))))}
     means = []
     for criterion in (Criterion.objects.filter(sheet_id=evaluation.sheet_id).select_related("part")
                       .order_by("part__position", "position")):
@@ -141,20 +142,31 @@ def evaluation_criterion_means(evaluation: Evaluation) -> list[CriterionMean]:
             code=criterion.code, title=criterion.title, part=criterion.part.code, max_points=criterion.max_points,
             mean=round_score((row.get("total") or 0) / counted) if counted else Decimal(0),
             required_for_star=criterion.required_for_star,
-            failed=bool(criterion.required_for_star) and majority(row.get("zeros", 0), counted)))
+            failed=bool(criterion.required_for_star) and majority(row.get("zeros", 0), counted),
+            knock_outs=row.get("knock_outs", 0)))
     return means
 
 
 def evaluation_roadmap(evaluation: Evaluation, criteria: list[CriterionMean] | None = None) -> Roadmap:
-    """The roadmap to the next star of a finalised evaluation, under the rules it was frozen to."""
+    """The roadmap to the next star of a finalised evaluation, under the rules it was frozen to. From the product's
+    latest result it starts at the star the product holds (its certificate's in force, when higher than the result:
+    as the list of products closest to their next star counts it); from an older result, at that result's star."""
     bands = list(StarBand.objects.filter(regulation_id=evaluation.regulation_id).values_list("star", "min_score"))
     rule = LevelRule.objects.filter(regulation_id=evaluation.regulation_id,
                                     level=evaluation.session.council.level).first()
     ceiling = LevelCeiling(rule.max_star, rule.nomination_score, rule.next_level) if rule else None
     if criteria is None:
         criteria = evaluation_criterion_means(evaluation)
-    return upgrade_roadmap(score=evaluation.final_score or Decimal(0), star=evaluation.recognised_star or 0,
-                           bands=bands, criteria=criteria, ceiling=ceiling)
+    star = evaluation.recognised_star or 0
+    latest = not finalised_evaluations().filter(product_id=evaluation.product_id).filter(
+        Q(session__held_on__gt=evaluation.session.held_on)
+        | Q(session__held_on=evaluation.session.held_on, pk__gt=evaluation.pk)).exists()
+    standing = product_standing(evaluation.product, timezone.localdate()) if latest else None
+    if standing is not None:
+        star = max(star, standing.star)
+    counted = Scorecard.objects.filter(_counted_q(), evaluation=evaluation).values("pk").distinct().count()
+    return upgrade_roadmap(score=evaluation.final_score or Decimal(0), star=star, bands=bands, criteria=criteria,
+                           ceiling=ceiling, counted=counted)
 
 
 # ---------------------------------------------------------------------------------------------

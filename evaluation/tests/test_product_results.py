@@ -13,6 +13,7 @@ from ocop.tests.utils import count_queries, pdf_text
 from subjects.models import SubjectRepresentative
 
 from ..enums import EvaluationLevel
+from ..models import StarBand
 from ..roadmap import CriterionMean, upgrade_roadmap
 from ..selectors.product_results import closest_to_next_star, evaluation_criterion_means, evaluation_roadmap
 from ..services.results import (
@@ -205,7 +206,7 @@ def test_council_remarks_are_written_before_finalisation_and_shown_after(client,
     scene.dau_lac.refresh_from_db()
     assert scene.dau_lac.remarks == REMARKS
     session_finalise(session=scene.session, by=scene.an, spread_reason=SPREAD_REASON)
-    with pytest.raises(ValidationError, match="không thể thay đổi"):
+    with pytest.raises(ValidationError, match="Phiên họp đã kết thúc: không thể thay đổi nhận xét"):
         evaluation_remarks_set(evaluation=scene.dau_lac, remarks="Sửa sau", by=scene.binh)
     rep = _rep(scene, scene.dau_lac)
     client.force_login(rep)
@@ -221,8 +222,8 @@ def test_finalisation_tells_the_representatives_once(finalised):
 
     notices = {n.kind: n for n in Notification.objects.filter(recipient=rep)}
     assert (made, again, set(notices)) == (2, 0, {RESULTS_PUBLISHED, ROADMAP_AVAILABLE})
-    assert notices[RESULTS_PUBLISHED].body == ("Phiên họp Hội đồng ngày 15/10/2024 đã chấm Gạo nếp Khẩu Nua Lương "
-                                               "bình quân 62,50 điểm: 3★.")
+    assert notices[RESULTS_PUBLISHED].body == ("Phiên họp Hội đồng ngày 15/10/2024: Gạo nếp Khẩu Nua Lương đạt điểm "
+                                               "bình quân 62,50 điểm, kết quả 3★.")
     assert notices[ROADMAP_AVAILABLE].url == reverse("evaluation:evaluation-roadmap", args=[finalised.gao_nep.pk])
     assert notices[RESULTS_PUBLISHED].email_status == "pending"
 
@@ -325,3 +326,53 @@ def test_roadmap_page_lists_every_criterion_beside_the_ranked_ones(client, final
     assert 'data-code="1.1"' not in ranked and 'data-code="3.1"' not in ranked
     assert [code for code in ("1.1", "1.2", "2.1", "3.1", "3.2") if f'data-code="{code}"' in every] == [
         "1.1", "1.2", "2.1", "3.1", "3.2"]
+
+
+def test_roadmap_of_an_eliminated_product_names_the_eliminating_criteria_first():
+    criteria = [c("1.1", 0, 10), c("1.2", 8, 10), c("2.1", 0, 5, required=4, failed=True)]
+    criteria[0] = CriterionMean(code="1.1", title="Nguồn nguyên liệu", part="A", max_points=Decimal(10),
+                                mean=Decimal(0), knock_outs=2)
+
+    roadmap = upgrade_roadmap(score=Decimal("72"), star=0, bands=BANDS, criteria=criteria, counted=3)
+
+    # Two knock-out answers of three members counted: eliminated, whatever its 72 points.
+    assert roadmap.eliminated is True
+    assert [(i.criterion.code, i.eliminating, i.blocking) for i in roadmap.ranked] == [
+        ("1.1", True, True), ("2.1", False, False), ("1.2", False, False)]  # 2.1 holds back 4★, not 3★
+    one_knock = upgrade_roadmap(score=Decimal("72"), star=0, bands=BANDS, counted=3,
+                                criteria=[CriterionMean(code="1.1", title="", part="A", max_points=Decimal(10),
+                                                        mean=Decimal(7), knock_outs=1)])
+    assert one_knock.eliminated is False and one_knock.ranked[0].eliminating is False
+
+
+def test_roadmap_says_when_the_rules_set_no_band_for_the_next_star(client, finalised):
+    StarBand.objects.filter(regulation=finalised.gao_nep.regulation, star=4).delete()
+    rep = _rep(finalised, finalised.gao_nep)
+    client.force_login(rep)
+
+    page = page_of(client.get(reverse("evaluation:evaluation-roadmap", args=[finalised.gao_nep.pk])))
+
+    assert "Quy định này không quy định ngưỡng điểm cho hạng 4★." in page
+
+
+def test_roadmap_from_the_latest_result_starts_at_the_star_the_certificate_holds(finalised):
+    """Gạo nếp's latest result is 3★; a 4★ certificate it holds (say, from an earlier upgrade) sets the next star at
+    5★, as the list of products closest to their next star counts it."""
+    import datetime
+
+    from certificates.models import Certificate
+    from certificates.services import certificates_issue_for_decision
+
+    from ..services.results import decision_issue
+
+    decision = decision_issue(session=finalised.session, number="1520/QĐ-UBND", signed_on=datetime.date(2024, 10, 20),
+                              signer="Nguyễn Văn A", by=None)
+    certificates_issue_for_decision(decision=decision, by=None, render=False)
+    assert evaluation_roadmap(finalised.gao_nep).next_star == 4
+    Certificate.objects.filter(product=finalised.gao_nep.product).update(star=4)
+
+    roadmap = evaluation_roadmap(finalised.gao_nep)
+
+    assert (roadmap.star, roadmap.next_star, roadmap.points_needed) == (4, 5, Decimal("27.50"))
+    listed = {e.product.name: e.next_star for e in closest_to_next_star(user=finalised.province_staff)}
+    assert listed["Gạo nếp Khẩu Nua Lương"] == 5
