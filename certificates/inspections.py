@@ -21,7 +21,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Max, Q
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -362,7 +362,8 @@ def corrective_close(*, inspection: Inspection, closed_on: datetime.date | None 
     """An officer closes a corrective action: the subject corrected what was found (with or without evidence sent
     here: the officer may have seen it on the spot, which the note says).
 
-    Refused: no corrective action, or closed already; a day in the future or before the inspection. Side effects:
+    Refused: no corrective action, or closed already; a day in the future, before the inspection or before the day
+    the latest evidence was sent. Side effects:
     closed on the day (today when not given), by `by`; audited.
     """
     closed_on = closed_on or timezone.localdate()
@@ -375,6 +376,12 @@ def corrective_close(*, inspection: Inspection, closed_on: datetime.date | None 
             raise ValidationError({"closed_on": _(
                 "A corrective action cannot be closed before the inspection that asked for it (%(date)s).") % {
                 "date": _day(inspection.inspected_on)}})
+        last_evidence = inspection.files.filter(kind=InspectionFileKind.CORRECTIVE).aggregate(
+            last=Max("uploaded_at"))["last"]
+        if last_evidence is not None and closed_on < timezone.localdate(last_evidence):
+            raise ValidationError({"closed_on": _(
+                "The subject sent its latest evidence of the correction on %(date)s: the action cannot be closed "
+                "before it.") % {"date": _day(timezone.localdate(last_evidence))}})
         if inspection.corrective_status == CorrectiveStatus.OPEN and not note:
             raise ValidationError({"note": _("No evidence was sent: say how the correction was verified.")})
         inspection.corrective_status, inspection.closed_on = CorrectiveStatus.CLOSED, closed_on

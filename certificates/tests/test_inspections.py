@@ -297,6 +297,17 @@ def test_an_action_without_evidence_closes_with_a_note_and_not_before_the_inspec
     assert (closed.closed_on, closed.closing_note) == (datetime.date(2026, 1, 10), "Đã xem tại chỗ")
 
 
+def test_an_action_is_not_closed_before_the_day_its_latest_evidence_was_sent(herbs, office, users):
+    inspection = corrective(herbs, office, inspected_on=day(-5), deadline_days=10)
+    corrective_evidence_add(inspection=inspection, files=[jpeg_upload("nhan-moi.jpg")], by=users["htx.thienan"])
+    with pytest.raises(ValidationError) as refused:
+        corrective_close(inspection=inspection, closed_on=day(-1), by=office)
+    assert message(refused, "closed_on") == (f"Chủ thể gửi minh chứng khắc phục gần nhất ngày {TODAY:%d/%m/%Y}: "
+                                             "không thể xác nhận hoàn thành khắc phục trước ngày đó.")
+    closed = corrective_close(inspection=inspection, closed_on=TODAY, by=office)
+    assert (closed.corrective_status, closed.closed_on) == (CorrectiveStatus.CLOSED, TODAY)
+
+
 def test_a_compliant_inspection_takes_no_evidence_and_cannot_be_closed(herbs, office, users):
     inspection = record(herbs, office)
     with pytest.raises(ValidationError) as refused:
