@@ -87,10 +87,13 @@ def test_the_certificate_page_offers_inspection_to_the_officers_of_its_area_only
     page = client_for("tinh.thainguyen").get(url).content.decode()
     assert f'href="/certificates/{herbs.pk}/inspections/new/" data-testid="record-inspection"' in page
     assert "Chưa có cuộc kiểm tra nào đối với giấy chứng nhận này." in page
-    for username in ("htx.thienan", "huyen.nari"):
+    # The representative reads the certificate but may not inspect it (403); Na Rì's officer does not see it (404).
+    for username, refused_with in (("htx.thienan", 403), ("huyen.nari", 404)):
         client = client_for(username)
         assert 'data-testid="record-inspection"' not in client.get(url).content.decode()
-        assert client.get(reverse("certificates:inspection-record", args=[herbs.pk])).status_code in (403, 404)
+        response = client.get(reverse("certificates:inspection-record", args=[herbs.pk]))
+        assert response.status_code == refused_with
+        assert "Ghi nhận kết quả kiểm tra" not in text(response) and 'name="verdict"' not in response.content.decode()
 
 
 def test_the_officer_records_a_corrective_action_and_the_page_shows_it(herbs, client_for):
