@@ -136,7 +136,7 @@ NAME_FIELDS = [
 # Fields called "..._name" that are no names people type: the names of uploaded files (kept as uploaded, for
 # the download; shown escaped).
 NOT_NAMES = {("products.IdeaAttachment", "original_name"), ("products.BusinessPlan", "document_name"),
-             ("products.DossierDocument", "original_name")}
+             ("products.DossierDocument", "original_name"), ("certificates.InspectionFile", "original_name")}
 
 
 def _project_models():
