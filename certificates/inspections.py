@@ -7,7 +7,8 @@ the certificate was in force; a corrective action's deadline comes after the ins
 day than today (an inspection that takes place today is recorded, not scheduled).
 
 Notices (`InspectionNotice`, unique per inspection and kind): scheduled (to the subject's representatives),
-revocation proposed (to the provincial office), both when the service acts; corrective action due within
+revocation proposed (to whoever may revoke the certificate: the ministry's office for a central level's, the
+provincial office otherwise), both when the service acts; corrective action due within
 `CORRECTIVE_DUE_DAYS` days and overdue (to the representatives; overdue also to the officer who recorded it), found
 by the daily job (`inspection_notices_run`, Celery beat and `manage.py inspection_notices`). Each notice is
 inserted once, then claimed and told once, as the expiry notices are (notices.py): running the job twice, or
@@ -26,6 +27,7 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from evaluation.enums import EvaluationLevel
 from ocop.enums import AuditAction, Role
 from ocop.models import AdministrativeUnit, Notification, User
 from ocop.rules import unit_stood_for_by
@@ -239,7 +241,7 @@ def inspection_record(*, certificate: Certificate | None = None, inspection: Ins
     without its ground; a plan of another year or unit; a refused file (none is stored). A scheduled inspection keeps
     its plan when `plan` is None. Side effects: saves it
     (a corrective action opens awaiting the subject's evidence); stores the files of the findings; audited; a
-    proposed revocation is told to the provincial office (once, in the application and by email).
+    proposed revocation is told to whoever may revoke the certificate (once, in the application and by email).
     """
     certificate = _fresh(inspection.certificate if inspection is not None else certificate)
     if inspection is not None and plan is None:
@@ -468,24 +470,32 @@ def inspection_notices_run(today: datetime.date | None = None) -> dict[str, int]
 
 def _recipients(notices: list[InspectionNotice]) -> dict[int, list[int]]:
     """{notice pk: user ids}: the subject's active representatives; for an overdue action also the officer who
-    recorded it; for a proposed revocation the provincial office of the subject's area (through merges: Thái
-    Nguyên's for a subject of former Bắc Kạn)."""
+    recorded it; for a proposed revocation whoever may revoke the certificate: the ministry's office for a central
+    level's, otherwise the provincial office of the subject's area (through merges: Thái Nguyên's for a subject of
+    former Bắc Kạn)."""
     subject_ids = {n.inspection.certificate.subject_id for n in notices}
     representatives = defaultdict(list)
     for subject_id, user_id in SubjectRepresentative.objects.filter(
             subject_id__in=subject_ids, user__is_active=True).values_list("subject_id", "user_id"):
         representatives[subject_id].append(user_id)
-    offices = []
+    offices, ministry = [], []
     if any(n.kind == InspectionNoticeKind.REVOCATION for n in notices):
-        # The offices of provinces that exist today (a former province's accounts keep its records, not its duties).
+        # Whoever may revoke the certificate (rules.at_issuing_level): the ministry's office for the central level's;
+        # otherwise the offices of provinces that exist today (a former province's accounts keep its records, not
+        # its duties).
         today = timezone.localdate()
         offices = list(User.objects.filter(is_active=True, role=Role.PROVINCE_STAFF, unit__isnull=False)
                        .filter(Q(unit__valid_to__isnull=True) | Q(unit__valid_to__gte=today)).select_related("unit"))
+        ministry = list(User.objects.filter(is_active=True, role=Role.MINISTRY_STAFF, unit__isnull=False)
+                        .values_list("pk", flat=True))
     found = {}
     for notice in notices:
         certificate = notice.inspection.certificate
         if notice.kind == InspectionNoticeKind.REVOCATION:
-            users = [u.pk for u in offices if unit_stood_for_by(certificate.subject.commune, u.unit)]
+            if certificate.level == EvaluationLevel.CENTRAL:
+                users = list(ministry)
+            else:
+                users = [u.pk for u in offices if unit_stood_for_by(certificate.subject.commune, u.unit)]
         else:
             users = list(representatives.get(certificate.subject_id, []))
             recorder = notice.inspection.recorded_by

@@ -63,7 +63,8 @@ rules.add_perm("certificates.import_register", is_system_admin | is_province_sta
 # ---------------------------------------------------------------------------------------------
 # Inspections after recognition: the provincial office and the officers of the holder's area plan, record and
 # close them; the holder's representatives read their products' and send the evidence of a corrective action.
-# The ministry's office and the councils take no part.
+# The ministry's office reads those of the central level's certificates (it alone revokes them, on the basis of
+# an inspection that proposes it) and records none; the councils take no part.
 # ---------------------------------------------------------------------------------------------
 
 
@@ -84,17 +85,23 @@ def represents_inspected(user, inspection) -> bool:
 
 
 @rules.predicate
+def ministry_reads_inspection(user, inspection) -> bool:
+    """The ministry's office reads the inspections of the central level's certificates, which it alone revokes."""
+    return bool(inspection) and is_ministry_staff(user) and inspection.certificate.level == EvaluationLevel.CENTRAL
+
+
+@rules.predicate
 def plan_in_scope(user, plan) -> bool:
     return bool(plan) and is_local_official(user) and unit_within_scope(user, plan.unit)
 
 
-rules.add_perm("certificates.view_inspection_list", is_local_official | is_subject_rep)
+rules.add_perm("certificates.view_inspection_list", is_local_official | is_subject_rep | is_ministry_staff)
 rules.add_perm("certificates.view_inspection_plan_list", is_local_official)
 rules.add_perm("certificates.add_inspection_plan", is_local_official)
 rules.add_perm("certificates.view_inspection_plan", plan_in_scope)
 rules.add_perm("certificates.change_inspection_plan", plan_in_scope)
 rules.add_perm("certificates.inspect_certificate", inspects_holder)  # checked against the certificate
-rules.add_perm("certificates.view_inspection", inspects | represents_inspected)
+rules.add_perm("certificates.view_inspection", inspects | represents_inspected | ministry_reads_inspection)
 rules.add_perm("certificates.record_inspection", inspects)
 rules.add_perm("certificates.close_corrective_action", inspects)
 rules.add_perm("certificates.send_corrective_evidence", represents_inspected)

@@ -165,10 +165,12 @@ INSPECTION_SCHEDULED = "scheduled"  # the list's verdict filter: planned, no res
 
 def inspections_visible_to(user) -> QuerySet:
     """Officials of the provinces and communes: the inspections of the certificates of subjects in their area (as
-    the certificate list scopes them); representatives: their subjects'; nobody else (the ministry's office and
-    the councils take no part)."""
+    the certificate list scopes them); representatives: their subjects'; the ministry's office: those of the
+    central level's certificates (it revokes them); nobody else (the councils take no part)."""
     if is_subject_rep(user):
         return Inspection.objects.filter(certificate__subject__representative_links__user=user)
+    if is_ministry_staff(user):
+        return Inspection.objects.filter(certificate__level=EvaluationLevel.CENTRAL)
     if is_local_official(user):
         return Inspection.objects.filter(scope_q(user, "certificate__subject__commune"))
     return Inspection.objects.none()

@@ -152,6 +152,18 @@ def test_a_proposed_revocation_tells_the_provincial_office_of_today_once(herbs, 
     assert Notification.objects.count() == 1 and len(mail.outbox) == 1
 
 
+def test_a_proposed_revocation_of_a_central_certificate_tells_the_ministry(herbs, office,
+                                                                          django_capture_on_commit_callbacks):
+    Certificate.objects.filter(pk=herbs.pk).update(level="central")  # a 5★ of the ministry, which alone revokes it
+    with django_capture_on_commit_callbacks(execute=True):
+        inspection_record(certificate=herbs, inspected_on=TODAY, inspectors="Đoàn kiểm tra tỉnh", by=office,
+                          checks={"production": (False, "Xưởng đóng cửa")}, verdict=InspectionVerdict.REVOCATION,
+                          findings="Chủ thể ngừng sản xuất từ tháng 6", proposed_ground="ceased")
+    title = f"Đề xuất thu hồi giấy chứng nhận {herbs.number} (Thảo dược ngâm chân Thiên An)"
+    assert told()["bo.nnmt"] == [title] and "tinh.thainguyen" not in told()
+    assert mailed()["bo.nnmt@ocop.local"] == ["[OCOP] " + title]
+
+
 def test_queries_do_not_grow_with_the_actions(herbs, office, demo_full):
     tea = Certificate.objects.get(number="087/2024/GCN-06")
     corrective(herbs, office, deadline=day(3))

@@ -203,6 +203,38 @@ def test_a_proposed_revocation_opens_the_filled_revocation_form_and_is_its_basis
             "căn cứ cuộc kiểm tra này.") in text(client.get(inspection.get_absolute_url()))
 
 
+def test_the_ministry_reads_a_central_certificate_inspection_proposing_revocation_and_opens_the_form(
+        herbs, login, users):
+    Certificate.objects.filter(pk=herbs.pk).update(level="central")  # a 5★ issued by the ministry
+    herbs.refresh_from_db()
+    inspection = inspection_record(
+        certificate=herbs, inspected_on=TODAY, inspectors="Đoàn kiểm tra tỉnh", by=users["tinh.thainguyen"],
+        checks={"production": (False, "Xưởng đóng cửa")}, verdict=InspectionVerdict.REVOCATION,
+        findings="Chủ thể ngừng sản xuất từ tháng 6.", proposed_ground="ceased")
+    ministry = login("bo.nnmt")
+    page = ministry.get(inspection.get_absolute_url())
+    link = f"/certificates/{herbs.pk}/?inspection={inspection.pk}#revoke"
+    assert f'href="{link}" data-testid="open-revocation"' in page.content.decode()
+    assert "Kiểm tra sản phẩm Thảo dược ngâm chân Thiên An" in text(page)
+    form = ministry.get(link).content.decode()
+    assert f"Căn cứ cuộc kiểm tra ngày {TODAY:%d/%m/%Y} đề xuất thu hồi" in form
+    assert [row.split()[0] for row in rows(ministry.get(reverse("certificates:inspection-list")))] == [
+        TODAY.strftime("%d/%m/%Y")]
+    # It reads, it does not record.
+    refused = ministry.get(reverse("certificates:inspection-record", args=[herbs.pk]))
+    assert refused.status_code == 403 and 'name="verdict"' not in refused.content.decode()
+
+
+def test_the_ministry_reads_no_inspection_of_a_provincial_certificate(herbs, login, users):
+    inspection = inspection_record(
+        certificate=herbs, inspected_on=TODAY, inspectors="Đoàn kiểm tra tỉnh", by=users["tinh.thainguyen"],
+        checks={"production": (False, "")}, verdict=InspectionVerdict.REVOCATION, findings="x",
+        proposed_ground="ceased")
+    ministry = login("bo.nnmt")
+    assert ministry.get(inspection.get_absolute_url()).status_code == 404
+    assert rows(ministry.get(reverse("certificates:inspection-list"))) == []
+
+
 def test_the_revocation_form_takes_no_inspection_of_another_certificate(herbs, client_for, users):
     tea = Certificate.objects.get(number="087/2024/GCN-06")
     other = inspection_record(certificate=tea, inspected_on=TODAY, inspectors="Đoàn", by=users["tinh.thainguyen"],
@@ -251,8 +283,9 @@ def test_those_outside_see_no_inspection(demo_full, client_for):
         reverse("certificates:inspection-list")))
     assert "Chưa có cuộc kiểm tra nào đối với sản phẩm của đơn vị." in text(client_for("htx.thienan").get(
         reverse("certificates:inspection-list")))
-    for username in ("bo.nnmt", "hoidong.1"):
-        assert client_for(username).get(reverse("certificates:inspection-list")).status_code == 403
+    # The ministry's office reads the central level's inspections only (none in the demo); the councils none.
+    assert "Chưa có cuộc kiểm tra nào" in text(client_for("bo.nnmt").get(reverse("certificates:inspection-list")))
+    assert client_for("hoidong.1").get(reverse("certificates:inspection-list")).status_code == 403
     assert client_for("htx.thienan").get(reverse("certificates:inspection-plan-list")).status_code == 403
 
 

@@ -59,11 +59,15 @@ THROUGH_MERGES = {(name, "bachthong"): {"xa.bachthong"} for name in (
 THROUGH_NOMINATION_NAMES = (
     "evaluation:evaluation-detail", "evaluation:evaluation-roadmap", "evaluation:evaluation-roadmap-pdf")
 THROUGH_NOMINATION = {(name, "nari"): {"bo.nnmt"} for name in THROUGH_NOMINATION_NAMES}
+# The ministry's office, which alone revokes the central level's certificates, reads (records nothing of) their
+# inspections: Na Rì's inspected certificate is Tài Hoan's 5★ miến dong.
+THROUGH_CENTRAL_LEVEL_NAMES = ("certificates:inspection-detail", "certificates:inspection-file")
+THROUGH_CENTRAL_LEVEL = {(name, "nari"): {"bo.nnmt"} for name in THROUGH_CENTRAL_LEVEL_NAMES}
 
 
 def visible(name: str, row, area: str) -> set:
     return (VISIBLE[row.family][area] | THROUGH_MERGES.get((name, area), set())
-            | THROUGH_NOMINATION.get((name, area), set()))
+            | THROUGH_NOMINATION.get((name, area), set()) | THROUGH_CENTRAL_LEVEL.get((name, area), set()))
 
 
 def areas_of(row: Row) -> list[str]:
@@ -446,6 +450,15 @@ def test_the_ministry_reads_the_results_of_a_product_nominated_to_it(world):
     reads its result and roadmap, and no result of Bạch Thông's (nothing nominated there)."""
     client = world.client("bo.nnmt")
     for name in THROUGH_NOMINATION_NAMES:
+        assert request(client, MATRIX[name], url_for(name, world, "nari")).status_code == 200, name
+        assert request(client, MATRIX[name], url_for(name, world, "bachthong")).status_code == 404, name
+
+
+def test_the_ministry_reads_the_inspections_of_a_central_certificate_only(world):
+    """The control of THROUGH_CENTRAL_LEVEL: the ministry's office opens the inspection of Na Rì's 5★ miến dong and
+    its file, no inspection of Bạch Thông's (a district's certificate)."""
+    client = world.client("bo.nnmt")
+    for name in THROUGH_CENTRAL_LEVEL_NAMES:
         assert request(client, MATRIX[name], url_for(name, world, "nari")).status_code == 200, name
         assert request(client, MATRIX[name], url_for(name, world, "bachthong")).status_code == 404, name
 
