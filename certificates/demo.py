@@ -97,7 +97,7 @@ def _inspections(log, today: datetime.date) -> None:
     office = User.objects.filter(username="tinh.thainguyen").first()
     plan = plan or inspection_plan_save(
         unit=thainguyen, year=2026, title=THAINGUYEN_2026_PLAN, by=office,
-        notes="Kiểm tra chất lượng, nhãn mác, tem truy xuất nguồn gốc và việc sử dụng nhãn hiệu OCOP của các sản "
+        notes="Kiểm tra chất lượng, nhãn mác, tem truy xuất nguồn gốc và việc sử dụng biểu trưng OCOP của các sản "
               "phẩm đã được công nhận; đề xuất thu hồi giấy chứng nhận của chủ thể không tuân thủ.")
     demo_backdate([plan], demo_moment(datetime.date(2026, 11, 2), 8), fields=("created_at", "updated_at"))
     tea = Certificate.objects.in_force(on=TEA_INSPECTED_ON).get(product__name="Chè Bản Dao")

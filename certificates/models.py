@@ -9,6 +9,7 @@ from django.db.models import Case, CharField, F, Q, Value, When
 from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from evaluation.enums import EvaluationLevel
 from evaluation.models import Decision, RecognisedProduct, Regulation
@@ -378,7 +379,7 @@ class Inspection(models.Model):
     corrective_deadline = models.DateField(_("corrective action deadline"), null=True, blank=True)
     corrective_status = models.CharField(_("corrective action"), max_length=20, choices=CorrectiveStatus.choices,
                                          blank=True)
-    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    closed_on = models.DateField(pgettext_lazy("corrective action", "closed on"), null=True, blank=True)
     closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                   related_name="+")
     closing_note = models.TextField(_("closing note"), blank=True)

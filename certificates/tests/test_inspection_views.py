@@ -107,7 +107,7 @@ def test_the_officer_records_a_corrective_action_and_the_page_shows_it(herbs, cl
     assert f"Đã ghi nhận cuộc kiểm tra ngày {TODAY:%d/%m/%Y}: Yêu cầu khắc phục." in page
     assert "Kiểm tra sản phẩm Thảo dược ngâm chân Thiên An" in page
     assert "Nhãn mác Không đạt Thiếu hạn sử dụng trên bao bì" in page
-    assert "Tem truy xuất nguồn gốc Không kiểm tra" in page
+    assert "Tem truy xuất nguồn gốc Chưa kiểm tra" in page
     assert f"Thời hạn: {day(30):%d/%m/%Y} · Chờ khắc phục" in page
     assert "Xác nhận hoàn thành khắc phục" in page and "Gửi minh chứng khắc phục" not in page
     assert (inspection.corrective_status, inspection.labelling_ok, inspection.traceability_ok) == ("open", False, None)
@@ -281,7 +281,7 @@ def test_the_demo_plan_of_thai_nguyen_and_its_inspections(demo_full, client_for)
 def test_those_outside_see_no_inspection(demo_full, client_for):
     assert "Chưa có cuộc kiểm tra nào trong địa bàn" in text(client_for("huyen.dabac").get(
         reverse("certificates:inspection-list")))
-    assert "Chưa có cuộc kiểm tra nào đối với sản phẩm của đơn vị." in text(client_for("htx.thienan").get(
+    assert "Chưa có cuộc kiểm tra nào đối với sản phẩm của chủ thể." in text(client_for("htx.thienan").get(
         reverse("certificates:inspection-list")))
     # The ministry's office reads the central level's inspections only (none in the demo); the councils none.
     assert "Chưa có cuộc kiểm tra nào" in text(client_for("bo.nnmt").get(reverse("certificates:inspection-list")))
@@ -360,7 +360,7 @@ def test_an_overdue_action_shows_on_the_officer_home_page_and_the_open_one_on_th
     assert "1 yêu cầu khắc phục quá hạn" in panel
     assert f"Thảo dược ngâm chân Thiên An Hợp tác xã Thiên An hạn {day(-3):%d/%m/%Y}" in panel
     rep = text_of(client_for("htx.thienan").get("/").content.decode(), "panel-inspections")
-    assert "1 yêu cầu khắc phục đang chờ minh chứng của đơn vị" in rep
+    assert "1 yêu cầu khắc phục đang chờ minh chứng của chủ thể" in rep
     assert 'data-testid="panel-inspections"' not in client_for("huyen.dabac").get("/").content.decode()
 
 

@@ -119,7 +119,7 @@ def test_nothing_checked_and_a_compliant_verdict_over_a_failing_area_are_refused
         "__all__": ["Cho biết nội dung đã kiểm tra: ít nhất một nội dung đạt hoặc không đạt."]}
     with pytest.raises(ValidationError) as refused:
         record(herbs, office, checks={**ALL_CONFORM, "mark": (False, "Dùng nhãn 4 sao")})
-    assert message(refused, "verdict") == "Không thể kết luận đạt yêu cầu: Sử dụng nhãn hiệu OCOP không đạt."
+    assert message(refused, "verdict") == "Không thể kết luận đạt yêu cầu: Sử dụng biểu trưng OCOP không đạt."
     assert not Inspection.objects.filter(certificate=herbs).exists()
 
 
@@ -306,6 +306,16 @@ def test_an_action_is_not_closed_before_the_day_its_latest_evidence_was_sent(her
                                              "không thể xác nhận hoàn thành khắc phục trước ngày đó.")
     closed = corrective_close(inspection=inspection, closed_on=TODAY, by=office)
     assert (closed.corrective_status, closed.closed_on) == (CorrectiveStatus.CLOSED, TODAY)
+
+
+def test_the_words_of_the_mark_and_of_the_closing_day():
+    from django.utils import translation
+
+    from certificates.enums import RevocationGround
+
+    with translation.override("vi"):
+        assert str(Inspection._meta.get_field("closed_on").verbose_name) == "ngày hoàn thành khắc phục"
+        assert str(RevocationGround.MARK_MISUSE.label) == "Sử dụng sai biểu trưng, giấy chứng nhận OCOP"
 
 
 def test_a_compliant_inspection_takes_no_evidence_and_cannot_be_closed(herbs, office, users):
