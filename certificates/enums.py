@@ -56,6 +56,7 @@ class InspectionNoticeKind(models.TextChoices):
     """What the people of an inspection are told, once each (see inspections.py)."""
 
     SCHEDULED = "scheduled", _("Inspection scheduled")
+    CORRECTIVE = "corrective", _("Corrective action required")
     DUE_SOON = "due_soon", _("Corrective action due soon")
     OVERDUE = "overdue", _("Corrective action overdue")
     REVOCATION = "revocation", _("Revocation proposed")

@@ -62,6 +62,7 @@ OVERDUE_LOOKBACK_DAYS = 30
 MAX_FILES = 10  # files sent at once
 NOTIFICATION_KINDS = {
     InspectionNoticeKind.SCHEDULED: "certificates.inspection_scheduled",
+    InspectionNoticeKind.CORRECTIVE: "certificates.corrective_required",
     InspectionNoticeKind.DUE_SOON: "certificates.corrective_due",
     InspectionNoticeKind.OVERDUE: "certificates.corrective_overdue",
     InspectionNoticeKind.REVOCATION: "certificates.revocation_proposed",
@@ -291,6 +292,8 @@ def inspection_record(*, certificate: Certificate | None = None, inspection: Ins
                   message=_result_message(inspection, len(accepted)))
         if verdict == InspectionVerdict.REVOCATION:
             _tell_now(inspection, InspectionNoticeKind.REVOCATION)
+        elif verdict == InspectionVerdict.CORRECTIVE:
+            _tell_now(inspection, InspectionNoticeKind.CORRECTIVE)
     return inspection
 
 
@@ -453,9 +456,11 @@ def inspection_notices_deliver(*, inspection_ids: list[int] | None = None,
         created = []
         if notices:
             recipients = _recipients(notices)
+            reps = recipients.pop("reps")
             with translation.override(settings.LANGUAGE_CODE):
-                created = notifications_create([_notification(notice, user_id) for notice in notices
-                                                for user_id in recipients[notice.pk]], email=True)
+                created = notifications_create([_notification(notice, user_id, representative=user_id in reps)
+                                                for notice in notices for user_id in recipients[notice.pk]],
+                                               email=True)
     return {"told": len(notices), "notifications": len(created)}
 
 
@@ -468,11 +473,11 @@ def inspection_notices_run(today: datetime.date | None = None) -> dict[str, int]
     return counts
 
 
-def _recipients(notices: list[InspectionNotice]) -> dict[int, list[int]]:
-    """{notice pk: user ids}: the subject's active representatives; for an overdue action also the officer who
-    recorded it; for a proposed revocation whoever may revoke the certificate: the ministry's office for a central
-    level's, otherwise the provincial office of the subject's area (through merges: Thái Nguyên's for a subject of
-    former Bắc Kạn)."""
+def _recipients(notices: list[InspectionNotice]) -> dict:
+    """{notice pk: user ids, "reps": the representatives among them}: the subject's active representatives; for an
+    overdue action also the officer who recorded it; for a proposed revocation also whoever may revoke the
+    certificate: the ministry's office for a central level's, otherwise the provincial office of the subject's area
+    (through merges: Thái Nguyên's for a subject of former Bắc Kạn)."""
     subject_ids = {n.inspection.certificate.subject_id for n in notices}
     representatives = defaultdict(list)
     for subject_id, user_id in SubjectRepresentative.objects.filter(
@@ -491,21 +496,22 @@ def _recipients(notices: list[InspectionNotice]) -> dict[int, list[int]]:
     found = {}
     for notice in notices:
         certificate = notice.inspection.certificate
+        users = list(representatives.get(certificate.subject_id, []))
         if notice.kind == InspectionNoticeKind.REVOCATION:
             if certificate.level == EvaluationLevel.CENTRAL:
-                users = list(ministry)
+                users += list(ministry)
             else:
-                users = [u.pk for u in offices if unit_stood_for_by(certificate.subject.commune, u.unit)]
+                users += [u.pk for u in offices if unit_stood_for_by(certificate.subject.commune, u.unit)]
         else:
-            users = list(representatives.get(certificate.subject_id, []))
             recorder = notice.inspection.recorded_by
             if notice.kind == InspectionNoticeKind.OVERDUE and recorder is not None and recorder.is_active:
                 users.append(recorder.pk)
         found[notice.pk] = list(dict.fromkeys(users))
+    found["reps"] = {user_id for ids in representatives.values() for user_id in ids}
     return found
 
 
-def _notification(notice: InspectionNotice, user_id: int) -> Notification:
+def _notification(notice: InspectionNotice, user_id: int, *, representative: bool = False) -> Notification:
     inspection = notice.inspection
     certificate = inspection.certificate
     values = {"product": certificate.product.name, "number": certificate.number, "subject": certificate.subject.name}
@@ -523,7 +529,15 @@ def _notification(notice: InspectionNotice, user_id: int) -> Notification:
         title = _("Revocation of certificate %(number)s proposed (%(product)s)") % values
         lines = [_("The inspection of %(date)s of %(product)s (%(subject)s) proposes revoking certificate "
                    "%(number)s: %(ground)s.") % values, "", inspection.findings, "",
+                 _("The authority that issued the certificate decides; its decision will be published on the "
+                   "verification page.") if representative else
                  _("The inspection's page opens the revocation form, filled in with the ground and the inspection.")]
+    elif notice.kind == InspectionNoticeKind.CORRECTIVE:
+        values["date"] = date_format(inspection.corrective_deadline, "SHORT_DATE_FORMAT")
+        title = _("Corrective action required for %(product)s by %(date)s") % values
+        lines = [_("The inspection of %(product)s (certificate %(number)s) asks for this corrective action by "
+                   "%(date)s:") % values, "", inspection.corrective_action, "",
+                 _("Send the evidence of the correction from the inspection's page.")]
     else:
         values["date"] = date_format(inspection.corrective_deadline, "SHORT_DATE_FORMAT")
         if notice.kind == InspectionNoticeKind.DUE_SOON:

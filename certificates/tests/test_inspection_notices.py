@@ -7,7 +7,7 @@ from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
 
-from certificates.enums import InspectionVerdict
+from certificates.enums import InspectionNoticeKind, InspectionVerdict
 from certificates.inspections import (
     corrective_evidence_add,
     inspection_notices_deliver,
@@ -43,12 +43,20 @@ def office(users):
     return users["tinh.thainguyen"]
 
 
-def corrective(certificate, by, *, inspected_on=TODAY, deadline: datetime.date):
-    return inspection_record(
+def corrective(certificate, by, *, inspected_on=TODAY, deadline: datetime.date, told_at_once=False):
+    """An inspection asking for a corrective action. The representatives are told of it at once (see
+    test_a_corrective_action_tells_the_representatives_once); unless `told_at_once`, that notice is set aside, so that
+    a test reads only what the daily job tells."""
+    inspection = inspection_record(
         certificate=certificate, inspected_on=inspected_on, inspectors="Đoàn kiểm tra tỉnh", by=by,
         checks={**ALL_CONFORM, "labelling": (False, "")}, verdict=InspectionVerdict.CORRECTIVE,
         findings="Nhãn thiếu hạn sử dụng", corrective_action="In lại nhãn ghi đủ hạn sử dụng",
         corrective_deadline=deadline)
+    if not told_at_once:
+        InspectionNotice.objects.filter(kind=InspectionNoticeKind.CORRECTIVE).delete()
+        Notification.objects.filter(kind="certificates.corrective_required").delete()
+        mail.outbox.clear()
+    return inspection
 
 
 def told() -> dict[str, list[str]]:
@@ -126,6 +134,21 @@ def test_the_notice_of_an_action_links_to_the_inspection(herbs, office):
         "Gửi minh chứng khắc phục trên trang của cuộc kiểm tra."]
 
 
+def test_a_corrective_action_tells_the_representatives_once(herbs, office, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        inspection = corrective(herbs, office, deadline=day(20), told_at_once=True)
+    title = f"Yêu cầu khắc phục đối với sản phẩm Thảo dược ngâm chân Thiên An trước ngày {day(20):%d/%m/%Y}"
+    assert told() == {"htx.thienan": [title]}
+    assert mailed() == {"htx.thienan@ocop.local": ["[OCOP] " + title]}
+    notification = Notification.objects.get()
+    assert (notification.kind, notification.url) == ("certificates.corrective_required",
+                                                      inspection.get_absolute_url())
+    assert "In lại nhãn ghi đủ hạn sử dụng" in notification.body.splitlines()
+    # The daily job does not tell it again (nor, 20 days ahead, the reminder yet).
+    assert inspection_notices_run(TODAY)["notifications"] == 0
+    assert Notification.objects.count() == 1 and len(mail.outbox) == 1
+
+
 def test_a_schedule_tells_the_representatives_once(herbs, office, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         inspection_schedule(certificate=herbs, planned_on=day(10), inspectors="Hoàng Văn Bình", by=office)
@@ -143,13 +166,16 @@ def test_a_proposed_revocation_tells_the_provincial_office_of_today_once(herbs, 
         inspection_record(certificate=herbs, inspected_on=TODAY, inspectors="Đoàn kiểm tra tỉnh", by=office,
                           checks={"production": (False, "Xưởng đóng cửa")}, verdict=InspectionVerdict.REVOCATION,
                           findings="Chủ thể ngừng sản xuất từ tháng 6", proposed_ground="ceased")
-    # Thái Nguyên's office, which took over Bắc Kạn (the certificate's issuer): not Bắc Kạn's former office, and not the
-    # representative or the commune officers.
-    assert told() == {
-        "tinh.thainguyen": [f"Đề xuất thu hồi giấy chứng nhận {herbs.number} (Thảo dược ngâm chân Thiên An)"]}
-    assert list(mailed()) == ["tinh.thainguyen@ocop.local"]
+    # Thái Nguyên's office, which took over Bắc Kạn (the certificate's issuer), not Bắc Kạn's former office nor the
+    # commune officers; and the representative, told who decides.
+    title = f"Đề xuất thu hồi giấy chứng nhận {herbs.number} (Thảo dược ngâm chân Thiên An)"
+    assert told() == {"htx.thienan": [title], "tinh.thainguyen": [title]}
+    assert sorted(mailed()) == ["htx.thienan@ocop.local", "tinh.thainguyen@ocop.local"]
+    bodies = dict(Notification.objects.values_list("recipient__username", "body"))
+    assert "mở biểu mẫu thu hồi" in bodies["tinh.thainguyen"] and "mở biểu mẫu thu hồi" not in bodies["htx.thienan"]
+    assert "Cơ quan đã cấp giấy chứng nhận quyết định" in bodies["htx.thienan"]
     assert inspection_notices_run(TODAY) == {"notices": 0, "told": 0, "notifications": 0, "emails_queued": 0}
-    assert Notification.objects.count() == 1 and len(mail.outbox) == 1
+    assert Notification.objects.count() == 2 and len(mail.outbox) == 2
 
 
 def test_a_proposed_revocation_of_a_central_certificate_tells_the_ministry(herbs, office,
