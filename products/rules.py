@@ -154,9 +154,11 @@ rules.add_perm("products.change_plan", plan_visible)
 rules.add_perm("products.view_product_list", is_official | is_subject_rep)
 rules.add_perm("products.view_product", product_visible)
 rules.add_perm("products.change_product", product_in_area)
-rules.add_perm("products.add_dossier", product_visible)
+# The ministry's office reads the dossiers of the products nominated to it; the province's and the subject's people
+# prepare them.
+rules.add_perm("products.add_dossier", product_visible & ~is_ministry_staff)
 rules.add_perm("products.view_dossier", dossier_visible)
-rules.add_perm("products.change_dossier", dossier_editable)
+rules.add_perm("products.change_dossier", dossier_editable & ~is_ministry_staff)
 rules.add_perm("products.check_dossier", dossier_checkable)
 # The lists of checked dossiers: sent by the officers who receive dossiers (commune, or district under 148), seen
 # by them and by the provincial office (each list scoped to its unit in the selectors).

@@ -18,6 +18,7 @@ from ocop.formflow import acted_by
 from ocop.listing import list_context, querystring_without, sort_queryset
 from ocop.permissions import permission_required
 from ocop.selectors import audit_trail_for
+from ocop.validators import record_key
 
 from .. import services
 from ..enums import CertificateStatus, InspectionVerdict
@@ -109,9 +110,9 @@ def certificate_detail(request, pk):
     can_revoke = user.has_perm("certificates.revoke_certificate", certificate) and not certificate.revoked_on
     # Opened from an inspection proposing the revocation: the form carries its ground, findings and the inspection.
     basis = None
-    if can_revoke and request.GET.get("inspection", "").isdigit():
-        basis = certificate.inspections.filter(pk=request.GET["inspection"],
-                                               verdict=InspectionVerdict.REVOCATION).first()
+    inspection_key = record_key(request.GET.get("inspection", ""))  # a plain number within the key column
+    if can_revoke and inspection_key is not None:
+        basis = certificate.inspections.filter(pk=inspection_key, verdict=InspectionVerdict.REVOCATION).first()
     revoke_initial = ({"ground": basis.proposed_ground, "reason": basis.findings, "inspection": basis.pk}
                       if basis else {})
     return render(request, "certificates/detail.html", {

@@ -276,8 +276,7 @@ def decision_detail(request, pk):
 @permission_required("evaluation.view_decision_list")
 def decision_pdf_view(request, pk):
     """The decision as the authority issues it (Decree 30/2020/NĐ-CP's layout), for printing and signing."""
-    decision = get_object_or_404(decision_pages_of(request.user).select_related("issuing_unit", "session__council"),
-                                 pk=pk)
+    decision = get_object_or_404(decision_pages_of(request.user), pk=pk)  # its authority and council selected
     return _pdf_response(decision_pdf(decision), decision_filename(decision))
 
 

@@ -248,9 +248,9 @@ def test_subject_edit_records_who_changed_what_in_the_history(client_for, unit):
     page = client.get(f"/subjects/{subject.pk}/").content.decode()
     assert "Đã lưu thông tin chủ thể." in page
     assert "<strong>Hương Dịu</strong>" in page
-    assert "<li>Số điện thoại: — → 0209 3999 888</li>" in page
-    assert "<li>Xã: Xã Vi Hương → Xã Sĩ Bình</li>" in page
-    assert "<li>Người đại diện theo pháp luật: Hà Văn Cũ → Hà Văn Mới</li>" in page
+    assert '<li data-testid="audit-change">Số điện thoại: — → 0209 3999 888</li>' in page
+    assert '<li data-testid="audit-change">Xã: Xã Vi Hương → Xã Sĩ Bình</li>' in page
+    assert '<li data-testid="audit-change">Người đại diện theo pháp luật: Hà Văn Cũ → Hà Văn Mới</li>' in page
 
 
 def test_subject_edit_with_an_error_keeps_what_was_typed_and_saves_nothing(client_for, unit):

@@ -57,7 +57,9 @@ THROUGH_MERGES = {(name, "bachthong"): {"xa.bachthong"} for name in (
 # The ministry's office reads the results of the products the provinces nominated to it: Na Rì's finalised session
 # rated the miến dong, nominated to the central level.
 THROUGH_NOMINATION_NAMES = (
-    "evaluation:evaluation-detail", "evaluation:evaluation-roadmap", "evaluation:evaluation-roadmap-pdf")
+    "evaluation:evaluation-detail", "evaluation:evaluation-roadmap", "evaluation:evaluation-roadmap-pdf",
+    # and the product's page, photo, dossier and documents (to read: it opens, uploads, submits or deletes nothing)
+    "products:detail", "products:photo", "products:dossier-detail", "products:dossier-document")
 THROUGH_NOMINATION = {(name, "nari"): {"bo.nnmt"} for name in THROUGH_NOMINATION_NAMES}
 # The ministry's office, which alone revokes the central level's certificates, reads (records nothing of) their
 # inspections: Na Rì's inspected certificate is Tài Hoan's 5★ miến dong.
