@@ -178,6 +178,7 @@ def test_members_score_declare_a_conflict_and_the_chair_finalises_and_prints_the
     text = pdf_text(pdf, layout=True)
     for expected in ("BIÊN BẢN HỌP HỘI ĐỒNG ĐÁNH GIÁ, PHÂN HẠNG SẢN PHẨM OCOP", "Nguyễn Văn An", "Hoàng Thị Bình",
                      "Lý Văn Cường", f"{SCORED} – Hợp tác xã Kiểm thử Côn Minh", "Điểm trung bình: 86,67",
-                     "Hạng sao công nhận: 4 sao",
-                     "Không chấm điểm (xung đột lợi ích: Có người nhà là thành viên hợp tác xã)"):
+                     "Hạng sao công nhận: 4 sao"):
         assert expected in text, expected
+    # A cell's text may wrap in the minutes' official layout: read as one line.
+    assert "Không chấm điểm (xung đột lợi ích: Có người nhà là thành viên hợp tác xã)" in pdf_text(pdf)

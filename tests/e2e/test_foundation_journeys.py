@@ -9,7 +9,9 @@ OFFICIAL_NAV = ["Trang chủ", "Tổng hợp", "Chu trình OCOP", "Chủ thể",
     ("tinh.backan", "Văn phòng OCOP tỉnh", OFFICIAL_NAV),
     ("huyen.bachthong", "Cán bộ huyện/xã", OFFICIAL_NAV),
     ("hoidong.1", "Thành viên hội đồng", ["Trang chủ", "Hội đồng", "Chấm điểm", "Thêm"]),
-    ("htx.thienan", "Đại diện chủ thể", ["Trang chủ", "Chủ thể", "Ý tưởng sản phẩm", "Sản phẩm", "Giấy chứng nhận"]),
+    # "Thêm" holds the inspections of its products (Kiểm tra sau công nhận).
+    ("htx.thienan", "Đại diện chủ thể", ["Trang chủ", "Chủ thể", "Ý tưởng sản phẩm", "Sản phẩm", "Giấy chứng nhận",
+                                         "Thêm"]),
 ])
 def test_demo_user_logs_in_to_a_vietnamese_home(demo, login, username, role, nav):
     page = login(username)
