@@ -126,10 +126,23 @@ def latest_results_of_subjects(subject_ids, *, limit: int = 5) -> list[Evaluatio
                 .select_related("session__council__unit", "product").order_by("-session__held_on", "-pk")[:limit])
 
 
-def evaluation_criterion_means(evaluation: Evaluation) -> list[CriterionMean]:
+def counted_members(evaluation: Evaluation) -> int:
+    """How many scorecards of the evaluation count (submitted, by a member present)."""
+    return Scorecard.objects.filter(_counted_q(), evaluation=evaluation).values("pk").distinct().count()
+
+
+def later_result_q(held_on, pk) -> Q:
+    """Evaluations after the one held on `held_on` with key `pk` (values, or OuterRef for a subquery): a later
+    sitting, or the same day's later record."""
+    return Q(session__held_on__gt=held_on) | Q(session__held_on=held_on, pk__gt=pk)
+
+
+def evaluation_criterion_means(evaluation: Evaluation, counted: int | None = None) -> list[CriterionMean]:
     """The mean of each criterion of the evaluation's sheet over the counted scorecards, in the sheet's order, and
-    whether a mandatory one was failed (more than half of the members counted gave it 0 points). Three queries."""
-    counted = Scorecard.objects.filter(_counted_q(), evaluation=evaluation).values("pk").distinct().count()
+    whether a mandatory one was failed (more than half of the members counted gave it 0 points). Three queries (two
+    when `counted`, from `evaluation_result`, is given)."""
+    if counted is None:
+        counted = counted_members(evaluation)
     rows = {row["criterion_id"]: row for row in (
         CriterionScore.objects.filter(_counted_q("scorecard__"), scorecard__evaluation=evaluation)
         .values("criterion_id").annotate(total=Sum("points"), zeros=Count("pk", filter=Q(points=0)),
@@ -147,7 +160,8 @@ def evaluation_criterion_means(evaluation: Evaluation) -> list[CriterionMean]:
     return means
 
 
-def evaluation_roadmap(evaluation: Evaluation, criteria: list[CriterionMean] | None = None) -> Roadmap:
+def evaluation_roadmap(evaluation: Evaluation, criteria: list[CriterionMean] | None = None,
+                       counted: int | None = None) -> Roadmap:
     """The roadmap to the next star of a finalised evaluation, under the rules it was frozen to. From the product's
     latest result it starts at the star the product holds (its certificate's in force, when higher than the result:
     as the list of products closest to their next star counts it); from an older result, at that result's star."""
@@ -156,15 +170,15 @@ def evaluation_roadmap(evaluation: Evaluation, criteria: list[CriterionMean] | N
                                     level=evaluation.session.council.level).first()
     ceiling = LevelCeiling(rule.max_star, rule.nomination_score, rule.next_level) if rule else None
     if criteria is None:
-        criteria = evaluation_criterion_means(evaluation)
+        criteria = evaluation_criterion_means(evaluation, counted)
     star = evaluation.recognised_star or 0
-    latest = not finalised_evaluations().filter(product_id=evaluation.product_id).filter(
-        Q(session__held_on__gt=evaluation.session.held_on)
-        | Q(session__held_on=evaluation.session.held_on, pk__gt=evaluation.pk)).exists()
+    latest = not finalised_evaluations().filter(
+        later_result_q(evaluation.session.held_on, evaluation.pk), product_id=evaluation.product_id).exists()
     standing = product_standing(evaluation.product, timezone.localdate()) if latest else None
     if standing is not None:
         star = max(star, standing.star)
-    counted = Scorecard.objects.filter(_counted_q(), evaluation=evaluation).values("pk").distinct().count()
+    if counted is None:
+        counted = counted_members(evaluation)
     return upgrade_roadmap(score=evaluation.final_score or Decimal(0), star=star, bands=bands, criteria=criteria,
                            ceiling=ceiling, counted=counted)
 
@@ -196,9 +210,8 @@ def closest_to_next_star(*, user, within: Decimal | None = None, star: int | Non
     `within`: only gaps up to that many points; `star`: only products recognised at that star (0: none).
     Computed in the database, in one query for a page; the bands (a few rows per regulation) are read first and
     written into the query as values, so that no band is looked up again for every evaluation."""
-    later = Evaluation.objects.filter(product=OuterRef("product"), session__status=SessionStatus.FINALISED).filter(
-        Q(session__held_on__gt=OuterRef("session__held_on"))
-        | Q(session__held_on=OuterRef("session__held_on"), pk__gt=OuterRef("pk")))
+    later = finalised_evaluations().filter(later_result_q(OuterRef("session__held_on"), OuterRef("pk")),
+                                           product=OuterRef("product"))
     # The star it holds: its certificate's in force today, or the star its latest result recognised (a decision or a
     # certificate may still be to come), whichever is higher.
     held = star_held("product", timezone.localdate())

@@ -1,8 +1,6 @@
 """A product's results after its session, for its subject and its area's officers: the result page, the council's
 remarks, the roadmap to the next star (page and PDF), and the area's products closest to their next star."""
-from functools import wraps
-
-from django.contrib.auth.views import redirect_to_login
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -37,18 +35,7 @@ def _result(request, pk) -> Evaluation:
     return evaluation
 
 
-def _logged_in(view):
-    """Anonymous users go to the login page; the rule is checked on the record (a subject's representative, an
-    official, a council's expert may each see some)."""
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        return view(request, *args, **kwargs)
-    return wrapped
-
-
-@_logged_in
+@login_required  # the rule is checked on the record: a representative, an official, an expert may each see some
 def evaluation_detail(request, pk):
     """One product's result: what the council found, the group totals against their maxima and each criterion's
     mean (never a member's own scores), its remarks. Before the session is finalised there is no result yet: its
@@ -59,10 +46,11 @@ def evaluation_detail(request, pk):
             raise PermissionDenied
         return _remarks_page(request, unfinished)
     evaluation = _result(request, pk)
-    criteria = evaluation_criterion_means(evaluation)
+    result = evaluation_result(evaluation)
+    criteria = evaluation_criterion_means(evaluation, result.counted)
     return render(request, "evaluation/product_results/detail.html", {
-        "evaluation": evaluation, "result": evaluation_result(evaluation), "criteria": criteria,
-        "roadmap": evaluation_roadmap(evaluation, criteria),
+        "evaluation": evaluation, "result": result, "criteria": criteria,
+        "roadmap": evaluation_roadmap(evaluation, criteria, result.counted),
         "nomination": nomination_label(evaluation.nominated_to) if evaluation.nominated_to else "",
         "can_see_session": request.user.has_perm("evaluation.view_results", evaluation.session),
         # A council's expert reads the result from the session's: the products' pages are the officials' and the
@@ -83,19 +71,20 @@ def _remarks_page(request, evaluation):
 
 
 def _roadmap_context(request, evaluation) -> dict:
-    criteria = evaluation_criterion_means(evaluation)
-    return {"evaluation": evaluation, "criteria": criteria, "roadmap": evaluation_roadmap(evaluation, criteria),
-            "result": evaluation_result(evaluation),
+    result = evaluation_result(evaluation)
+    criteria = evaluation_criterion_means(evaluation, result.counted)
+    return {"evaluation": evaluation, "criteria": criteria, "result": result,
+            "roadmap": evaluation_roadmap(evaluation, criteria, result.counted),
             "can_open_product": request.user.has_perm("products.view_product", evaluation.product)}
 
 
-@_logged_in
+@login_required
 def evaluation_roadmap_view(request, pk):
     evaluation = _result(request, pk)
     return render(request, "evaluation/product_results/roadmap.html", _roadmap_context(request, evaluation))
 
 
-@_logged_in
+@login_required
 def evaluation_roadmap_pdf(request, pk):
     evaluation = _result(request, pk)
     content = render_pdf("evaluation/pdf/roadmap.html", _roadmap_context(request, evaluation))
